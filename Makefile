@@ -1,0 +1,76 @@
+# The two commands a newcomer needs are `make demo` and `make test`; the rest is for the inner loop.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+BASE_STAMP := $(VENV)/.base-installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: demo test test-fast test-py test-ts test-e2e lint fixtures bench vsix node system-deps clean
+
+$(BASE_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	@touch $@
+
+## demo: create .venv, install the package, check the bundled seed example and show the fix
+demo: $(BASE_STAMP)
+	@bash examples/demo.sh $(VENV)/bin/amct-lsp
+
+$(TEST_STAMP): $(BASE_STAMP) pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node: $(NODE_STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## fixtures: build every model fixture with real TensorFlow (cached by the generator's own hash)
+fixtures: $(TEST_STAMP)
+	$(PY) tests/fixtures/generate.py
+
+## test: install everything and run every test (Python, TypeScript, real VS Code)
+test: system-deps $(TEST_STAMP) $(NODE_STAMP) fixtures
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest
+	npm test
+	bash tests/e2e/run.sh
+
+## test-fast: Python tests without the slow ones (Keras models, editors)
+test-fast: $(TEST_STAMP) fixtures
+	$(PY) -m pytest -m "not slow" -q
+
+test-py: $(TEST_STAMP) fixtures
+	$(PY) -m pytest
+
+test-ts: $(NODE_STAMP)
+	npm test
+
+test-e2e: system-deps $(TEST_STAMP) $(NODE_STAMP)
+	bash tests/e2e/run.sh
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check server tests benchmarks
+	$(VENV)/bin/ruff format --check server tests benchmarks
+	$(VENV)/bin/mypy
+	@if [ -d node_modules ]; then npx tsc -p client --noEmit; fi
+
+## bench: speed and memory against the TensorFlow way (prints a table; not part of the tests)
+bench: $(TEST_STAMP)
+	$(PY) benchmarks/run.py
+
+## vsix: the VS Code extension with the server wheel inside
+vsix: $(BASE_STAMP) $(NODE_STAMP)
+	bash client/scripts/package.sh
+
+clean:
+	rm -rf $(VENV) node_modules client/out dist build .e2e tests/fixtures/models tests/artifacts

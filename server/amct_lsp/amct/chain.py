@@ -1,0 +1,110 @@
+"""What a prediction is: per network tail, the chain of renames AMCT applies, each step with its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Evidence(str, Enum):
+    """How sure we are of a step. The product shows this to the user next to every rename."""
+
+    FAQ = "faq"  # the vendor FAQ shows this exact rename with its log lines
+    DOC = "documented"  # the vendor's API / constraint documentation says it
+    TF = "tf-rule"  # follows from TensorFlow's own naming (checked against real TensorFlow in the tests)
+    INFERRED = "inferred"  # our inference: labelled as such wherever it is shown
+    LOG = "amct-log"  # confirmed by the AMCT log of a real run
+
+    @property
+    def label(self) -> str:
+        return {
+            Evidence.FAQ: "vendor FAQ",
+            Evidence.DOC: "documented",
+            Evidence.TF: "TensorFlow naming rule",
+            Evidence.INFERRED: "inferred (not confirmed by the vendor)",
+            Evidence.LOG: "confirmed by the AMCT log",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class RenameStep:
+    """One rename: `old` tensor → `new` tensor by pass `pass_name`."""
+
+    pass_name: str  # "replace_bn_pass", "replace_add_pass", "conv_bn_fusion_pass", "quantize_model"
+    old: str  # tensor name, "Add:0"
+    new: str  # tensor name, "bias_add/BiasAdd:0"
+    reason: str  # one line: why this pass applies here
+    evidence: Evidence
+    #: True when the old node is removed from the graph (replace_add, BN fusion, replace_bn);
+    #: False when it survives but no longer ends the network (searchN insertion).
+    removes_old: bool
+    #: For steps read from the AMCT log: the record's timestamp.
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenameChain:
+    """Every rename of one tail, in the order AMCT applies them."""
+
+    tail: str  # node name of the original tail, "Add"
+    steps: tuple[RenameStep, ...]
+    #: Caveats to show with the chain (AvgPool/shift-N, numbering may differ when other layers are rewritten, ...).
+    notes: tuple[str, ...] = ()
+
+    @property
+    def original(self) -> str:
+        return self.steps[0].old if self.steps else f"{self.tail}:0"
+
+    @property
+    def final(self) -> str:
+        return self.steps[-1].new if self.steps else self.original
+
+    @property
+    def removes_original(self) -> bool:
+        """Whether the original node is gone after the rewrite (KeyError at run time) rather than bypassed."""
+        return any(step.removes_old for step in self.steps)
+
+    @property
+    def evidence(self) -> Evidence:
+        """The weakest evidence of any step (LOG counts as strongest)."""
+        order = [Evidence.INFERRED, Evidence.TF, Evidence.DOC, Evidence.FAQ, Evidence.LOG]
+        return min((s.evidence for s in self.steps), key=order.index, default=Evidence.LOG)
+
+    def names(self) -> list[str]:
+        """original, then each new name: ["Add:0", "bias_add/BiasAdd:0", "search_n_quant/...:0"]."""
+        return [self.original, *(s.new for s in self.steps)]
+
+
+@dataclass(frozen=True, slots=True)
+class TailVerdict:
+    """Why a tail is or is not rewritten; `chain` is None when nothing is renamed."""
+
+    tail: str  # node name
+    op: str
+    chain: RenameChain | None
+    #: One line for the user: "Relu is not quantized", "MatMul with transpose_b=True is not quantized", ...
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The predicted rewrite of one model: every tail's verdict and every name the rewrite creates."""
+
+    model_path: str
+    tails: tuple[TailVerdict, ...]
+    #: Tensor and op names that only exist after the rewrite (e.g. "bias_add/BiasAdd:0", "bias_add/BiasAdd").
+    created: frozenset[str] = field(default_factory=frozenset)
+    #: Caveats about the whole model (e.g. other rewritable layers may push suffixes higher).
+    notes: tuple[str, ...] = ()
+
+    def chain_for(self, tensor: str) -> RenameChain | None:
+        """The chain whose original tensor is `tensor` ("Add:0"; an op name "Add" means its ":0")."""
+        key = tensor if ":" in tensor else f"{tensor}:0"
+        for verdict in self.tails:
+            if verdict.chain is not None and verdict.chain.original == key:
+                return verdict.chain
+        return None
+
+    @property
+    def chains(self) -> list[RenameChain]:
+        return [v.chain for v in self.tails if v.chain is not None]

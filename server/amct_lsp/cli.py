@@ -1,0 +1,68 @@
+"""`amct-lsp serve | check | explain`: argument parsing only; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from amct_lsp import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amct-lsp",
+        description="Find output names that AMCT's quantize_model rewrite makes stale in quantization scripts.",
+    )
+    parser.add_argument("--version", action="version", version=f"amct-lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead of stdio")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    check = sub.add_parser("check", help="check scripts and report stale output names")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="scripts or folders to check")
+    check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
+    check.add_argument("--model", metavar="PATH", help="the frozen graph to use for every script")
+    check.add_argument("--log", metavar="PATH", help="an AMCT log to use instead of the one found next to a script")
+    check.add_argument("--root", metavar="DIR", help="workspace root: the top of the model and log search")
+    check.add_argument("--fix", action="store_true", help="apply the primary fixes in place")
+    check.add_argument("--skip-layers", metavar="A,B", default="", help="extra layers to treat as not quantized")
+
+    explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
+    explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")
+    explain.add_argument("--config", metavar="FILE", help="AMCT config.json or .cfg with skip settings")
+    explain.add_argument("--skip-layers", metavar="A,B", default="", help="layer (op) names not to quantize")
+    explain.add_argument("--skip-layer-types", metavar="T,U", default="", help="op types not to quantize")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "explain":
+            from amct_lsp.explain_cmd import run_explain
+
+            return run_explain(args)
+        if args.command == "check":
+            from amct_lsp.check_cmd import run_check
+
+            return run_check(args)
+        if args.command == "serve" or args.command is None:
+            from amct_lsp.lsp.server import run_server
+
+            return run_server(args)
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    parser.print_usage(sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
