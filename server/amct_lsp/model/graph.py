@@ -64,8 +64,8 @@ class ModelGraph:
     nodes: dict[str, Node]
     #: Where the graph was read from (absolute path), or "" for an in-memory graph.
     path: str = ""
-    #: Producer version from GraphDef.versions, when present.
-    producer: int | None = None
+    #: Producer version from GraphDef.versions, when present (not `producer`: that is the method below).
+    producer_version: int | None = None
     _consumers: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,89 @@
+/**
+ * The `amct.*` settings: which ones the server reads, which ones only the client uses, and what a change to each
+ * means (restart the server process, or just tell the running server). Pure: no `vscode` import, so it is unit-tested.
+ */
+
+export const SECTION = 'amct';
+
+/** Settings the server reads (via `workspace/configuration`, `initializationOptions` and `didChangeConfiguration`). */
+export const SERVER_KEYS = ['enable', 'modelPaths', 'models', 'logPath', 'severity', 'skipLayers'] as const;
+export type ServerKey = (typeof SERVER_KEYS)[number];
+
+/** Settings only the client uses: the server never sees them. */
+export const CLIENT_KEYS = ['interpreter', 'trace'] as const;
+
+/** The server's settings object, exactly the keys it knows, with the contributed defaults filled in. */
+export interface ServerSettings {
+  enable: boolean;
+  modelPaths: string[];
+  models: Record<string, string>;
+  logPath: string;
+  severity: Record<string, string>;
+  skipLayers: string[];
+}
+
+export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
+  enable: true,
+  modelPaths: [],
+  models: {},
+  logPath: '',
+  severity: {},
+  skipLayers: [],
+});
+
+/** Reads one key of the `amct` section, as `WorkspaceConfiguration.get` does. */
+export type SettingReader = (key: string) => unknown;
+
+function stringList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  return value.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item === 'string') {
+      out[key] = item;
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds the object the server gets for the `amct` section. Values of the wrong type (a hand-edited settings.json)
+ * fall back to the default rather than reaching the server, and client-only keys are dropped.
+ */
+export function serverSettings(read: SettingReader): ServerSettings {
+  const enable = read('enable');
+  const logPath = read('logPath');
+  return {
+    enable: typeof enable === 'boolean' ? enable : SERVER_DEFAULTS.enable,
+    modelPaths: stringList(read('modelPaths')) ?? [],
+    models: stringMap(read('models')) ?? {},
+    logPath: typeof logPath === 'string' ? logPath.trim() : SERVER_DEFAULTS.logPath,
+    severity: stringMap(read('severity')) ?? {},
+    skipLayers: stringList(read('skipLayers')) ?? [],
+  };
+}
+
+export type ChangeAction = 'restart' | 'reconfigure' | 'none';
+
+/**
+ * What a configuration change means. The interpreter is the server's process, so changing it restarts the
+ * server; `amct.trace.server` is applied by vscode-languageclient itself; every other `amct.*` key only needs the
+ * running server to re-read its settings.
+ */
+export function changeAction(affects: (section: string) => boolean): ChangeAction {
+  if (affects(`${SECTION}.interpreter`)) {
+    return 'restart';
+  }
+  if (SERVER_KEYS.some((key) => affects(`${SECTION}.${key}`))) {
+    return 'reconfigure';
+  }
+  return 'none';
+}

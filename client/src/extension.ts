@@ -1,0 +1,549 @@
+/**
+ * Entry point: wires the pure modules (interpreter choice, install decisions, settings mapping, hover links, status
+ * wording) to VS Code and to one vscode-languageclient `LanguageClient` that runs `python -m amct_lsp serve` over
+ * stdio. All lifecycle changes (start, restart on an interpreter change, install) go through one queue so two
+ * quick changes never start two servers.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  ResponseError,
+  RevealOutputChannelOn,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import {
+  APPLY_ALL_FIXES,
+  EXPLAIN_MODEL,
+  RESTART_SERVER,
+  SHOW_LOG,
+  targetUri,
+  withoutClientCommands,
+} from './commands';
+import { changeAction, SECTION, serverSettings } from './config';
+import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
+import {
+  explainPipFailure,
+  INSTALL_ACTION,
+  INSTALL_TIMEOUT_MS,
+  missingServerPrompt,
+  pickWheel,
+  pipInstallArgs,
+  type ProbeResult,
+  probeServer,
+  SELECT_ACTION,
+} from './install';
+import { chooseInterpreter, type InterpreterChoice } from './interpreter';
+import { amctLogCandidates, findModelPath, OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
+import { runProcess } from './process';
+import { onPythonInterpreterChange, pythonExtensionInterpreter } from './pythonExtension';
+import { type ServerState, statusView } from './status';
+
+/** Folders inside the extension where `client/scripts/package.sh` puts the server wheel. */
+const WHEEL_DIRS = [path.join('client', 'server-wheel'), 'server-wheel'];
+const MODEL_REFRESH_DELAY_MS = 400;
+
+function isUri(value: unknown): value is vscode.Uri {
+  return value instanceof vscode.Uri;
+}
+
+function activePythonDocument(): vscode.TextDocument | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  return document?.languageId === 'python' ? document : undefined;
+}
+
+class AmctExtension implements vscode.Disposable {
+  private readonly output = vscode.window.createOutputChannel('AMCT');
+  private readonly status = vscode.window.createStatusBarItem('amct.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private client: LanguageClient | undefined;
+  private clientListeners: vscode.Disposable[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private state: ServerState = 'starting';
+  private choice: InterpreterChoice | undefined;
+  private version: string | undefined;
+  private readonly models = new Map<string, string | undefined>();
+  private readonly prompted = new Set<string>();
+  private modelTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.status.name = 'AMCT';
+    this.status.command = SHOW_LOG;
+    this.render();
+    this.status.show();
+    this.disposables.push(
+      this.output,
+      this.status,
+      vscode.commands.registerCommand(RESTART_SERVER, () => this.enqueue(() => this.restart(true))),
+      vscode.commands.registerCommand(SHOW_LOG, () => this.output.show(true)),
+      vscode.commands.registerCommand(EXPLAIN_MODEL, (...args: unknown[]) => this.explainModel(args)),
+      vscode.commands.registerCommand(APPLY_ALL_FIXES, (...args: unknown[]) => this.applyAllFixes(args)),
+      vscode.commands.registerCommand(APPLY_FIX_COMMAND, (uri: unknown, line: unknown, character: unknown) =>
+        this.applyFixAt(uri, line, character),
+      ),
+      vscode.commands.registerCommand(OPEN_MODEL_FOLDER_COMMAND, (model: unknown) => this.openModelFolder(model)),
+      vscode.commands.registerCommand(OPEN_AMCT_LOG_COMMAND, (log: unknown) => this.openAmctLog(log)),
+      vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.enqueue(() => this.restart(false))),
+      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleModelRefresh()),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        const active = activePythonDocument()?.uri.toString();
+        if (active !== undefined && event.uris.some((uri) => uri.toString() === active)) {
+          this.scheduleModelRefresh();
+        }
+      }),
+    );
+    void onPythonInterpreterChange(() => {
+      if (this.choice?.source === 'Python extension' || this.choice?.source === 'default') {
+        this.enqueue(() => this.restart(false));
+      }
+    }).then((disposable) => this.disposables.push(disposable));
+  }
+
+  log(message: string): void {
+    this.output.appendLine(`[client ${new Date().toISOString()}] ${message}`);
+  }
+
+  enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task).catch((error: unknown) => {
+      this.log(`Error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+    return this.queue;
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.render();
+  }
+
+  private render(): void {
+    const document = activePythonDocument();
+    const view = statusView({
+      state: this.state,
+      interpreter: this.choice?.command,
+      version: this.version,
+      model: document === undefined ? undefined : this.models.get(document.uri.toString()),
+      pythonEditor: document !== undefined,
+    });
+    this.status.text = view.text;
+    this.status.tooltip = view.tooltip;
+    this.status.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  // ---- interpreter, probe, install --------------------------------------------------------------------------
+
+  private resource(): vscode.Uri | undefined {
+    return activePythonDocument()?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  }
+
+  private async resolveInterpreter(): Promise<InterpreterChoice> {
+    const resource = this.resource();
+    const setting = vscode.workspace.getConfiguration(SECTION, resource).inspect<string>('interpreter');
+    const folder = resource === undefined ? undefined : vscode.workspace.getWorkspaceFolder(resource)?.uri.fsPath;
+    const input = {
+      setting,
+      trusted: vscode.workspace.isTrusted,
+      workspaceFolder: folder ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      home: os.homedir(),
+    };
+    let choice = chooseInterpreter(input);
+    if (choice.source === 'default') {
+      const fromPython = await pythonExtensionInterpreter(resource, (message) => this.log(message));
+      choice = chooseInterpreter({ ...input, pythonExtension: fromPython });
+    }
+    if (choice.ignoredUntrusted !== undefined) {
+      this.log(
+        `This workspace is not trusted: ignoring its amct.interpreter "${choice.ignoredUntrusted}". Trust the workspace to use it.`,
+      );
+    }
+    return choice;
+  }
+
+  private async bundledWheel(): Promise<string | undefined> {
+    const files: string[] = [];
+    for (const dir of WHEEL_DIRS) {
+      const full = path.join(this.context.extensionPath, dir);
+      try {
+        files.push(...(await fs.readdir(full)).map((name) => path.join(full, name)));
+      } catch {
+        // A missing folder just means this build ships no wheel there.
+      }
+    }
+    return pickWheel(files);
+  }
+
+  /** Offers the fix for a failed probe (once per interpreter unless the user asked for the restart). */
+  private async promptMissingServer(probe: ProbeResult, interpreter: string, userInitiated: boolean): Promise<void> {
+    const wheel = await this.bundledWheel();
+    const prompt = missingServerPrompt(probe, interpreter, wheel);
+    if (prompt === undefined || (!userInitiated && this.prompted.has(interpreter))) {
+      return;
+    }
+    this.prompted.add(interpreter);
+    // Not awaited inside the queue: the notification may stay open for a long time.
+    void vscode.window.showWarningMessage(prompt.message, ...prompt.actions).then((action) => {
+      if (action === INSTALL_ACTION && wheel !== undefined) {
+        void this.enqueue(() => this.install(interpreter, wheel));
+      } else if (action === SELECT_ACTION) {
+        void this.selectInterpreter();
+      }
+    });
+  }
+
+  private async install(interpreter: string, wheel: string): Promise<void> {
+    this.setState('installing');
+    const args = pipInstallArgs(wheel);
+    this.output.show(true);
+    this.log(`Installing the server: ${interpreter} ${args.join(' ')}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Installing amct-lsp', cancellable: false },
+      (progress) =>
+        runProcess(interpreter, args, {
+          timeoutMs: INSTALL_TIMEOUT_MS,
+          onOutput: (chunk) => {
+            this.output.append(chunk);
+            const last = chunk.trim().split('\n').pop();
+            if (last !== undefined && last !== '') {
+              progress.report({ message: last.slice(0, 80) });
+            }
+          },
+        }),
+    );
+    if (result.code === 0) {
+      this.log('amct-lsp installed.');
+      void vscode.window.showInformationMessage(`AMCT: amct-lsp installed in ${interpreter}.`);
+      await this.restart(true);
+      return;
+    }
+    const reason = explainPipFailure(result.stdout + result.stderr + (result.spawnError?.message ?? ''));
+    this.log(`pip failed (${result.code ?? result.spawnError?.code ?? 'no exit code'}): ${reason}`);
+    this.setState('not-installed');
+    void vscode.window.showErrorMessage(`AMCT: installing amct-lsp failed: ${reason}.`, SELECT_ACTION).then((a) => {
+      if (a === SELECT_ACTION) {
+        void this.selectInterpreter();
+      }
+    });
+  }
+
+  private async selectInterpreter(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Python interpreter for amct-lsp',
+      openLabel: 'Use this interpreter',
+      canSelectMany: false,
+      canSelectFolders: false,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (picked === undefined || picked.length === 0) {
+      return;
+    }
+    const config = vscode.workspace.getConfiguration(SECTION, this.resource());
+    const inspected = config.inspect<string>('interpreter');
+    const target =
+      vscode.workspace.isTrusted && inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+    // The configuration listener restarts the server.
+    await config.update('interpreter', picked[0].fsPath, target);
+  }
+
+  // ---- the language client ------------------------------------------------------------------------------------
+
+  async restart(userInitiated: boolean): Promise<void> {
+    await this.stopClient();
+    if (userInitiated) {
+      this.prompted.clear();
+    }
+    this.setState('starting');
+    this.choice = await this.resolveInterpreter();
+    const interpreter = this.choice.command;
+    this.log(`Python interpreter: ${interpreter} (from ${this.choice.source})`);
+    const probe = await probeServer(runProcess, interpreter);
+    if (probe.kind !== 'ok') {
+      this.log(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);
+      this.setState(probe.kind === 'broken' ? 'failed' : 'not-installed');
+      await this.promptMissingServer(probe, interpreter, userInitiated);
+      return;
+    }
+    this.version = probe.version;
+    this.log(`amct-lsp ${probe.version} found; starting the server.`);
+    await this.startClient(interpreter);
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    const watchers = ['**/*.{pb,pbtxt,cfg}', '**/*config*.json', '**/amct_log/*.log'].map((glob) =>
+      vscode.workspace.createFileSystemWatcher(glob),
+    );
+    this.clientListeners.push(...watchers);
+    const readSettings = (scope?: vscode.Uri) => {
+      const config = vscode.workspace.getConfiguration(SECTION, scope);
+      return serverSettings((key) => config.get(key));
+    };
+    return {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+      ],
+      synchronize: { configurationSection: SECTION, fileEvents: watchers },
+      initializationOptions: { settings: readSettings(this.resource()) },
+      outputChannel: this.output,
+      traceOutputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      middleware: {
+        provideHover: createHoverMiddleware({
+          hasAmctDiagnosticAt: (uri, position) =>
+            amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).length > 0,
+          findAmctLog: (uri) => this.findAmctLog(uri),
+          knownModel: (uri) => this.models.get(uri.toString()),
+        }),
+        workspace: {
+          // The server gets exactly its own keys, well-typed, never `interpreter` / `trace`.
+          configuration: async (params, token, next) => {
+            const result = await next(params, token);
+            if (result instanceof ResponseError || !Array.isArray(result)) {
+              return result;
+            }
+            return params.items.map((item, i): unknown => {
+              if (item.section !== SECTION) {
+                return result[i];
+              }
+              const values: unknown = result[i];
+              const record = values !== null && typeof values === 'object' ? (values as Record<string, unknown>) : {};
+              return serverSettings((key) => record[key]);
+            });
+          },
+        },
+      },
+    };
+  }
+
+  private async startClient(interpreter: string): Promise<void> {
+    const serverOptions: ServerOptions = {
+      command: interpreter,
+      args: ['-m', 'amct_lsp', 'serve'],
+      transport: TransportKind.stdio,
+      options: { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' } },
+    };
+    const client = new LanguageClient('amct', 'AMCT', serverOptions, this.clientOptions());
+    // See commands.ts: keep the server's copies of our own commands from being registered a second time.
+    const commandFeature = client.getFeature(ExecuteCommandRequest.method);
+    const register = commandFeature.register.bind(commandFeature);
+    commandFeature.register = (data) => register(withoutClientCommands(data));
+    this.clientListeners.push(
+      client.onDidChangeState((event) => {
+        if (event.newState === State.Running) {
+          this.setState('running');
+          this.scheduleModelRefresh();
+        } else if (event.newState === State.Stopped && this.client === client) {
+          this.setState(this.state === 'starting' ? 'failed' : 'stopped');
+        }
+      }),
+    );
+    this.client = client;
+    try {
+      await client.start();
+    } catch (error) {
+      this.log(`The server did not start: ${String(error)}`);
+      this.setState('failed');
+    }
+  }
+
+  async stopClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const disposable of this.clientListeners.splice(0)) {
+      disposable.dispose();
+    }
+    if (client !== undefined) {
+      try {
+        await client.stop(3000);
+      } catch (error) {
+        this.log(`Stopping the server: ${String(error)}`);
+      }
+    }
+  }
+
+  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    const action = changeAction((section) => event.affectsConfiguration(section));
+    if (action === 'restart') {
+      this.log('amct.interpreter changed: restarting the server.');
+      void this.enqueue(() => this.restart(true));
+    }
+    // 'reconfigure': vscode-languageclient sends workspace/didChangeConfiguration (synchronize.configurationSection).
+  }
+
+  // ---- commands -----------------------------------------------------------------------------------------------
+
+  private async executeServerCommand(command: string, args: unknown[]): Promise<unknown> {
+    const client = this.client;
+    if (client === undefined || !client.isRunning()) {
+      throw new Error('the AMCT server is not running (see the AMCT output)');
+    }
+    return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  }
+
+  private commandUri(args: readonly unknown[]): vscode.Uri | undefined {
+    return targetUri(args, (value) => vscode.Uri.parse(value), isUri, activePythonDocument()?.uri);
+  }
+
+  private async explainModel(args: readonly unknown[]): Promise<void> {
+    const uri = this.commandUri(args);
+    if (uri === undefined) {
+      void vscode.window.showInformationMessage('AMCT: open a quantization script first.');
+      return;
+    }
+    try {
+      const report = await this.executeServerCommand(EXPLAIN_MODEL, [uri.toString()]);
+      const content = typeof report === 'string' ? report : '```json\n' + JSON.stringify(report, null, 2) + '\n```\n';
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      try {
+        await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+      } catch {
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      }
+    } catch (error) {
+      void vscode.window.showErrorMessage(`AMCT: explaining the model failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async applyAllFixes(args: readonly unknown[]): Promise<void> {
+    const uri = this.commandUri(args);
+    if (uri === undefined) {
+      void vscode.window.showInformationMessage('AMCT: open a quantization script first.');
+      return;
+    }
+    try {
+      await this.executeServerCommand(APPLY_ALL_FIXES, [uri.toString()]);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`AMCT: applying the fixes failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** The hover's "Apply fix" link: the first AMCT quick fix at that position, as the light bulb would apply it. */
+  private async applyFixAt(uriArg: unknown, line: unknown, character: unknown): Promise<void> {
+    if (typeof uriArg !== 'string' || typeof line !== 'number' || typeof character !== 'number') {
+      return;
+    }
+    const uri = vscode.Uri.parse(uriArg);
+    const position = new vscode.Position(line, character);
+    const actions =
+      (await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        new vscode.Range(position, position),
+        vscode.CodeActionKind.QuickFix.value,
+      )) ?? [];
+    // A `Command` has a string `command`; a `CodeAction` has an optional `Command` object there.
+    const codeActions = actions.filter((action): action is vscode.CodeAction => typeof action.command !== 'string');
+    const fix =
+      codeActions.find((action) => action.diagnostics?.some(isAmctDiagnostic) ?? false) ??
+      codeActions.find((action) => action.isPreferred === true);
+    if (fix === undefined) {
+      void vscode.window.showInformationMessage('AMCT: there is no fix at this position.');
+      return;
+    }
+    if (fix.edit !== undefined) {
+      await vscode.workspace.applyEdit(fix.edit);
+    }
+    if (fix.command !== undefined) {
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    }
+  }
+
+  private async openModelFolder(model: unknown): Promise<void> {
+    if (typeof model !== 'string') {
+      return;
+    }
+    const uri = vscode.Uri.file(model);
+    if (vscode.workspace.getWorkspaceFolder(uri) !== undefined) {
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+    } else {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+    }
+  }
+
+  private async openAmctLog(log: unknown): Promise<void> {
+    if (typeof log !== 'string') {
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(log));
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+
+  private async findAmctLog(uri: vscode.Uri): Promise<string | undefined> {
+    if (uri.scheme !== 'file') {
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    const setting = vscode.workspace.getConfiguration(SECTION, uri).get<string>('logPath');
+    for (const candidate of amctLogCandidates(path.dirname(uri.fsPath), folder, setting)) {
+      try {
+        if ((await fs.stat(candidate)).isFile()) {
+          return candidate;
+        }
+      } catch {
+        // Not there; try the next folder up.
+      }
+    }
+    return undefined;
+  }
+
+  // ---- the model shown in the status bar ----------------------------------------------------------------------
+
+  private scheduleModelRefresh(): void {
+    this.render();
+    clearTimeout(this.modelTimer);
+    this.modelTimer = setTimeout(() => void this.refreshModel(), MODEL_REFRESH_DELAY_MS);
+  }
+
+  private async refreshModel(): Promise<void> {
+    const document = activePythonDocument();
+    if (document === undefined || this.client === undefined || !this.client.isRunning()) {
+      return;
+    }
+    const key = document.uri.toString();
+    try {
+      const report = await this.executeServerCommand(EXPLAIN_MODEL, [key]);
+      const model =
+        typeof report === 'string' && document.uri.scheme === 'file'
+          ? findModelPath(report, path.dirname(document.uri.fsPath))
+          : undefined;
+      this.models.set(key, model);
+    } catch (error) {
+      this.models.delete(key);
+      this.log(`Could not get the model of ${document.uri.fsPath}: ${errorMessage(error)}`);
+    }
+    this.render();
+  }
+
+  dispose(): void {
+    clearTimeout(this.modelTimer);
+    for (const disposable of this.disposables.splice(0)) {
+      disposable.dispose();
+    }
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let extension: AmctExtension | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  extension = new AmctExtension(context);
+  context.subscriptions.push(extension);
+  const current = extension;
+  void current.enqueue(() => current.restart(false));
+}
+
+export async function deactivate(): Promise<void> {
+  const current = extension;
+  extension = undefined;
+  await current?.stopClient();
+}

@@ -1,0 +1,88 @@
+/**
+ * Hover middleware: keeps the server's Markdown (the rename chain) as it is and appends one line of trusted
+ * command links — apply the fix, open the model's folder, open the AMCT log. Only the listed commands are
+ * enabled in that Markdown, so a name string in a script cannot smuggle a runnable link.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProvideHoverSignature } from 'vscode-languageclient/node';
+import { findModelPath, HOVER_LINK_COMMANDS, hoverLinksMarkdown } from './links';
+
+export interface HoverDeps {
+  /** Whether an AMCT diagnostic covers the position. */
+  hasAmctDiagnosticAt(uri: vscode.Uri, position: vscode.Position): boolean;
+  /** The AMCT log found for the document, if any. */
+  findAmctLog(uri: vscode.Uri): Promise<string | undefined>;
+  /** The model of the document as last reported by the server (status bar), if known. */
+  knownModel(uri: vscode.Uri): string | undefined;
+}
+
+export function isAmctDiagnostic(diagnostic: vscode.Diagnostic): boolean {
+  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  return /^AMCT\d+$/.test(String(code ?? '')) || /amct/i.test(diagnostic.source ?? '');
+}
+
+/** Diagnostics from `languages.getDiagnostics` that are ours and cover the position. */
+export function amctDiagnosticsAt(
+  diagnostics: readonly vscode.Diagnostic[],
+  position: vscode.Position,
+): vscode.Diagnostic[] {
+  return diagnostics.filter((d) => isAmctDiagnostic(d) && d.range.contains(position));
+}
+
+function markdownText(contents: vscode.Hover['contents']): string {
+  return contents
+    .map((item) => {
+      if (typeof item === 'string') {
+        return item;
+      }
+      return item.value;
+    })
+    .join('\n');
+}
+
+/** The links line as a trusted MarkdownString, or undefined when there is nothing to link. */
+export async function buildHoverLinks(
+  hover: vscode.Hover,
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  deps: HoverDeps,
+): Promise<vscode.MarkdownString | undefined> {
+  const documentDir = path.dirname(document.uri.fsPath);
+  const modelPath = findModelPath(markdownText(hover.contents), documentDir) ?? deps.knownModel(document.uri);
+  const text = hoverLinksMarkdown({
+    documentUri: document.uri.toString(),
+    line: position.line,
+    character: position.character,
+    hasFix: deps.hasAmctDiagnosticAt(document.uri, position),
+    modelPath,
+    amctLog: await deps.findAmctLog(document.uri),
+  });
+  if (text === '') {
+    return undefined;
+  }
+  const links = new vscode.MarkdownString(text, true);
+  links.isTrusted = { enabledCommands: [...HOVER_LINK_COMMANDS] };
+  return links;
+}
+
+export type HoverMiddleware = (
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  token: vscode.CancellationToken,
+  next: ProvideHoverSignature,
+) => Promise<vscode.Hover | null | undefined>;
+
+export function createHoverMiddleware(deps: HoverDeps): HoverMiddleware {
+  return async (document, position, token, next) => {
+    const hover = await next(document, position, token);
+    if (hover === null || hover === undefined || hover.contents.length === 0 || token.isCancellationRequested) {
+      return hover;
+    }
+    const links = await buildHoverLinks(hover, document, position, deps);
+    if (links === undefined) {
+      return hover;
+    }
+    return new vscode.Hover([...hover.contents, links], hover.range);
+  };
+}

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { changeAction, CLIENT_KEYS, SERVER_DEFAULTS, SERVER_KEYS, serverSettings } from '../../src/config';
+import { CLIENT_OWNED_SERVER_COMMANDS, targetUri, withoutClientCommands } from '../../src/commands';
+
+interface Contributed {
+  type: string;
+  default: unknown;
+  scope?: string;
+  description?: string;
+}
+
+const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
+  main: string;
+  activationEvents: string[];
+  engines: { vscode: string };
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  contributes: { commands: Array<{ command: string }>; configuration: { properties: Record<string, Contributed> } };
+};
+const properties = manifest.contributes.configuration.properties;
+
+describe('serverSettings', () => {
+  it('passes well-typed values through', () => {
+    const values: Record<string, unknown> = {
+      enable: false,
+      modelPaths: ['models', 'more'],
+      models: { 'quant*.py': 'pb_model/a.pb' },
+      logPath: ' amct_log/amct_tensorflow.log ',
+      severity: { AMCT001: 'warning' },
+      skipLayers: ['conv1'],
+      interpreter: '/usr/bin/python3',
+    };
+    assert.deepEqual(serverSettings((key) => values[key]), {
+      enable: false,
+      modelPaths: ['models', 'more'],
+      models: { 'quant*.py': 'pb_model/a.pb' },
+      logPath: 'amct_log/amct_tensorflow.log',
+      severity: { AMCT001: 'warning' },
+      skipLayers: ['conv1'],
+    });
+  });
+
+  it('never sends client-only keys and replaces wrongly typed values by defaults', () => {
+    const values: Record<string, unknown> = {
+      enable: 'yes',
+      modelPaths: 'models',
+      models: ['a.pb'],
+      logPath: 3,
+      severity: null,
+      skipLayers: ['ok', 4, ''],
+      interpreter: '/x',
+      trace: { server: 'verbose' },
+    };
+    const settings = serverSettings((key) => values[key]);
+    assert.deepEqual(Object.keys(settings).sort(), [...SERVER_KEYS].sort());
+    assert.deepEqual(settings, { ...SERVER_DEFAULTS, skipLayers: ['ok'] });
+  });
+});
+
+describe('changeAction', () => {
+  const affects =
+    (...changed: string[]) =>
+    (section: string): boolean =>
+      changed.some((c) => c === section || c.startsWith(`${section}.`));
+
+  it('restarts the server when the interpreter changes', () => {
+    assert.equal(changeAction(affects('amct.interpreter')), 'restart');
+    assert.equal(changeAction(affects('amct.interpreter', 'amct.enable')), 'restart');
+  });
+
+  it('only reconfigures for the server settings', () => {
+    for (const key of SERVER_KEYS) {
+      assert.equal(changeAction(affects(`amct.${key}`)), 'reconfigure', key);
+    }
+  });
+
+  it('ignores the trace setting (vscode-languageclient applies it) and other sections', () => {
+    assert.equal(changeAction(affects('amct.trace.server')), 'none');
+    assert.equal(changeAction(affects('python.defaultInterpreterPath', 'editor.fontSize')), 'none');
+  });
+});
+
+describe('package.json contributions', () => {
+  it('contributes every server and client setting, each with a description', () => {
+    for (const key of SERVER_KEYS) {
+      assert.ok(properties[`amct.${key}`]?.description, `amct.${key}`);
+    }
+    assert.ok(properties['amct.interpreter'].description);
+    assert.ok(properties['amct.trace.server'].description);
+    assert.equal(Object.keys(properties).length, SERVER_KEYS.length + CLIENT_KEYS.length);
+  });
+
+  it('has defaults that agree with the client-side defaults', () => {
+    for (const key of SERVER_KEYS) {
+      assert.deepEqual(properties[`amct.${key}`].default, SERVER_DEFAULTS[key], key);
+    }
+  });
+
+  it('makes the interpreter machine-overridable and restricted in untrusted workspaces', () => {
+    assert.equal(properties['amct.interpreter'].scope, 'machine-overridable');
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces, {
+      ...manifest.capabilities.untrustedWorkspaces,
+      supported: 'limited',
+      restrictedConfigurations: ['amct.interpreter'],
+    });
+  });
+
+  it('activates on Python files, targets VS Code 1.82 and points at the bundle', () => {
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:python']);
+    assert.equal(manifest.engines.vscode, '^1.82.0');
+    assert.equal(manifest.main, './client/out/extension.js');
+  });
+
+  it('contributes the four commands', () => {
+    const ids = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(ids, ['amct.applyAllFixes', 'amct.explainModel', 'amct.restartServer', 'amct.showLog']);
+  });
+});
+
+describe('server command registration', () => {
+  it('drops the commands the client registers itself, keeps the others', () => {
+    const data = { id: 'x', registerOptions: { commands: ['amct.explainModel', 'amct.applyAllFixes', 'amct.other'] } };
+    assert.deepEqual(withoutClientCommands(data).registerOptions.commands, ['amct.other']);
+    assert.deepEqual(data.registerOptions.commands.length, 3, 'the input is not modified');
+    assert.deepEqual([...CLIENT_OWNED_SERVER_COMMANDS].sort(), ['amct.applyAllFixes', 'amct.explainModel']);
+  });
+
+  it('leaves a registration without commands as it is', () => {
+    const data = { id: 'x', registerOptions: {} };
+    assert.equal(withoutClientCommands(data), data);
+  });
+
+  it('takes the command target from its argument, else the active editor', () => {
+    const isString = (v: unknown): v is string => typeof v === 'string' && v.startsWith('uri:');
+    const parse = (v: string): string => `uri:${v}`;
+    assert.equal(targetUri(['uri:given'], parse, isString, 'uri:active'), 'uri:given');
+    assert.equal(targetUri(['file:///a.py'], parse, isString, 'uri:active'), 'uri:file:///a.py');
+    assert.equal(targetUri([], parse, isString, 'uri:active'), 'uri:active');
+    assert.equal(targetUri([], parse, isString, undefined), undefined);
+  });
+});

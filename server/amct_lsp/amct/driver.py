@@ -1,0 +1,114 @@
+"""Apply AMCT's tail passes to a model, in AMCT's order, and say what every tail becomes.
+
+Each pass runs over every tail (graph order) before the next pass starts, as AMCT's graph-wide passes do; one
+`NameAllocator` is shared, so a second tail's names get TensorFlow's `_1` suffixes. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep, TailVerdict
+from amct_lsp.amct.layers import QUANTIZABLE_OPS, resolve_identity, will_be_quantized
+from amct_lsp.amct.names import NameAllocator
+from amct_lsp.amct.options import QuantOptions
+from amct_lsp.amct.passes import conv_bn_fusion, replace_add, replace_bn, search_n
+from amct_lsp.amct.passes.base import PassContext, RewritePass
+from amct_lsp.model.graph import NON_TAIL_OPS, ModelGraph, Node
+
+#: AMCT's order. Adding a pass is one module plus one entry here.
+PASSES: tuple[RewritePass, ...] = (replace_bn.PASS, replace_add.PASS, conv_bn_fusion.PASS, search_n.PASS)
+
+_PASS_LABEL = {"quantize_model": "quantize_model (searchN)"}
+
+_OTHER_LAYERS_NOTE = (
+    "The model has {count} other quantizable layer{s} ({examples}); if AMCT also rewrites those, it may "
+    "number this name differently. The AMCT log or calib_outputs settles it."
+)
+
+
+def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Prediction:
+    """Every tail's predicted rename chain (or why it keeps its name), and every name the rewrite creates."""
+    ctx = PassContext(graph, options or QuantOptions(), NameAllocator(graph.nodes))
+    tails = graph.tails()
+    current = {tail.name: f"{tail.name}:0" for tail in tails}
+    steps: dict[str, list[RenameStep]] = {tail.name: [] for tail in tails}
+    for rewrite in PASSES:
+        for tail in tails:
+            ctx.tail = tail
+            step = rewrite.apply(ctx, current[tail.name])
+            if step is not None:
+                steps[tail.name].append(step)
+                current[tail.name] = step.new
+    ctx.tail = None
+
+    other = _other_quantized_layers(ctx, tails)
+    other_note = ""
+    if other:
+        examples = ", ".join(f"'{n}'" for n in other[:3]) + (", …" if len(other) > 3 else "")
+        other_note = _OTHER_LAYERS_NOTE.format(
+            count=len(other), s="" if len(other) == 1 else "s", examples=examples
+        )
+
+    verdicts: list[TailVerdict] = []
+    created: set[str] = set()
+    for tail in tails:
+        tail_steps = steps[tail.name]
+        misses = ctx.misses.get(tail.name, [])
+        if not tail_steps:
+            reason = _no_rename_reason(tail, misses) + _forwarding_hint(ctx, tail)
+            verdicts.append(TailVerdict(tail.name, tail.op, None, reason))
+            continue
+        notes = list(ctx.notes.get(tail.name, []))
+        if other_note:
+            notes.append(other_note)
+        chain = RenameChain(tail.name, tuple(tail_steps), tuple(notes))
+        for step in tail_steps:
+            created.add(step.new)
+            created.add(step.new.rpartition(":")[0])
+        passes = " then ".join(_PASS_LABEL.get(s.pass_name, s.pass_name) for s in tail_steps)
+        reason = f"renamed by {passes}"
+        if misses:
+            reason += f"; {misses[0]}"
+        verdicts.append(TailVerdict(tail.name, tail.op, chain, reason))
+    model_notes = (other_note.replace("this name", "the tails' new names"),) if other_note else ()
+    return Prediction(graph.path, tuple(verdicts), frozenset(created), model_notes)
+
+
+def _no_rename_reason(tail: Node, misses: list[str]) -> str:
+    if misses:
+        return misses[0][0].upper() + misses[0][1:]
+    return f"{tail.op} is not quantized, so AMCT leaves this output alone"
+
+
+def _forwarding_hint(ctx: PassContext, tail: Node) -> str:
+    """For an Identity tail (how TF2 frozen functions end): what it forwards, and what that would become."""
+    if tail.op != "Identity":
+        return ""
+    source = resolve_identity(ctx.graph, f"{tail.name}:0")
+    if source is None or source.op == "Identity" or source.op in NON_TAIL_OPS:
+        return ""
+    # A dry run with fresh bookkeeping: would the forwarded node be rewritten if it ended the network?
+    dry = PassContext(ctx.graph, ctx.options, NameAllocator(ctx.graph.nodes), tail=source)
+    tensor = f"{source.name}:0"
+    for rewrite in PASSES:
+        step = rewrite.apply(dry, tensor)
+        if step is not None:
+            tensor = step.new
+    if tensor == f"{source.name}:0":
+        return f"; it forwards '{source.name}:0' ({source.op}), which AMCT does not rename either"
+    return (
+        f"; it forwards '{source.name}:0', which AMCT would rename to '{tensor}' if it ended the network "
+        "(AMCT only rewrites the last node)"
+    )
+
+
+def _other_quantized_layers(ctx: PassContext, tails: list[Node]) -> list[str]:
+    """Quantizable layers that no tail's rewrite consumed (AMCT may rewrite them too and use up names)."""
+    claimed: set[str] = set().union(*ctx.claimed.values()) if ctx.claimed else set()
+    tail_names = {t.name for t in tails}
+    found: list[str] = []
+    for node in ctx.graph:
+        if node.op not in QUANTIZABLE_OPS or node.name in claimed or node.name in tail_names:
+            continue
+        if will_be_quantized(ctx.graph, node, ctx.options)[0]:
+            found.append(node.name)
+    return found

@@ -1,0 +1,127 @@
+"""Graph predicates several passes share: are these weights constant, will AMCT quantize this layer, how many
+output channels does it have. Each answer that is "no" comes with a one-line reason the user can act on."""
+
+from __future__ import annotations
+
+from amct_lsp.amct.options import QuantOptions
+from amct_lsp.model.graph import ModelGraph, Node
+
+CONV_OPS = frozenset({"Conv2D", "DepthwiseConv2dNative"})
+#: Ops that take a bias (BiasAdd or a bias-like Add) AMCT can fold into the layer.
+WEIGHTED_OPS = frozenset({"Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput", "MatMul"})
+#: Ops AMCT quantizes and inserts a searchN after when they end the network (FAQ scenario 3).
+QUANTIZABLE_OPS = WEIGHTED_OPS | {"AvgPool"}
+#: Ops between a weight and its Const in frozen graphs (TF2 puts ReadVariableOp Identities there).
+_PASS_THROUGH = frozenset({"Identity"})
+_MAX_HOPS = 64
+
+#: Which data input holds the weights (Conv2DBackpropInput: input 0 is the output shape, input 1 the filter).
+WEIGHT_INPUT = {"Conv2D": 1, "DepthwiseConv2dNative": 1, "Conv2DBackpropInput": 1, "MatMul": 1}
+
+_FLAG_ATTRS = ("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "adj_x", "adj_y")
+
+
+def resolve_identity(graph: ModelGraph, ref: str) -> Node | None:
+    """The node `ref` really comes from, looking through chains of Identity nodes (None when dangling)."""
+    node = graph.producer(ref)
+    hops = 0
+    while node is not None and node.op in _PASS_THROUGH and node.data_inputs and hops < _MAX_HOPS:
+        node = graph.producer(node.data_inputs[0])
+        hops += 1
+    return node
+
+
+def weights_are_const(graph: ModelGraph, ref: str) -> bool:
+    """Whether input `ref` reaches a Const through any chain of Identity nodes."""
+    node = resolve_identity(graph, ref)
+    return node is not None and node.op == "Const"
+
+
+def const_shape(graph: ModelGraph, ref: str) -> tuple[int, ...] | None:
+    """Shape of the Const behind `ref` (through Identity chains), or None when it is not a Const."""
+    node = resolve_identity(graph, ref)
+    if node is None or node.op != "Const":
+        return None
+    return node.const_shape
+
+
+def weight_ref(node: Node) -> str | None:
+    index = WEIGHT_INPUT.get(node.op)
+    inputs = node.data_inputs
+    if index is None or index >= len(inputs):
+        return None
+    return inputs[index]
+
+
+def output_channels(graph: ModelGraph, node: Node) -> int | None:
+    """The layer's output channel count (its output's last dimension, NHWC) when the weight shape says so."""
+    ref = weight_ref(node)
+    if ref is None:
+        return None
+    if node.attrs.get("data_format") in ("NCHW", "NCDHW"):
+        return None  # the last dimension is not the channel dimension
+    shape = const_shape(graph, ref)
+    if shape is None:
+        return None
+    try:
+        if node.op == "Conv2D":
+            return shape[3]
+        if node.op == "DepthwiseConv2dNative":
+            return shape[2] * shape[3]
+        if node.op == "Conv2DBackpropInput":
+            return shape[2]
+        if node.op == "MatMul":
+            return shape[0] if node.attrs.get("transpose_b") is True else shape[1]
+    except IndexError:
+        return None
+    return None
+
+
+def _describe(node: Node) -> str:
+    return f"{node.op} '{node.name}'"
+
+
+def _dtype_name(dtype: str) -> str:
+    name = dtype.removeprefix("DT_").lower()
+    return {"float": "float32", "double": "float64", "half": "float16"}.get(name, name)
+
+
+def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | None = None) -> tuple[bool, str]:
+    """Whether AMCT quantizes `node` (so a tail gets a searchN after it); the reason when it does not."""
+    opts = options or QuantOptions()
+    if node.op not in QUANTIZABLE_OPS:
+        return False, f"{node.op} is not quantized by AMCT"
+    if node.name in opts.skip_layers:
+        return False, f"{_describe(node)} is listed in skip_layers{opts.source_text()}"
+    if node.op in opts.skip_layer_types:
+        return False, f"layer type {node.op} is listed in skip_layer_types{opts.source_text()}"
+    if node.name in opts.disabled_layers:
+        return (
+            False,
+            f'{_describe(node)} has "quant_enable": false in the quantization config{opts.source_text()}',
+        )
+    if node.op == "MatMul":
+        for flag in _FLAG_ATTRS:
+            if node.attrs.get(flag) is True:
+                return False, f"MatMul with {flag}=True is not quantized by AMCT"
+    if node.op == "Conv2DBackpropInput":
+        dilations = node.attrs.get("dilations")
+        if isinstance(dilations, tuple) and any(d != 1 for d in dilations if isinstance(d, int)):
+            shown = ",".join(str(d) for d in dilations)
+            return (
+                False,
+                f"Conv2DBackpropInput with dilations [{shown}] is not quantized by AMCT (needs all 1)",
+            )
+    dtype = node.dtype
+    if dtype is not None and dtype != "DT_FLOAT":
+        return False, f"{node.op} has dtype {_dtype_name(dtype)}; AMCT quantizes float32 layers only"
+    ref = weight_ref(node)
+    if node.op in WEIGHT_INPUT:
+        if ref is None:
+            return False, f"{node.op} has no weight input"
+        source = resolve_identity(graph, ref)
+        if source is None:
+            return False, f"weights of {node.op} come from '{ref}', which is not in the model"
+        if source.op != "Const":
+            return False, f"weights of {node.op} come from {source.op} '{source.name}', not a Const"
+    return True, f"{node.op} is quantized by AMCT"

@@ -1,0 +1,192 @@
+"""Read `amct_log/amct_tensorflow.log`: the renames AMCT made. A name confirmed here beats a prediction.
+
+Records look like `%(asctime)s - %(levelname)s - [AMCT]:[module]: message`. A rename message is followed by
+`>>>…The name of the old output node is 'X'` and `<<<…The name of the new output node is 'Y'` (physical lines,
+or run together on one line as the FAQ prints them). Messages over 500 characters are split into several
+records; the continuation record carries the rest of the text, so such records are joined first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+
+LOG_DIR = "amct_log"
+LOG_NAME = "amct_tensorflow.log"
+
+_HEADER = re.compile(
+    r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?)\s+-\s+(?P<level>[A-Z]+)\s+-\s+"
+    r"\[AMCT\]:(?:\[(?P<module>[^\]\n]*)\]:)?[ \t]?"
+)
+_OLD = re.compile(r">{3,}\s*The name of the old output node is '(?P<name>[^'\n]*)'")
+_NEW = re.compile(r"<{3,}\s*The name of the new output node is '(?P<name>[^'\n]*)'")
+_RENAME_HINT = re.compile(r"output node|>>>|<<<|at the end of the network", re.IGNORECASE)
+#: A split message is never spread over more than this many records in practice; bounds garbage handling.
+_MAX_JOIN = 8
+
+#: Passes whose rename removes the old node; searchN insertion (`quantize_model`) keeps it.
+_KEEPS_OLD = frozenset({"quantize_model"})
+
+
+@dataclass(frozen=True, slots=True)
+class LogRename:
+    """One rename AMCT reported: `old` → `new` by `pass_name` at `timestamp`; `line` is 1-based."""
+
+    pass_name: str
+    old: str
+    new: str
+    timestamp: str
+    line: int
+    #: The first sentence of the message ("Replace ADD at the end of the network!").
+    message: str = ""
+
+
+@dataclass
+class _Record:
+    timestamp: str
+    level: str
+    module: str
+    message: str
+    line: int
+
+
+def _records(text: str) -> list[_Record]:
+    matches = list(_HEADER.finditer(text))
+    records: list[_Record] = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        message = text[match.end() : end]
+        # Drop only the handler's line terminator: a split message may end in meaningful spaces.
+        if message.endswith("\r\n"):
+            message = message[:-2]
+        elif message.endswith("\n"):
+            message = message[:-1]
+        line = text.count("\n", 0, match.start()) + 1
+        module = match.group("module") or ""
+        records.append(_Record(match.group("ts"), match.group("level"), module, message, line))
+    return records
+
+
+def _complete(message: str) -> bool:
+    return _NEW.search(message) is not None and _OLD.search(message) is not None
+
+
+def _first_sentence(message: str) -> str:
+    head = re.split(r">{3,}|<{3,}", message, maxsplit=1)[0].strip()
+    match = re.match(r"(.*?[!.])(\s|$)", head)
+    return (match.group(1) if match else head)[:200]
+
+
+def parse_log(text: str) -> list[LogRename]:
+    """Every rename in the log text, in order. Other records and garbage lines are ignored."""
+    records = _records(text)
+    renames: list[LogRename] = []
+    i = 0
+    while i < len(records):
+        record = records[i]
+        message = record.message
+        if not _RENAME_HINT.search(message):
+            i += 1
+            continue
+        j = i + 1
+        # Join continuation records of a message split at 500 characters.
+        while not _complete(message) and j < len(records) and j - i < _MAX_JOIN:
+            nxt = records[j]
+            if nxt.module != record.module or nxt.level != record.level:
+                break
+            if (
+                _OLD.search(message) is None
+                and _NEW.search(message) is None
+                and _RENAME_HINT.search(nxt.message[:200])
+                and nxt.message.lstrip().startswith(("Replace", "Fused", "Insert"))
+            ):
+                break  # the next record is a new rename message, not a continuation
+            message += nxt.message
+            j += 1
+        old, new = _OLD.search(message), _NEW.search(message)
+        if old is not None and new is not None and old.group("name") and new.group("name"):
+            renames.append(
+                LogRename(
+                    record.module,
+                    old.group("name"),
+                    new.group("name"),
+                    record.timestamp,
+                    record.line,
+                    _first_sentence(message),
+                )
+            )
+            i = j
+        else:
+            i += 1
+    return renames
+
+
+def _runs(renames: list[LogRename]) -> list[list[LogRename]]:
+    """Split a concatenation of several runs' logs: time going back, or a name renamed twice, starts a run."""
+    runs: list[list[LogRename]] = []
+    seen_old: set[str] = set()
+    last_ts = ""
+    for rename in renames:
+        ts = rename.timestamp.replace("T", " ").replace(".", ",")
+        if not runs or rename.old in seen_old or (last_ts and ts < last_ts):
+            runs.append([])
+            seen_old = set()
+        runs[-1].append(rename)
+        seen_old.add(rename.old)
+        last_ts = ts
+    return runs
+
+
+def log_chains(renames: list[LogRename]) -> dict[str, RenameChain]:
+    """Chain old → new → newer, keyed by the first old name; only the last run of the log counts."""
+    runs = _runs(renames)
+    if not runs:
+        return {}
+    chains: dict[str, list[RenameStep]] = {}
+    head_of: dict[str, str] = {}  # current end name of a chain → its first old name
+    for rename in runs[-1]:
+        step = RenameStep(
+            pass_name=rename.pass_name or "amct",
+            old=rename.old,
+            new=rename.new,
+            reason=rename.message or f"reported by AMCT's {rename.pass_name or 'log'}",
+            evidence=Evidence.LOG,
+            removes_old=rename.pass_name not in _KEEPS_OLD,
+            timestamp=rename.timestamp,
+        )
+        head = head_of.pop(rename.old, rename.old)
+        chains.setdefault(head, []).append(step)
+        head_of[rename.new] = head
+    return {
+        head: RenameChain(head.rpartition(":")[0] if ":" in head else head, tuple(steps))
+        for head, steps in chains.items()
+    }
+
+
+def read_log_chains(path: str | os.PathLike[str]) -> dict[str, RenameChain]:
+    """`log_chains(parse_log(...))` of a log file; an unreadable file gives no chains (it is only a hint)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    return log_chains(parse_log(text))
+
+
+def find_log(start_dir: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path | None:
+    """`amct_log/amct_tensorflow.log` in `start_dir` or a parent up to `root` (else just `start_dir`)."""
+    start = Path(start_dir).resolve()
+    top = Path(root).resolve() if root is not None else start
+    directory = start
+    while True:
+        candidate = directory / LOG_DIR / LOG_NAME
+        if candidate.is_file():
+            return candidate
+        if directory == top or directory.parent == directory:
+            return None
+        if top not in directory.parents:
+            return None  # start_dir is not inside root: look no further than start_dir itself
+        directory = directory.parent

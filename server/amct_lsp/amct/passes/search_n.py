@@ -1,0 +1,51 @@
+"""searchN insertion (log tag `quantize_model`): a quantized layer (or its BiasAdd) ending the network gets a
+searchN op after it, whose Identity becomes the new output. The old node survives but no longer ends the
+network.
+
+FAQ scenarios 1–5: … → `search_n_quant/search_n_quant_SEARCHN/Identity:0`.
+"""
+
+from __future__ import annotations
+
+from amct_lsp.amct.chain import Evidence, RenameStep
+from amct_lsp.amct.layers import QUANTIZABLE_OPS, WEIGHTED_OPS, will_be_quantized
+from amct_lsp.amct.passes.base import PassContext, allocate, describe, make_step
+from amct_lsp.model.graph import Node
+
+AVGPOOL_NOTE = (
+    "The vendor's layer table says AvgPool does not support shift-N, while the FAQ lists an AvgPool tail "
+    "among the searchN cases; this prediction follows the FAQ."
+)
+
+
+class SearchNPass:
+    name = "quantize_model"
+
+    def apply(self, ctx: PassContext, tensor: str) -> RenameStep | None:
+        node = ctx.node(tensor)
+        if node is None:
+            return None
+        layer: Node | None = None
+        if node.op == "BiasAdd" and node.data_inputs:
+            inner = ctx.node(node.data_inputs[0])
+            if inner is not None and inner.op in WEIGHTED_OPS:
+                layer = inner
+        elif node.op in QUANTIZABLE_OPS:
+            layer = node
+        if layer is None:
+            return None
+        quantized, why = will_be_quantized(ctx.graph, layer, ctx.options)
+        if not quantized:
+            ctx.miss(f"{why}, so no searchN is inserted after it")
+            return None
+        ctx.claim(layer)
+        if layer.op == "AvgPool":
+            ctx.note(AVGPOOL_NOTE)
+        allocation = allocate(ctx, ["search_n_quant", "search_n_quant_SEARCHN"], "Identity")
+        ctx.add_virtual(Node(allocation.op_name, "Identity", (tensor,), {"T": "DT_FLOAT"}))
+        via = f"{describe(node)} after " if node is not layer else ""
+        reason = f"searchN is inserted after {via}the quantized {describe(layer)}; the old output survives"
+        return make_step(self.name, tensor, allocation, reason, Evidence.FAQ, removes_old=False)
+
+
+PASS = SearchNPass()

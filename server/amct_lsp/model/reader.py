@@ -1,0 +1,777 @@
+"""Read a frozen TensorFlow GraphDef (.pb or .pbtxt) into a `ModelGraph`, node by node, without TensorFlow.
+
+A binary GraphDef is never parsed as one message: we walk its top-level wire format ourselves, parse
+each `node` field on its own and reduce it to a `graph.Node` at once. Nodes bigger than `_SKIM_NODE_BYTES`
+(weights) are skimmed: their tensor payloads are skipped with a seek, never read, so a 500 MB model costs a
+few MB of memory and only the pages that hold topology are touched. Every failure is a typed `ModelError`
+whose message tells the user what to do; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO
+
+from google.protobuf import message as _message
+from google.protobuf import text_format
+
+from amct_lsp.model import schema
+from amct_lsp.model.errors import (
+    CorruptModel,
+    EmptyModel,
+    ModelError,
+    ModelNotFound,
+    ModelTooLarge,
+    ModelUnreadable,
+    WrongModelKind,
+)
+from amct_lsp.model.graph import AttrValue, ModelGraph, Node
+
+#: Node attrs the rewrite rules look at; everything else (and every weight) is dropped while reading.
+KEPT_ATTRS = frozenset(
+    {
+        "T",
+        "dtype",
+        "transpose_a",
+        "transpose_b",
+        "adj_x",
+        "adj_y",
+        "dilations",
+        "strides",
+        "is_training",
+        "data_format",
+        "epsilon",
+        "padding",
+        "N",
+    }
+)
+#: protobuf cannot represent a message of 2 GiB or more, so TensorFlow cannot write or read such a GraphDef.
+MAX_MODEL_BYTES = 2**31 - 1
+
+ProgressFn = Callable[[float], None]
+
+_SKIM_NODE_BYTES = 64 * 1024  # bigger nodes are skimmed (their weights skipped, not read)
+_SMALL_FIELD_BYTES = (
+    16 * 1024
+)  # inside a skimmed node, fields up to this size are copied; larger ones skipped
+_CHUNK_BYTES = 1 << 20
+_HEAD_BYTES = 4096
+_PROGRESS_STEP = 0.01
+
+_WT_VARINT, _WT_I64, _WT_LEN, _WT_SGROUP, _WT_EGROUP, _WT_I32 = 0, 1, 2, 3, 4, 5
+# GraphDef's top-level fields and their wire types: node, library, version, versions, debug_info.
+_GRAPHDEF_FIELDS = {1: _WT_LEN, 2: _WT_LEN, 3: _WT_VARINT, 4: _WT_LEN, 5: _WT_LEN}
+_TEXT_SUFFIXES = (".pbtxt", ".pbtext", ".prototxt", ".txt")
+
+_FREEZE_ADVICE = (
+    "freeze it to a GraphDef (e.g. convert_variables_to_constants_v2, then tf.io.write_graph) "
+    "or point amct-lsp at the frozen .pb"
+)
+
+
+class _Truncated(Exception):
+    """The data ended inside the field that starts at `offset`; becomes CorruptModel with that offset."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+class _Bad(Exception):
+    """Malformed wire data at `offset`; becomes CorruptModel with `what` in the message."""
+
+    def __init__(self, offset: int, what: str) -> None:
+        super().__init__(what)
+        self.offset = offset
+        self.what = what
+
+
+def _read_fully(file: BinaryIO, count: int) -> bytes:
+    """`count` bytes from `file`, fewer only at end of file (a raw read may return short)."""
+    data = file.read(count)
+    if len(data) == count or not data:
+        return data
+    parts = [data]
+    missing = count - len(data)
+    while missing:
+        more = file.read(missing)
+        if not more:
+            break
+        parts.append(more)
+        missing -= len(more)
+    return b"".join(parts)
+
+
+class _Source:
+    """Sequential reader over a file (read in 1 MiB chunks, long skips are seeks) or an in-memory buffer."""
+
+    def __init__(self, size: int, file: BinaryIO | None = None, data: bytes = b"") -> None:
+        self.size = size
+        self._file = file
+        self._buf = data
+        self._buf_start = 0  # absolute offset of _buf[0]
+        self._off = 0  # read position inside _buf
+
+    @property
+    def pos(self) -> int:
+        return self._buf_start + self._off
+
+    def seek(self, offset: int) -> None:
+        if self._buf_start <= offset <= self._buf_start + len(self._buf) or self._file is None:
+            self._off = offset - self._buf_start
+            return
+        self._file.seek(offset)
+        self._buf, self._buf_start, self._off = b"", offset, 0
+
+    def skip(self, count: int) -> None:
+        self.seek(self.pos + count)
+
+    def _ensure(self, count: int) -> None:
+        """Make `count` bytes available after the read position if the data has them."""
+        if len(self._buf) - self._off >= count or self._file is None:
+            return
+        rest = self._buf[self._off :]
+        self._buf_start += self._off
+        self._buf = rest + _read_fully(self._file, max(_CHUNK_BYTES, count - len(rest)))
+        self._off = 0
+
+    def read(self, count: int) -> bytes:
+        start = self.pos
+        if count > _CHUNK_BYTES and self._file is not None and len(self._buf) - self._off < count:
+            rest = self._buf[self._off :]
+            data = rest + _read_fully(self._file, count - len(rest))
+            self._buf, self._buf_start, self._off = b"", start + len(data), 0
+        else:
+            self._ensure(count)
+            data = self._buf[self._off : self._off + count]
+            self._off += len(data)
+        if len(data) < count:
+            raise _Truncated(start)
+        return data
+
+    def varint(self) -> int:
+        start = self.pos
+        self._ensure(10)
+        buf, off = self._buf, self._off
+        result = shift = 0
+        for index in range(10):
+            if off + index >= len(buf):
+                raise _Truncated(start)
+            byte = buf[off + index]
+            result |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                self._off = off + index + 1
+                return result
+            shift += 7
+        raise _Bad(start, "a varint longer than 10 bytes")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Wire helpers
+
+
+def _encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _len_field(field: int, payload: bytes) -> bytes:
+    return _encode_varint(field << 3 | _WT_LEN) + _encode_varint(len(payload)) + payload
+
+
+def _read_key(src: _Source, end: int) -> tuple[int, int, int]:
+    """(field number, wire type, offset of the key) of the next field before `end`."""
+    at = src.pos
+    key = src.varint()
+    _check_end(src, end, at, "a field key that runs past the end of its message")
+    field, wire_type = key >> 3, key & 7
+    if field == 0:
+        raise _Bad(at, "a field number 0")
+    return field, wire_type, at
+
+
+def _check_end(src: _Source, end: int, at: int, what: str) -> None:
+    """The field at `at` must end by `end`: past the file's end it is truncated, else it is corrupt."""
+    if src.pos > end:
+        if end >= src.size:
+            raise _Truncated(at)
+        raise _Bad(at, what)
+
+
+def _read_length(src: _Source, end: int, at: int) -> int:
+    length = src.varint()
+    if src.pos + length > end:
+        if end >= src.size:
+            raise _Truncated(at)
+        raise _Bad(at, f"a field of {length} bytes that runs past the end of its message")
+    return length
+
+
+def _skip_value(src: _Source, field: int, wire_type: int, end: int, at: int) -> None:
+    """Skip one field's value (any wire type, groups included) that starts at the read position."""
+    if wire_type == _WT_VARINT:
+        src.varint()
+    elif wire_type == _WT_I64:
+        src.skip(8)
+    elif wire_type == _WT_I32:
+        src.skip(4)
+    elif wire_type == _WT_LEN:
+        src.skip(_read_length(src, end, at))
+    elif wire_type == _WT_SGROUP:
+        while True:
+            inner, inner_type, inner_at = _read_key(src, end)
+            if inner_type == _WT_EGROUP:
+                if inner != field:
+                    raise _Bad(inner_at, "a group that ends with the wrong field number")
+                break
+            _skip_value(src, inner, inner_type, end, inner_at)
+    else:
+        raise _Bad(at, f"an invalid wire type {wire_type}")
+    _check_end(src, end, at, "a field that runs past the end of its message")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Skimming: a big node (a Const holding weights) is rewritten without its tensor payloads before parsing.
+
+
+def _skim_fields(
+    src: _Source, length: int, handle_len: Mapping[int, Callable[[_Source, int], bytes]], keep_varints: bool
+) -> bytes:
+    """Re-encode a message of `length` bytes without its big payloads.
+
+    LEN fields in `handle_len` go through their handler, other small LEN fields are copied and big ones are
+    skipped; varint fields are copied when `keep_varints`, every other field is dropped.
+    """
+    end = src.pos + length
+    out = bytearray()
+    while src.pos < end:
+        field, wire_type, at = _read_key(src, end)
+        if wire_type == _WT_LEN:
+            size = _read_length(src, end, at)
+            handler = handle_len.get(field)
+            if handler is not None:
+                out += _len_field(field, handler(src, size))
+            elif size <= _SMALL_FIELD_BYTES:
+                out += _len_field(field, src.read(size))
+            else:
+                src.skip(size)
+        elif wire_type == _WT_VARINT and keep_varints:
+            out += _encode_varint(field << 3) + _encode_varint(src.varint())
+        else:
+            _skip_value(src, field, wire_type, end, at)
+    return bytes(out)
+
+
+def _skim_tensor(src: _Source, length: int) -> bytes:
+    # Keep dtype (1), tensor_shape (2, small) and version_number (3); every value field is skipped.
+    end = src.pos + length
+    out = bytearray()
+    while src.pos < end:
+        field, wire_type, at = _read_key(src, end)
+        if field in (1, 3) and wire_type == _WT_VARINT:
+            out += _encode_varint(field << 3) + _encode_varint(src.varint())
+        elif field == 2 and wire_type == _WT_LEN:
+            size = _read_length(src, end, at)
+            if size <= _SMALL_FIELD_BYTES:
+                out += _len_field(2, src.read(size))
+            else:
+                src.skip(size)
+        else:
+            _skip_value(src, field, wire_type, end, at)
+    return bytes(out)
+
+
+def _skim_attr_value(src: _Source, length: int) -> bytes:
+    return _skim_fields(src, length, {8: _skim_tensor}, keep_varints=True)
+
+
+def _skim_attr_entry(src: _Source, length: int) -> bytes:
+    return _skim_fields(src, length, {2: _skim_attr_value}, keep_varints=False)
+
+
+def _skim_node(src: _Source, length: int) -> bytes:
+    return _skim_fields(src, length, {5: _skim_attr_entry}, keep_varints=False)
+
+
+# ----------------------------------------------------------------------------------------------------
+# NodeDef -> Node
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _attr_value(value: Any) -> AttrValue | None:
+    """The kept form of an AttrValue: scalars, int lists and dtype-name lists; None for anything else."""
+    kind = value.WhichOneof("value")
+    if kind == "s":
+        return _text(value.s)
+    if kind == "i":
+        return int(value.i)
+    if kind == "f":
+        return float(value.f)
+    if kind == "b":
+        return bool(value.b)
+    if kind == "type":
+        return schema.data_type_name(value.type)
+    if kind == "list":
+        items = value.list
+        if len(items.i):
+            return tuple(int(i) for i in items.i)
+        if len(items.type):
+            return tuple(schema.data_type_name(t) for t in items.type)
+        if len(items.s):
+            return tuple(_text(s) for s in items.s)
+        if len(items.f) or len(items.b) or len(items.shape) or len(items.tensor) or len(items.func):
+            return None
+        return ()
+    return None
+
+
+def _to_node(node_def: Any) -> Node:
+    op = _text(node_def.op)
+    attrs: dict[str, AttrValue] = {}
+    const_dtype: str | None = None
+    const_shape: tuple[int, ...] | None = None
+    for entry in node_def.attr:  # a map on the wire: a later entry for the same key wins
+        key = _text(entry.key)
+        if key in KEPT_ATTRS:
+            kept = _attr_value(entry.value)
+            if kept is None:
+                attrs.pop(key, None)
+            else:
+                attrs[key] = kept
+        elif key == "value" and op == "Const":
+            if entry.value.WhichOneof("value") == "tensor":
+                tensor = entry.value.tensor
+                const_dtype = schema.data_type_name(tensor.dtype)
+                const_shape = tuple(int(dim.size) for dim in tensor.tensor_shape.dim)
+            else:
+                const_dtype = const_shape = None
+    return Node(
+        name=_text(node_def.name),
+        op=op,
+        inputs=tuple(_text(i) for i in node_def.input),
+        attrs=attrs,
+        const_dtype=const_dtype,
+        const_shape=const_shape,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Kinds of files that are not a GraphDef
+
+
+def _looks_like_onnx(head: bytes) -> bool:
+    """ONNX ModelProto: ir_version (field 1 varint), then producer_name (2), graph (7), opset_import (8)."""
+    try:
+        src = _Source(len(head), data=head)
+        if src.varint() != 0x08:
+            return False
+        src.varint()
+        tag = src.varint()
+        if tag in (0x1A, 0x22, 0x28, 0x32, 0x3A, 0x42):
+            return True
+        if tag == 0x12:
+            name = src.read(min(src.varint(), 256))
+            return bool(name) and all(32 <= byte < 127 for byte in name)
+    except (_Truncated, _Bad):
+        return False
+    return False
+
+
+def _sniff_kind(head: bytes, suffix: str) -> tuple[str, str] | None:
+    """(what the file is, what to do) for well-known non-GraphDef formats, from the first bytes."""
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "a Keras HDF5 (.h5) model", "load it with Keras and " + _FREEZE_ADVICE
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return (
+            "a zip archive (a Keras .keras model or a zipped model)",
+            "load it with Keras and " + _FREEZE_ADVICE,
+        )
+    if head[4:8] == b"TFL3":
+        return (
+            "a TensorFlow Lite flatbuffer (.tflite)",
+            "point amct-lsp at the frozen .pb it was converted from",
+        )
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip-compressed", "decompress it first (gunzip) and point amct-lsp at the .pb inside"
+    if suffix == ".onnx" or _looks_like_onnx(head):
+        return (
+            "an ONNX model",
+            "amct-lsp reads TensorFlow frozen GraphDefs; point it at the frozen .pb instead",
+        )
+    if head[:1] == b"\x08":  # SavedModel: saved_model_schema_version (field 1 varint), meta_graphs (2)
+        return "a SavedModel proto (saved_model.pb)", _FREEZE_ADVICE
+    return None
+
+
+def _first_node_is_plausible(src: _Source, end: int) -> bool:
+    """Whether the message starting at the read position begins with a NodeDef that has a name and an op."""
+    field, wire_type, at = _read_key(src, end)
+    if field != 1 or wire_type != _WT_LEN:
+        return False
+    length = _read_length(src, end, at)
+    if length > _SKIM_NODE_BYTES:
+        return False
+    node = schema.NodeDef.FromString(src.read(length))
+    return bool(node.name) and bool(node.op)
+
+
+def _classify_container(src: _Source) -> str | None:
+    """Recognise a SavedModel or MetaGraphDef by its top-level fields (called only when a GraphDef walk failed
+    or looked odd, so a real GraphDef never pays for it)."""
+    seen: list[tuple[int, int]] = []
+    graph_inside = False
+    try:
+        src.seek(0)
+        while src.pos < src.size and len(seen) < 64:
+            field, wire_type, at = _read_key(src, src.size)
+            seen.append((field, wire_type))
+            if wire_type == _WT_LEN:
+                length = _read_length(src, src.size, at)
+                start = src.pos
+                if field == 2 and not graph_inside:
+                    try:
+                        graph_inside = _first_node_is_plausible(src, start + length)
+                    except (_Truncated, _Bad, _message.DecodeError):
+                        graph_inside = False
+                src.seek(start + length)
+            else:
+                _skip_value(src, field, wire_type, src.size, at)
+    except (_Truncated, _Bad):
+        pass
+    if seen[:1] == [(1, _WT_VARINT)] and (2, _WT_LEN) in seen:
+        return "a SavedModel proto (saved_model.pb)"
+    extra = any(f in (1, 3, 4, 5, 6, 7) and wt == _WT_LEN for f, wt in seen)
+    if graph_inside and extra:
+        return "a MetaGraphDef (.meta) — the GraphDef is inside it next to saver/collection/signature defs"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Text format
+
+_TEXT_KINDS = (
+    (
+        re.compile(r"^\s*(saved_model_schema_version\s*:|meta_graphs\s*[:{])", re.M),
+        "a SavedModel in text form",
+    ),
+    (
+        re.compile(r"^\s*(meta_info_def|graph_def|saver_def|collection_def|signature_def)\s*[:{]", re.M),
+        "a MetaGraphDef in text form",
+    ),
+)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text protos are UTF-8 without control characters; a binary GraphDef has tags like 0x12 at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    try:
+        text = decoder.decode(head.removeprefix(b"\xef\xbb\xbf"), final=False)  # a cut last character is fine
+    except UnicodeDecodeError:
+        return False
+    return bool(text.strip()) and all(ch >= " " or ch in "\t\n\r\f\v" for ch in text)
+
+
+def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
+    text = text.removeprefix("\ufeff")
+    graph = schema.GraphDef()
+    try:
+        text_format.Parse(text, graph)
+    except text_format.ParseError as strict_error:
+        for pattern, kind in _TEXT_KINDS:
+            if pattern.search(text) and not re.search(r"^node\s*\{", text, re.M):
+                raise WrongModelKind(
+                    f"{display} is {kind}, not a frozen GraphDef; {_FREEZE_ADVICE}."
+                ) from None
+        # Fields we never read (a function library, debug info) are not in our schema: skip them.
+        graph = schema.GraphDef()
+        try:
+            text_format.Parse(text, graph, allow_unknown_field=True)
+        except text_format.ParseError:
+            raise CorruptModel(
+                f"{display} is not a GraphDef in text format ({strict_error}); fix the text or export the "
+                "graph again with tf.io.write_graph(..., as_text=True).",
+            ) from None
+    producer = int(graph.versions.producer) if graph.HasField("versions") else None
+    return list(graph.node), producer
+
+
+# ----------------------------------------------------------------------------------------------------
+# The walk
+
+
+def _walk_graph(
+    src: _Source, display: str, progress: ProgressFn | None
+) -> tuple[dict[str, Node], int | None, bool]:
+    """Walk a binary GraphDef's top-level fields; (nodes, producer, whether any field was not GraphDef's)."""
+    nodes: dict[str, Node] = {}
+    offsets: dict[str, int] = {}
+    producer: int | None = None
+    odd = False
+    next_report = _PROGRESS_STEP
+    while src.pos < src.size:
+        field, wire_type, at = _read_key(src, src.size)
+        if _GRAPHDEF_FIELDS.get(field) != wire_type:
+            odd = True
+            _skip_value(src, field, wire_type, src.size, at)
+            continue
+        if field == 1:
+            length = _read_length(src, src.size, at)
+            start = src.pos
+            try:
+                if length <= _SKIM_NODE_BYTES:
+                    node_def = schema.NodeDef.FromString(src.read(length))
+                else:
+                    node_def = schema.NodeDef.FromString(_skim_node(src, length))
+            except (_Bad, _message.DecodeError):
+                raise _Bad(
+                    at, f"a node ({length} bytes at byte offset {start}) that is not a valid NodeDef"
+                ) from None
+            node = _to_node(node_def)
+            if node.name in nodes:
+                raise CorruptModel(
+                    f"{display} has two nodes named {node.name!r} (at byte offsets {offsets[node.name]} "
+                    f"and {at}); TensorFlow refuses such a graph. Export the frozen graph again.",
+                )
+            nodes[node.name] = node
+            offsets[node.name] = at
+        elif field == 4:
+            versions = schema.VersionDef.FromString(src.read(_read_length(src, src.size, at)))
+            if versions.producer:
+                producer = int(versions.producer)
+        else:
+            _skip_value(src, field, wire_type, src.size, at)
+        if progress is not None and src.size and src.pos / src.size >= next_report:
+            progress(min(src.pos / src.size, 1.0))
+            next_report = src.pos / src.size + _PROGRESS_STEP
+    return nodes, producer, odd
+
+
+def _truncated_error(display: str, offset: int, size: int) -> CorruptModel:
+    return CorruptModel(
+        f"{display} is truncated: the field at byte offset {offset} runs past the end of the file "
+        f"({size} bytes). It was probably cut short while copying or writing; copy or export it again.",
+    )
+
+
+def _container_error(src: _Source, display: str, suffix: str) -> WrongModelKind | None:
+    """The error for a SavedModel / MetaGraphDef proto mistaken for a GraphDef, or None if it is neither."""
+    kind = _classify_container(src)
+    if kind is None and suffix == ".meta":
+        kind = "a MetaGraphDef (.meta)"
+    if kind is None:
+        return None
+    return WrongModelKind(f"{display} is {kind}, not a frozen GraphDef; {_FREEZE_ADVICE}.")
+
+
+def _read_binary(
+    src: _Source, head: bytes, display: str, suffix: str, progress: ProgressFn | None
+) -> ModelGraph:
+    known = _sniff_kind(head, suffix)
+    if known is not None:
+        what, advice = known
+        raise WrongModelKind(f"{display} is {what}, not a frozen TensorFlow GraphDef; {advice}.")
+    try:
+        nodes, producer, odd = _walk_graph(src, display, progress)
+    except (_Truncated, _Bad, _message.DecodeError) as err:
+        wrong_kind = _container_error(src, display, suffix)
+        if wrong_kind is not None:
+            raise wrong_kind from None
+        if isinstance(err, _Truncated):
+            raise _truncated_error(display, err.offset, src.size) from None
+        where = err.offset if isinstance(err, _Bad) else src.pos
+        what = err.what if isinstance(err, _Bad) else "data that is not a valid message"
+        raise CorruptModel(
+            f"{display} is not a valid GraphDef: at byte offset {where} it holds {what}. "
+            "Check that it is a frozen TensorFlow graph (.pb) and export it again if it was damaged.",
+        ) from None
+    if odd:
+        wrong_kind = _container_error(src, display, suffix)
+        if wrong_kind is not None:
+            raise wrong_kind
+        if not nodes:
+            raise CorruptModel(
+                f"{display} is not a TensorFlow GraphDef: it holds no graph nodes, only fields a GraphDef "
+                "does not have. Point amct-lsp at a frozen graph (.pb or .pbtxt).",
+            )
+    if not nodes:
+        raise EmptyModel(
+            f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
+        )
+    if progress is not None:
+        progress(1.0)
+    return ModelGraph(nodes=nodes, producer_version=producer)
+
+
+def _graph_from_node_defs(node_defs: list[Any], producer: int | None, display: str) -> ModelGraph:
+    nodes: dict[str, Node] = {}
+    for node_def in node_defs:
+        node = _to_node(node_def)
+        if node.name in nodes:
+            raise CorruptModel(
+                f"{display} has two nodes named {node.name!r}; TensorFlow refuses such a graph. "
+                "Export the frozen graph again."
+            )
+        nodes[node.name] = node
+    if not nodes:
+        raise EmptyModel(
+            f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
+        )
+    return ModelGraph(nodes=nodes, producer_version=producer)
+
+
+def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn | None) -> ModelGraph:
+    if src.size == 0:
+        raise EmptyModel(
+            f"{display} is empty (0 bytes); the model was probably not written completely. Export it again."
+        )
+    if src.size > MAX_MODEL_BYTES:
+        raise ModelTooLarge(
+            f"{display} is {src.size / 2**30:.1f} GiB; protobuf (and so TensorFlow) cannot read a GraphDef "
+            "of 2 GiB or more. Freeze a smaller graph or keep the weights outside the GraphDef.",
+        )
+    head = src.read(min(_HEAD_BYTES, src.size))
+    src.seek(0)
+    if _looks_like_text(head):
+        text = src.read(src.size).decode("utf-8", errors="replace")
+        try:
+            node_defs, producer = _parse_text(text, display)
+        except CorruptModel as text_error:
+            # A binary GraphDef cut a few bytes after its first tag (0x0a = "\n") can look like text.
+            if head.startswith(b"\x0a"):
+                try:
+                    src.seek(0)
+                    _walk_graph(src, display, None)
+                except _Truncated as err:
+                    raise _truncated_error(display, err.offset, src.size) from None
+                except (_Bad, _message.DecodeError, ModelError):
+                    pass
+            raise text_error from None
+        graph = _graph_from_node_defs(node_defs, producer, display)
+        if progress is not None:
+            progress(1.0)
+        return graph
+    return _read_binary(src, head, display, suffix, progress)
+
+
+def _guarded(read: Callable[[], ModelGraph], display: str) -> ModelGraph:
+    """Run a read and turn anything unexpected into CorruptModel: callers only ever see ModelError."""
+    try:
+        return read()
+    except ModelError:
+        raise
+    except (_Truncated, _Bad) as err:
+        raise CorruptModel(
+            f"{display} is not a valid GraphDef (problem at byte offset {err.offset})."
+        ) from None
+    except MemoryError:
+        raise ModelTooLarge(f"{display} needs more memory to read than is available.") from None
+    except Exception as err:
+        raise CorruptModel(
+            f"{display} could not be read as a GraphDef ({type(err).__name__}: {err}). "
+            "Check that it is a frozen TensorFlow graph (.pb or .pbtxt).",
+        ) from err
+
+
+# ----------------------------------------------------------------------------------------------------
+# Public API
+
+
+def read_model_bytes(data: bytes, path: str = "", progress: ProgressFn | None = None) -> ModelGraph:
+    """Read a GraphDef (binary or text) held in memory; `path` is used in messages and as `graph.path`."""
+    display = path or "The model data"
+    suffix = os.path.splitext(path)[1].lower()
+
+    def read() -> ModelGraph:
+        graph = _read_source(_Source(len(data), data=bytes(data)), display, suffix, progress)
+        graph.path = path
+        return graph
+
+    try:
+        return _guarded(read, display)
+    except ModelError as err:
+        err.path = err.path or path
+        raise
+
+
+def _directory_error(path: str) -> ModelError:
+    for marker in ("saved_model.pb", "saved_model.pbtxt"):
+        if os.path.isfile(os.path.join(path, marker)):
+            return WrongModelKind(
+                f"{path} is a SavedModel directory, not a frozen GraphDef; {_FREEZE_ADVICE}.", path=path
+            )
+    return ModelUnreadable(
+        f"{path} is a directory; point amct-lsp at the frozen GraphDef file inside it (.pb or .pbtxt).",
+        path=path,
+    )
+
+
+def _open(path: str) -> tuple[BinaryIO, int]:
+    """Open `path` for reading, with the typed error for every way that can fail."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ModelNotFound(
+            f"Model file {path} does not exist; check the path (relative paths start from the script's "
+            "folder or the workspace root).",
+            path=path,
+        ) from None
+    except OSError as err:
+        raise ModelUnreadable(
+            f"Cannot read {path}: {err.strerror or err}; check the path and its permissions.", path=path
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _directory_error(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelUnreadable(
+            f"{path} is not a regular file; point amct-lsp at a frozen GraphDef (.pb).", path=path
+        )
+    try:
+        file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the caller
+    except PermissionError:
+        raise ModelUnreadable(
+            f"Cannot read {path}: permission denied. Make the file readable by this user (e.g. chmod a+r).",
+            path=path,
+        ) from None
+    except OSError as err:
+        raise ModelUnreadable(f"Cannot read {path}: {err.strerror or err}.", path=path) from None
+    return file, info.st_size
+
+
+def read_model(path: str | os.PathLike[str], progress: ProgressFn | None = None) -> ModelGraph:
+    """Read a frozen GraphDef file (.pb binary or .pbtxt text) into a `ModelGraph`; raises only `ModelError`.
+
+    `progress(fraction)` is called now and then while a binary model is read, and with 1.0 at the end.
+    """
+    text_path = os.fsdecode(path)
+    absolute = os.path.abspath(text_path)
+    suffix = os.path.splitext(text_path)[1].lower()
+
+    def read() -> ModelGraph:
+        file, size = _open(text_path)
+        with file:
+            graph = _read_source(_Source(size, file=file), text_path, suffix, progress)
+        graph.path = absolute
+        return graph
+
+    try:
+        return _guarded(read, text_path)
+    except ModelError as err:
+        err.path = absolute
+        raise
+
+
+__all__ = ["KEPT_ATTRS", "MAX_MODEL_BYTES", "ProgressFn", "read_model", "read_model_bytes"]

@@ -1,0 +1,181 @@
+"""Parse a script with libcst and give every node's source span (0-based lines, code-point columns).
+
+libcst's `PositionProvider` re-generates the code of the whole module, which costs more than the parse itself.
+An editor re-checks the script on every keystroke while only one function changes, so the module is cut into
+its top-level statements (found with the stdlib `ast`, which is fast) and each statement is parsed and given
+positions on its own, cached by its text; a statement's spans are shifted by the line it starts on.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import threading
+import warnings
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from amct_lsp.findings import Position, Span
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A run of whole lines holding one or more top-level statements (and the comments before them)."""
+
+    module: cst.Module
+    ranges: Mapping[cst.CSTNode, CodeRange]
+    first_line: int  # 0-based line of the chunk's first line in the script
+
+
+class ParseError(Exception):
+    """libcst could not parse the script; `line`/`column` are 0-based."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class _ChunkCache:
+    """Parsed statements by their text, shared by every script (thread-safe; libcst trees are immutable)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]] | None:
+        with self._lock:
+            item = self._items.get(text)
+            if item is not None:
+                self._items.move_to_end(text)
+            return item
+
+    def put(self, text: str, item: tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]) -> None:
+        with self._lock:
+            self._items[text] = item
+            self._items.move_to_end(text)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+CACHE = _ChunkCache(_CACHE_SIZE)
+
+
+def _parse_text(text: str) -> tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]:
+    module = cst.parse_module(text)
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return module, ranges
+
+
+class Parsed:
+    """The script's top-level statements, in order, and a span for any node in them."""
+
+    def __init__(self, chunks: Sequence[_Chunk]) -> None:
+        self._chunks = list(chunks)
+        self._last = 0
+        self.statements: list[cst.BaseStatement] = [s for c in self._chunks for s in c.module.body]
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """Where `node` is in the script; raises KeyError for a node that is not part of it."""
+        chunks = self._chunks
+        order = [self._last, *range(len(chunks))]
+        for index in order:
+            chunk = chunks[index]
+            found = chunk.ranges.get(node)
+            if found is not None:
+                self._last = index
+                offset = chunk.first_line - 1  # CodeRange lines are 1-based
+                return Span(
+                    Position(found.start.line + offset, found.start.column),
+                    Position(found.end.line + offset, found.end.column),
+                )
+        raise KeyError(node)
+
+
+def split_lines(source: str) -> list[str]:
+    """Lines without their terminators, split the way Python's tokenizer counts them (\\r\\n, \\r, \\n)."""
+    return _NEWLINE.split(source)
+
+
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in _NEWLINE.finditer(source))
+    return starts
+
+
+def _boundaries(source: str) -> list[int] | None:
+    """1-based last line of each top-level chunk, from the stdlib parser; None when it cannot parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    ends: list[int] = []
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        end = stmt.end_lineno or stmt.lineno
+        if ends and first <= ends[-1]:  # `a = 1; b = 2` share a line: one chunk
+            ends[-1] = max(ends[-1], end)
+        else:
+            ends.append(end)
+    return ends
+
+
+def parse(source: str) -> Parsed:
+    """Parse `source`; raises ParseError with libcst's message and location when it does not parse."""
+    ends = _boundaries(source)
+    if ends is None or not ends:
+        return Parsed([_whole(source)])
+    starts = _line_starts(source)
+    chunks: list[_Chunk] = []
+    seen: set[str] = set()
+    first = 1
+    for i, end in enumerate(ends):
+        last = len(starts) if i == len(ends) - 1 else end  # the last chunk keeps the trailing comments
+        lo = starts[first - 1]
+        hi = starts[last] if last < len(starts) else len(source)
+        text = source[lo:hi]
+        chunks.append(_chunk(text, first - 1, seen))
+        first = last + 1
+    return Parsed(chunks)
+
+
+def _chunk(text: str, first_line: int, seen: set[str]) -> _Chunk:
+    # The same text twice in one script (two identical functions) must get distinct nodes: parse it afresh.
+    item = CACHE.get(text) if text not in seen else None
+    if item is None:
+        try:
+            item = _parse_text(text)
+        except cst.ParserSyntaxError as err:
+            raise _error(err, first_line) from None
+        if text not in seen:
+            CACHE.put(text, item)
+    seen.add(text)
+    return _Chunk(item[0], item[1], first_line)
+
+
+def _whole(source: str) -> _Chunk:
+    try:
+        module, ranges = _parse_text(source)
+    except cst.ParserSyntaxError as err:
+        raise _error(err, 0) from None
+    return _Chunk(module, ranges, 0)
+
+
+def _error(err: cst.ParserSyntaxError, line_offset: int) -> ParseError:
+    message = err.message.removeprefix("parser error: ")
+    return ParseError(message, max(0, err.raw_line - 1) + line_offset, max(0, err.raw_column))
