@@ -276,10 +276,6 @@ class AmctExtension implements vscode.Disposable {
   }
 
   private clientOptions(): LanguageClientOptions {
-    const watchers = ['**/*.{pb,pbtxt,cfg}', '**/*config*.json', '**/amct_log/*.log'].map((glob) =>
-      vscode.workspace.createFileSystemWatcher(glob),
-    );
-    this.clientListeners.push(...watchers);
     const readSettings = (scope?: vscode.Uri) => {
       const config = vscode.workspace.getConfiguration(SECTION, scope);
       return serverSettings((key) => config.get(key));
@@ -289,8 +285,10 @@ class AmctExtension implements vscode.Disposable {
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
       ],
-      synchronize: { configurationSection: SECTION, fileEvents: watchers },
-      initializationOptions: { settings: readSettings(this.resource()) },
+      // The server registers its own file watchers (models, logs, configs) dynamically.
+      synchronize: { configurationSection: SECTION },
+      // The server accepts the section wrapped in its name, like a didChangeConfiguration payload.
+      initializationOptions: { [SECTION]: readSettings(this.resource()) },
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -418,7 +416,10 @@ class AmctExtension implements vscode.Disposable {
       return;
     }
     try {
-      await this.executeServerCommand(APPLY_ALL_FIXES, [uri.toString()]);
+      const applied = await this.executeServerCommand(APPLY_ALL_FIXES, [uri.toString()]);
+      if (applied === false) {
+        void vscode.window.setStatusBarMessage('AMCT: nothing to fix in this file', 4000);
+      }
     } catch (error) {
       void vscode.window.showErrorMessage(`AMCT: applying the fixes failed: ${errorMessage(error)}`);
     }

@@ -11,6 +11,7 @@ from amct_lsp.amct.chain import Prediction, TailVerdict
 from amct_lsp.amct.driver import predict
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
 from amct_lsp.model.errors import ModelError
+from amct_lsp.model.reader import read_model
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -95,8 +96,6 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     """Print the prediction for `args.model`; 2 and one line when the model or config is unusable."""
     stdout = out or sys.stdout
     stderr = err or sys.stderr
-    from amct_lsp.model.reader import read_model
-
     try:
         options = options_from_args(args)
         graph = read_model(args.model)

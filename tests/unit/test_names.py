@@ -1,5 +1,5 @@
-"""NameAllocator against TensorFlow's documented `Graph.unique_name` / `name_scope` behaviour (hand-worked cases;
-tests/unit/test_tf_naming_oracle.py compares with real TensorFlow)."""
+"""NameAllocator against TensorFlow's `Graph.unique_name` / `name_scope` behaviour, hand-worked cases
+(tests/unit/test_tf_naming_oracle.py compares with real TensorFlow)."""
 
 from __future__ import annotations
 

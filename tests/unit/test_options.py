@@ -6,8 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from amct_lsp.amct.options import ConfigError, QuantOptions, load_cfg, load_config, load_config_json, merge
+from amct_lsp.amct.options import (
+    ConfigError,
+    QuantOptions,
+    load_cfg,
+    load_config,
+    load_config_json,
+    merge,
+    parse_cfg,
+)
 
 # Shape of a config.json written by amct.create_quant_config (trimmed).
 CONFIG_JSON = {
@@ -42,7 +52,8 @@ def test_lists_are_stored_as_sets() -> None:
     opts = QuantOptions(skip_layers=["a", "b", "a"], skip_layer_types="MatMul")  # type: ignore[arg-type]
     assert opts.skip_layers == frozenset({"a", "b"})
     assert opts.skip_layer_types == frozenset({"MatMul"})
-    assert hash(opts) == hash(QuantOptions(skip_layers=frozenset({"b", "a"}), skip_layer_types=frozenset({"MatMul"})))
+    same = QuantOptions(skip_layers=frozenset({"b", "a"}), skip_layer_types=frozenset({"MatMul"}))
+    assert hash(opts) == hash(same) and opts == same
 
 
 def test_config_json(tmp_path: Path) -> None:
@@ -169,3 +180,24 @@ def test_merge_unions_and_any_false_fusion_wins() -> None:
     assert a.merge(b) == merged
     assert merge(a, a).sources == ("--skip-layers",)
     assert merged.source_text() == " (from --skip-layers, config.json x)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(
+                ['skip_layers: "a"', "do_fusion: false", "{", "}", "[", "]", ":", "#", '"', "\n"]
+            ),
+        ),
+        max_size=25,
+    )
+)
+def test_cfg_parser_fails_only_with_config_error(parts: list[str]) -> None:
+    try:
+        opts = parse_cfg("".join(parts), "fuzz.cfg")
+    except ConfigError as err:
+        assert str(err).startswith("In 'fuzz.cfg'")
+    else:
+        assert isinstance(opts, QuantOptions)

@@ -1,4 +1,4 @@
-"""The reader without TensorFlow: attrs kept, text format, big nodes skimmed, and a typed error for each bad file.
+"""The reader without TensorFlow: attrs kept, text format, big nodes skimmed, a typed error per bad file.
 
 Graphs here are built with our own schema classes (wire-identical to TensorFlow's), or taken from the
 TensorFlow-built fixtures; test_reader_oracle.py compares against TensorFlow itself.
@@ -95,7 +95,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # What is kept
 
 
@@ -124,7 +124,9 @@ def test_reads_nodes_in_order_with_kept_attrs(tmp_path: Path) -> None:
 def test_scalar_const_has_empty_shape_and_attr_kinds() -> None:
     graph = schema.GraphDef()
     add_const(graph, "scalar", (), dtype=DT_INT32)
-    add_node(graph, "bn", "FusedBatchNormV3", ("scalar",), is_training=False, epsilon=0.25, T={"type": DT_HALF})
+    add_node(
+        graph, "bn", "FusedBatchNormV3", ("scalar",), is_training=False, epsilon=0.25, T={"type": DT_HALF}
+    )
     add_node(graph, "mm", "BatchMatMulV2", ("scalar", "scalar"), adj_x=True, adj_y=False)
     add_node(graph, "concat", "ConcatV2", ("scalar", "scalar"), N=2)
     node = graph.node.add(name=b"typed", op=b"IdentityN")
@@ -173,7 +175,7 @@ def test_text_format(tmp_path: Path) -> None:
         "tensor_shape { dim { size: 2 } dim { size: 3 } } float_val: 1.0 } } } }\n"
         'node { name: "caf\u00e9" op: "MatMul" input: "input" input: "w" '
         'attr { key: "transpose_b" value { b: true } } }\n'
-        "library { function { signature { name: \"f\" } } }\n"
+        'library { function { signature { name: "f" } } }\n'
         "versions { producer: 27 }\n"
     )
     for name in ("m.pbtxt", "m.pb"):  # text content is recognised whatever the name
@@ -197,7 +199,7 @@ def test_progress_is_reported_up_to_one(fixture_path: Callable[[str], Path]) -> 
     assert seen == sorted(seen) and all(0.0 < f <= 1.0 for f in seen)
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Big nodes: weights are skipped, never held
 
 
@@ -232,7 +234,7 @@ def test_reading_a_big_model_holds_no_weights(tmp_path: Path) -> None:
     assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: weights were read"
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # One typed error per way a file can be wrong
 
 
@@ -248,7 +250,7 @@ def test_directory_and_saved_model_directory(tmp_path: Path) -> None:
     saved = tmp_path / "exported"
     saved.mkdir()
     (saved / "saved_model.pb").write_bytes(b"\x08\x01")
-    with pytest.raises(WrongModelKind, match="is a SavedModel directory.*freeze it"):
+    with pytest.raises(WrongModelKind, match=r"is a SavedModel directory.*freeze it"):
         read_model(saved)
 
 
@@ -390,6 +392,9 @@ def test_synthetic_meta_graph_def() -> None:
     for name in ("model.meta", "model.pb"):
         with pytest.raises(WrongModelKind, match="MetaGraphDef"):
             read_model_bytes(data, name)
+    only_graph = reader._len_field(2, graph)  # no meta_info_def: the walk sees only a "library"
+    with pytest.raises(WrongModelKind, match="MetaGraphDef"):
+        read_model_bytes(only_graph, "model.pb")
 
 
 def test_text_saved_model_and_meta_graph() -> None:
@@ -441,7 +446,7 @@ def test_every_error_is_a_full_sentence(tmp_path: Path) -> None:
         assert "\n" not in message
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # The schema matches TensorFlow's field numbers (checked against TF's descriptors in test_reader_oracle.py)
 
 

@@ -9,7 +9,10 @@ interface Contributed {
   default: unknown;
   scope?: string;
   description?: string;
+  markdownDescription?: string;
 }
+
+const describedBy = (p: Contributed | undefined): string | undefined => p?.description ?? p?.markdownDescription;
 
 const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
   main: string;
@@ -84,11 +87,19 @@ describe('changeAction', () => {
 describe('package.json contributions', () => {
   it('contributes every server and client setting, each with a description', () => {
     for (const key of SERVER_KEYS) {
-      assert.ok(properties[`amct.${key}`]?.description, `amct.${key}`);
+      assert.ok(describedBy(properties[`amct.${key}`]), `amct.${key}`);
     }
-    assert.ok(properties['amct.interpreter'].description);
-    assert.ok(properties['amct.trace.server'].description);
+    assert.ok(describedBy(properties['amct.interpreter']));
+    assert.ok(describedBy(properties['amct.trace.server']));
     assert.equal(Object.keys(properties).length, SERVER_KEYS.length + CLIENT_KEYS.length);
+  });
+
+  it('mirrors the keys the server accepts (server/amct_lsp/lsp/settings.py)', () => {
+    const source = readFileSync(join(process.cwd(), 'server', 'amct_lsp', 'lsp', 'settings.py'), 'utf8');
+    const match = /^_KEYS = \{([^}]*)\}/m.exec(source);
+    assert.ok(match, 'settings.py defines _KEYS');
+    const serverKeys = [...match[1].matchAll(/"(\w+)"/g)].map((m) => m[1]).sort();
+    assert.deepEqual(serverKeys, [...SERVER_KEYS].sort());
   });
 
   it('has defaults that agree with the client-side defaults', () => {

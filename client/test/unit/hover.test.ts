@@ -20,7 +20,7 @@ const SERVER_HOVER = `**AMCT001** \`Add:0\` is renamed by quantize_model\n\n${CH
 /** The command id and decoded JSON arguments of every `command:` link in the Markdown. */
 function links(markdown: string): Array<{ title: string; command: string; args: unknown }> {
   const out = [];
-  for (const m of markdown.matchAll(/\[([^\]]*)\]\(command:([\w.]+)\?([^ )]*)(?: "[^"]*")?\)/g)) {
+  for (const m of markdown.matchAll(/\[([^\]]*)\]\(command:([\w.]+)\?([^ )]*)(?: "(?:[^"\\]|\\.)*")?\)/g)) {
     out.push({ title: m[1], command: m[2], args: JSON.parse(decodeURIComponent(m[3])) as unknown });
   }
   return out;

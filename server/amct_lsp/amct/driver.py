@@ -20,8 +20,8 @@ PASSES: tuple[RewritePass, ...] = (replace_bn.PASS, replace_add.PASS, conv_bn_fu
 _PASS_LABEL = {"quantize_model": "quantize_model (searchN)"}
 
 _OTHER_LAYERS_NOTE = (
-    "The model has {count} other quantizable layer{s} ({examples}); if AMCT also rewrites those, it may "
-    "number this name differently. The AMCT log or calib_outputs settles it."
+    "The model has {count} other quantizable layer{s} ({examples}); if AMCT also rewrites non-tail layers, "
+    "it may number this name differently. The AMCT log or calib_outputs settles it."
 )
 
 
@@ -69,13 +69,14 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
         if misses:
             reason += f"; {misses[0]}"
         verdicts.append(TailVerdict(tail.name, tail.op, chain, reason))
-    model_notes = (other_note.replace("this name", "the tails' new names"),) if other_note else ()
+    renamed = any(v.chain is not None for v in verdicts)
+    model_notes = (other_note.replace("this name", "the tails' new names"),) if other_note and renamed else ()
     return Prediction(graph.path, tuple(verdicts), frozenset(created), model_notes)
 
 
 def _no_rename_reason(tail: Node, misses: list[str]) -> str:
     if misses:
-        return misses[0][0].upper() + misses[0][1:]
+        return misses[0]
     return f"{tail.op} is not quantized, so AMCT leaves this output alone"
 
 

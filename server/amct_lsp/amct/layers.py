@@ -77,10 +77,6 @@ def output_channels(graph: ModelGraph, node: Node) -> int | None:
     return None
 
 
-def _describe(node: Node) -> str:
-    return f"{node.op} '{node.name}'"
-
-
 def _dtype_name(dtype: str) -> str:
     name = dtype.removeprefix("DT_").lower()
     return {"float": "float32", "double": "float64", "half": "float16"}.get(name, name)
@@ -92,13 +88,13 @@ def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | Non
     if node.op not in QUANTIZABLE_OPS:
         return False, f"{node.op} is not quantized by AMCT"
     if node.name in opts.skip_layers:
-        return False, f"{_describe(node)} is listed in skip_layers{opts.source_text()}"
+        return False, f"'{node.name}' is listed in skip_layers{opts.source_text()}"
     if node.op in opts.skip_layer_types:
         return False, f"layer type {node.op} is listed in skip_layer_types{opts.source_text()}"
     if node.name in opts.disabled_layers:
         return (
             False,
-            f'{_describe(node)} has "quant_enable": false in the quantization config{opts.source_text()}',
+            f"'{node.name}' has \"quant_enable\": false in the quantization config{opts.source_text()}",
         )
     if node.op == "MatMul":
         for flag in _FLAG_ATTRS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
@@ -25,8 +26,8 @@ _HEADER = re.compile(
 _OLD = re.compile(r">{3,}\s*The name of the old output node is '(?P<name>[^'\n]*)'")
 _NEW = re.compile(r"<{3,}\s*The name of the new output node is '(?P<name>[^'\n]*)'")
 _RENAME_HINT = re.compile(r"output node|>>>|<<<|at the end of the network", re.IGNORECASE)
-#: A split message is never spread over more than this many records in practice; bounds garbage handling.
-_MAX_JOIN = 8
+#: A rename message is a few hundred characters plus two names; this bounds joining records on garbage input.
+_MAX_MESSAGE = 20_000
 
 #: Passes whose rename removes the old node; searchN insertion (`quantize_model`) keeps it.
 _KEEPS_OLD = frozenset({"quantize_model"})
@@ -94,7 +95,7 @@ def parse_log(text: str) -> list[LogRename]:
             continue
         j = i + 1
         # Join continuation records of a message split at 500 characters.
-        while not _complete(message) and j < len(records) and j - i < _MAX_JOIN:
+        while not _complete(message) and j < len(records) and len(message) < _MAX_MESSAGE:
             nxt = records[j]
             if nxt.module != record.module or nxt.level != record.level:
                 break
@@ -125,19 +126,49 @@ def parse_log(text: str) -> list[LogRename]:
     return renames
 
 
+def _seconds(timestamp: str) -> float | None:
+    try:
+        when = datetime.strptime(timestamp.replace("T", " ").replace(",", "."), "%Y-%m-%d %H:%M:%S.%f")
+    except ValueError:
+        try:
+            when = datetime.strptime(timestamp.replace("T", " "), "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return None
+    return when.timestamp()
+
+
+def _largest_gap(seq: list[LogRename]) -> int:
+    """Index in `seq` (≥ 1) after the longest pause: where a second run most likely starts."""
+    best, best_gap = len(seq) - 1, -1.0
+    for index in range(1, len(seq)):
+        before, after = _seconds(seq[index - 1].timestamp), _seconds(seq[index].timestamp)
+        gap = after - before if before is not None and after is not None else 0.0
+        if gap >= best_gap:  # ties go to the later split: the last run stays small
+            best, best_gap = index, gap
+    return best
+
+
 def _runs(renames: list[LogRename]) -> list[list[LogRename]]:
-    """Split a concatenation of several runs' logs: time going back, or a name renamed twice, starts a run."""
+    """Split a concatenation of several runs' logs (AMCT overwrites it per run, but files get appended).
+
+    A run never renames the same name twice, and its records are seconds apart at most: time going back starts
+    a new run; a repeated old name starts one at the longest pause before it.
+    """
     runs: list[list[LogRename]] = []
-    seen_old: set[str] = set()
-    last_ts = ""
+    current: list[LogRename] = []
     for rename in renames:
-        ts = rename.timestamp.replace("T", " ").replace(".", ",")
-        if not runs or rename.old in seen_old or (last_ts and ts < last_ts):
-            runs.append([])
-            seen_old = set()
-        runs[-1].append(rename)
-        seen_old.add(rename.old)
-        last_ts = ts
+        now = _seconds(rename.timestamp)
+        prev = _seconds(current[-1].timestamp) if current else None
+        if current and now is not None and prev is not None and now < prev:
+            runs.append(current)
+            current = []
+        while any(r.old == rename.old for r in current):
+            cut = _largest_gap([*current, rename])
+            runs.append(current[:cut])
+            current = current[cut:]
+        current.append(rename)
+    if current:
+        runs.append(current)
     return runs
 
 

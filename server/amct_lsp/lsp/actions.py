@@ -20,7 +20,8 @@ from amct_lsp.lsp.convert import DATA_LAYOUT, SOURCE, edits_from_data, fix_to_da
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.amct"
 QUICKFIX_KIND = types.CodeActionKind.QuickFix.value
-IGNORE_RE = re.compile(r"#\s*amct:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+#: The same comment `amct_lsp.script.directives` reads (`# amct: ignore`, `# amct: ignore[AMCT001, AMCT002]`).
+IGNORE_RE = re.compile(r"#.*?\bamct:\s*(?:ignore|noqa)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 
 
 def wants(only: Sequence[str] | None, kind: str) -> bool:

@@ -60,9 +60,6 @@ def resolve_path(value: str, root: str | None) -> str:
     return os.path.normpath(expanded)
 
 
-_KEYS = {"enable", "modelPaths", "models", "logPath", "severity", "skipLayers"}
-
-
 def _str_list(value: Any, key: str, problems: list[str]) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",") if v.strip()]
@@ -90,9 +87,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     if not isinstance(raw, Mapping):
         return Settings(), [f"amct settings must be an object, got {_show(raw)}"]
 
+    # Keys we do not know (an editor's own `interpreter`, `trace`, ...) are left alone, not reported.
     values: dict[str, Any] = {}
-    for key in sorted(set(raw) - _KEYS):
-        problems.append(f"unknown setting amct.{key} (ignored)")
 
     if "enable" in raw and raw["enable"] is not None:
         if isinstance(raw["enable"], bool):

@@ -33,31 +33,17 @@ from amct_lsp.model.graph import AttrValue, ModelGraph, Node
 
 #: Node attrs the rewrite rules look at; everything else (and every weight) is dropped while reading.
 KEPT_ATTRS = frozenset(
-    {
-        "T",
-        "dtype",
-        "transpose_a",
-        "transpose_b",
-        "adj_x",
-        "adj_y",
-        "dilations",
-        "strides",
-        "is_training",
-        "data_format",
-        "epsilon",
-        "padding",
-        "N",
-    }
-)
+    {"T", "dtype", "transpose_a", "transpose_b", "adj_x", "adj_y", "dilations", "strides", "is_training",
+     "data_format", "epsilon", "padding", "N"}
+)  # fmt: skip
 #: protobuf cannot represent a message of 2 GiB or more, so TensorFlow cannot write or read such a GraphDef.
 MAX_MODEL_BYTES = 2**31 - 1
 
 ProgressFn = Callable[[float], None]
 
 _SKIM_NODE_BYTES = 64 * 1024  # bigger nodes are skimmed (their weights skipped, not read)
-_SMALL_FIELD_BYTES = (
-    16 * 1024
-)  # inside a skimmed node, fields up to this size are copied; larger ones skipped
+# Inside a skimmed node, fields up to this size are copied; larger ones are skipped.
+_SMALL_FIELD_BYTES = 16 * 1024
 _CHUNK_BYTES = 1 << 20
 _HEAD_BYTES = 4096
 _PROGRESS_STEP = 0.01
@@ -65,7 +51,6 @@ _PROGRESS_STEP = 0.01
 _WT_VARINT, _WT_I64, _WT_LEN, _WT_SGROUP, _WT_EGROUP, _WT_I32 = 0, 1, 2, 3, 4, 5
 # GraphDef's top-level fields and their wire types: node, library, version, versions, debug_info.
 _GRAPHDEF_FIELDS = {1: _WT_LEN, 2: _WT_LEN, 3: _WT_VARINT, 4: _WT_LEN, 5: _WT_LEN}
-_TEXT_SUFFIXES = (".pbtxt", ".pbtext", ".prototxt", ".txt")
 
 _FREEZE_ADVICE = (
     "freeze it to a GraphDef (e.g. convert_variables_to_constants_v2, then tf.io.write_graph) "
@@ -412,9 +397,18 @@ def _sniff_kind(head: bytes, suffix: str) -> tuple[str, str] | None:
             "an ONNX model",
             "amct-lsp reads TensorFlow frozen GraphDefs; point it at the frozen .pb instead",
         )
-    if head[:1] == b"\x08":  # SavedModel: saved_model_schema_version (field 1 varint), meta_graphs (2)
+    if _looks_like_saved_model(head):
         return "a SavedModel proto (saved_model.pb)", _FREEZE_ADVICE
     return None
+
+
+def _looks_like_saved_model(head: bytes) -> bool:
+    """SavedModel: saved_model_schema_version (field 1 varint), then meta_graphs (field 2, a message)."""
+    try:
+        src = _Source(len(head), data=head)
+        return src.varint() == 0x08 and src.varint() < 16 and src.varint() == 0x12
+    except (_Truncated, _Bad):
+        return False
 
 
 def _first_node_is_plausible(src: _Source, end: int) -> bool:
@@ -430,8 +424,10 @@ def _first_node_is_plausible(src: _Source, end: int) -> bool:
 
 
 def _classify_container(src: _Source) -> str | None:
-    """Recognise a SavedModel or MetaGraphDef by its top-level fields (called only when a GraphDef walk failed
-    or looked odd, so a real GraphDef never pays for it)."""
+    """Recognise a SavedModel or MetaGraphDef by its top-level fields.
+
+    Called only when a GraphDef walk failed, looked odd or found no nodes: a real GraphDef never pays for it.
+    """
     seen: list[tuple[int, int]] = []
     graph_inside = False
     try:
@@ -454,8 +450,8 @@ def _classify_container(src: _Source) -> str | None:
         pass
     if seen[:1] == [(1, _WT_VARINT)] and (2, _WT_LEN) in seen:
         return "a SavedModel proto (saved_model.pb)"
-    extra = any(f in (1, 3, 4, 5, 6, 7) and wt == _WT_LEN for f, wt in seen)
-    if graph_inside and extra:
+    # A GraphDef's field 2 is its library: FunctionDefs have no `op` (field 2), so never look like nodes.
+    if graph_inside:
         return "a MetaGraphDef (.meta) — the GraphDef is inside it next to saver/collection/signature defs"
     return None
 
@@ -608,6 +604,9 @@ def _read_binary(
                 "does not have. Point amct-lsp at a frozen graph (.pb or .pbtxt).",
             )
     if not nodes:
+        wrong_kind = _container_error(src, display, suffix)
+        if wrong_kind is not None:
+            raise wrong_kind
         raise EmptyModel(
             f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
         )

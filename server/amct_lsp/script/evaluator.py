@@ -87,12 +87,7 @@ class Env:
         """Join branches into self: a name keeps every alternative any branch may leave it with."""
         keys = set(self.vars).union(*(o.vars for o in others))
         for key in keys:
-            groups = [o.vars.get(key) for o in others]
-            if all(g is None for g in groups):
-                continue
-            base = self.vars.get(key, ())
-            parts = [g if g is not None else base for g in groups]
-            self.vars[key] = V.union(*parts)
+            self.vars[key] = V.union(self.vars.get(key, ()), *(o.vars.get(key, ()) for o in others))
 
 
 @dataclass(slots=True)
@@ -140,7 +135,7 @@ class Evaluator:
         self.functions: dict[FuncNode, Function] = {}
         self.bound_names: set[str] = set()
         self._stack: list[FuncNode] = []
-        self._memo: dict[tuple[object, ...], tuple[V.Vals, PhaseSet]] = {}
+        self._memo: dict[tuple[object, ...], tuple[V.Vals, PhaseSet, AmctCall | None]] = {}
         self._activations = 0
         self._written: set[Span] = set()  # literals that flowed into a write-mode open()
         self.module_env = Env()
@@ -173,7 +168,9 @@ class Evaluator:
             self.exec_block(suite.body, frame)
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if isinstance(stmt, cst.BaseSmallStatement):
+            self.exec_small(stmt, frame)
+        elif isinstance(stmt, cst.SimpleStatementLine):
             frame.statement = stmt if len(stmt.body) == 1 else None
             try:
                 for small in stmt.body:
@@ -254,7 +251,8 @@ class Evaluator:
     def _join(self, frame: Frame, branches: list[Frame]) -> None:
         """Merge branch frames back into `frame` (which may itself be one of them)."""
         others = [b for b in branches if b is not frame]
-        frame.env.merge(*(b.env for b in others)) if others else None
+        if others:
+            frame.env.merge(*(b.env for b in others))
         phases: set[str] = set()
         for b in branches:
             phases |= b.phase
@@ -278,7 +276,7 @@ class Evaluator:
             self._exec_if(orelse, other)
         elif isinstance(orelse, cst.Else):
             self.exec_suite(orelse.body, other)
-        frame.env = other.env
+        frame.env, frame.phase, frame.quant_call = other.env, other.phase, other.quant_call
         self._join(frame, [frame, then])
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
@@ -949,10 +947,9 @@ class Evaluator:
         if arg is None:
             return
         call_span = self.parsed.span(call)
-        for expr, vals in self._flatten(arg[0].value, arg[1], frame):
+        for expr, strs, replaceable in self._flatten(arg[0].value, arg[1], frame):
             site = self.parsed.span(expr)
-            replaceable = len(vals) == 1
-            for s in V.strings(vals):
+            for s in strs:
                 self._record(s, kind, phase, site, replaceable, call_span, frame)
 
     def _sink_keys(self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame) -> None:
@@ -981,8 +978,10 @@ class Evaluator:
 
     def _flatten(
         self, expr: cst.BaseExpression, vals: V.Vals, frame: Frame
-    ) -> Iterable[tuple[cst.BaseExpression, V.Vals]]:
-        """(most precise expression, its string alternatives) for every string a fetch structure holds."""
+    ) -> Iterable[tuple[cst.BaseExpression, list[V.Str], bool]]:
+        """(most precise expression, its strings, whether a literal may replace it) for a fetch structure.
+
+        An expression may be replaced by one literal only when it always evaluates to that one string."""
         if isinstance(expr, cst.List | cst.Tuple | cst.Set):
             for el in expr.elements:
                 if not isinstance(el, cst.StarredElement):
@@ -993,7 +992,7 @@ class Evaluator:
                 if isinstance(el, cst.DictElement):
                     yield from self._flatten(el.value, self._reeval(el.value, frame), frame)
             return
-        flat: list[V.Val] = []
+        flat: list[V.Str] = []
 
         def walk(v: V.Val, depth: int) -> None:
             if isinstance(v, V.Str):
@@ -1009,13 +1008,8 @@ class Evaluator:
 
         for v in vals:
             walk(v, 0)
-        # A single string keeps its alternatives' count; strings pulled out of a list are several values.
-        direct = all(isinstance(v, V.Str) for v in vals)
-        out = V.union(flat)
-        if direct:
-            yield expr, out
-        else:
-            yield expr, out + (V.Opaque("many"),) if len(out) == 1 else out
+        strs = list(dict.fromkeys(flat))
+        yield expr, strs, len(vals) == 1 and isinstance(vals[0], V.Str)
 
     def _record(
         self,
@@ -1140,13 +1134,12 @@ class Evaluator:
         kwargs = {k: vals for k, (_, vals) in keywords.items()}
         key = (fn.node, frame.phase, tuple(args), tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
         memo = self._memo.get(key)
-        if memo is not None:
-            returns, exit_phase = memo
-        else:
-            returns, exit_phase, quant_call = self._activate(fn, args, kwargs, frame.phase)
-            self._memo[key] = (returns, exit_phase)
-            if quant_call is not None:
-                frame.quant_call = quant_call
+        if memo is None:
+            memo = self._activate(fn, args, kwargs, frame.phase)
+            self._memo[key] = memo
+        returns, exit_phase, quant_call = memo
+        if quant_call is not None and quant_call is not frame.quant_call and "after" in exit_phase:
+            frame.quant_call = quant_call
         if "after" in exit_phase and "after" not in frame.phase and "unknown" in frame.phase:
             for index in frame.pending:
                 old = self.uses[index]

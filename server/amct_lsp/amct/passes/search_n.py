@@ -43,8 +43,8 @@ class SearchNPass:
             ctx.note(AVGPOOL_NOTE)
         allocation = allocate(ctx, ["search_n_quant", "search_n_quant_SEARCHN"], "Identity")
         ctx.add_virtual(Node(allocation.op_name, "Identity", (tensor,), {"T": "DT_FLOAT"}))
-        via = f"{describe(node)} after " if node is not layer else ""
-        reason = f"searchN is inserted after {via}the quantized {describe(layer)}; the old output survives"
+        via = f" and its {describe(node)}" if node is not layer else ""
+        reason = f"searchN is inserted after the quantized {describe(layer)}{via}; the old output survives"
         return make_step(self.name, tensor, allocation, reason, Evidence.FAQ, removes_old=False)
 
 

@@ -1,0 +1,106 @@
+"""Find the files a script names (its model, its AMCT config) the way the user runs it.
+
+A relative path is tried against the script's folder, then each parent up to the workspace root: scripts are
+run from their own folder as often as from the project root. The choice, and every folder tried, is kept so the
+user can see why a model was (not) found.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from amct_lsp.findings import Span
+from amct_lsp.script.facts import ModelCandidate, ModelSource, ScriptAnalysis
+
+#: Without a workspace root, look at most this many folders above the script.
+MAX_PARENTS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """The outcome of looking for one file."""
+
+    wanted: str | None  # the path as the script (or the user) spells it
+    path: str | None  # absolute path found, None when not found
+    span: Span | None  # the string in the script that names it
+    note: str  # how it was found, or where we looked
+    looked_in: tuple[str, ...] = field(default_factory=tuple)
+
+
+def search_dirs(script_path: str, root: str | None) -> list[str]:
+    """The script's folder and its parents, up to `root` (or a few levels when there is no root)."""
+    start = os.path.dirname(os.path.abspath(script_path))
+    top = os.path.abspath(root) if root else None
+    dirs = [start]
+    current = start
+    inside = top is not None and (start == top or start.startswith(top.rstrip(os.sep) + os.sep))
+    while True:
+        if inside and current == top:
+            break
+        parent = os.path.dirname(current)
+        if parent == current or (not inside and len(dirs) > MAX_PARENTS):
+            break
+        dirs.append(parent)
+        current = parent
+    return dirs
+
+
+def resolve(wanted: str, dirs: list[str]) -> tuple[str | None, str | None]:
+    """(absolute path, folder it was found relative to) for the first folder where `wanted` exists."""
+    expanded = os.path.expanduser(wanted)
+    if os.path.isabs(expanded):
+        norm = os.path.normpath(expanded)
+        return (norm, None) if os.path.exists(norm) else (None, None)
+    for folder in dirs:
+        candidate = os.path.normpath(os.path.join(folder, expanded))
+        if os.path.exists(candidate):
+            return candidate, folder
+    return None, None
+
+
+def _relative_note(folder: str | None, dirs: list[str]) -> str:
+    if folder is None:
+        return "an absolute path"
+    if folder == dirs[0]:
+        return "relative to the script's folder"
+    return f"relative to {folder} ({dirs.index(folder)} level{'s' if dirs.index(folder) > 1 else ''} above the script)"
+
+
+_TIERS = ((ModelSource.DIRECTIVE,), (ModelSource.LOADER, ModelSource.SAVE_MODEL), (ModelSource.CONSTANT,))
+
+
+def locate_model(analysis: ScriptAnalysis, script_path: str, root: str | None, explicit: str | None) -> Located:
+    """Which model the script loads: `explicit` (--model), then `# amct: model=`, then what reaches a loader."""
+    dirs = search_dirs(script_path, root)
+    if explicit:
+        path = os.path.abspath(os.path.expanduser(explicit))
+        if os.path.exists(path):
+            return Located(explicit, path, None, "given explicitly (--model / the model setting)")
+        return Located(explicit, None, None, f"the model given explicitly, {path}, does not exist", (path,))
+    candidates: list[ModelCandidate] = list(analysis.models)
+    if analysis.directive_model is not None:
+        wanted, span = analysis.directive_model
+        candidates.insert(0, ModelCandidate(wanted, ModelSource.DIRECTIVE, span, "# amct: model="))
+    for tier in _TIERS:
+        group = [c for c in candidates if c.source in tier]
+        if not group:
+            continue
+        for cand in group:
+            path, folder = resolve(cand.path, dirs)
+            if path is not None:
+                note = f"'{cand.path}' from {cand.how}, found {_relative_note(folder, dirs)}"
+                return Located(cand.path, path, cand.span, note, tuple(dirs))
+        first = group[0]
+        if os.path.isabs(os.path.expanduser(first.path)):
+            where = f"{os.path.normpath(os.path.expanduser(first.path))} does not exist"
+        else:
+            where = "looked in " + ", ".join(dirs)
+        return Located(first.path, None, first.span, f"'{first.path}' (from {first.how}) not found: {where}", tuple(dirs))
+    return Located(None, None, None, "the script names no .pb/.pbtxt model that reaches a loader", tuple(dirs))
+
+
+def locate_file(wanted: str, script_path: str, root: str | None) -> str | None:
+    """A config file the script names, found like the model; None when it does not exist (yet)."""
+    path, _ = resolve(wanted, search_dirs(script_path, root))
+    return path if path is not None and os.path.isfile(path) else None

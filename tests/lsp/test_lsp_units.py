@@ -1,0 +1,216 @@
+"""Unit tests of the LSP layer's pure parts: settings validation, position conversion, diagnostics, edits."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
+from amct_lsp.lsp import actions, convert, hover
+from amct_lsp.lsp.settings import Settings, merge_raw, parse_settings
+
+UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
+UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
+UTF32 = PositionCodec(types.PositionEncodingKind.Utf32)
+
+
+def span(line: int, start: int, end: int) -> Span:
+    return Span(Position(line, start), Position(line, end))
+
+
+# -- settings --
+
+
+def test_settings_valid() -> None:
+    settings, problems = parse_settings(
+        {
+            "enable": False,
+            "modelPaths": ["models", "/abs"],
+            "models": {"**/quant_*.py": "m.pb"},
+            "logPath": "amct_log/amct_tensorflow.log",
+            "severity": {"AMCT001": "warning", "amct004": "Info"},
+            "skipLayers": ["head/Conv2D"],
+        }
+    )
+    assert problems == []
+    assert settings.enable is False
+    assert settings.model_paths == ("models", "/abs")
+    assert settings.severity == {Code.STALE_NAME: Severity.WARNING, Code.MODEL_PROBLEM: Severity.INFO}
+    assert settings.skip_layers == ("head/Conv2D",)
+    assert settings.model_for("/ws/scripts/quant_a.py", "/ws") == "/ws/m.pb"
+    assert settings.model_for("/ws/scripts/other.py", "/ws") is None
+
+
+def test_settings_invalid_values_fall_back_one_by_one() -> None:
+    settings, problems = parse_settings(
+        {
+            "enable": "yes",
+            "severity": {"AMCT001": "fatal", "AMCT777": "error", "AMCT002": "hint"},
+            "models": [1],
+        }
+    )
+    assert settings.enable is True  # the default
+    assert settings.severity == {Code.UNKNOWN_NAME: Severity.HINT}  # the valid entry still applies
+    assert settings.models == ()
+    assert len(problems) == 4
+    assert any("amct.enable" in p for p in problems)
+    assert any("'fatal'" in p for p in problems)
+    assert any("AMCT777" in p for p in problems)
+
+
+def test_settings_shapes() -> None:
+    assert parse_settings(None) == (Settings(), [])
+    assert parse_settings({"amct": {"skipLayers": "a, b"}})[0].skip_layers == ("a", "b")
+    settings, problems = parse_settings(["not", "an", "object"])
+    assert settings == Settings() and problems
+    assert parse_settings({"interpreter": "/usr/bin/python3"}) == (
+        Settings(),
+        [],
+    )  # editor-only keys: ignored
+    merged = merge_raw({"amct": {"enable": False, "logPath": "a"}}, {"logPath": "b"}, None)
+    assert merged == {"enable": False, "logPath": "b"}
+
+
+# -- positions --
+
+LINE = "    note = '网络𠀀'; x = 'Add:0'\n"
+
+
+@pytest.mark.parametrize(("codec", "expected"), [(UTF32, 22), (UTF16, 23), (UTF8, 29)])
+def test_to_client_position(codec: PositionCodec, expected: int) -> None:
+    lines = convert.split_lines(LINE)
+    col = LINE.index("'Add:0'")
+    assert col == 22
+    assert convert.to_client_position(lines, Position(0, col), codec) == types.Position(
+        line=0, character=expected
+    )
+    back = convert.from_client_position(lines, types.Position(line=0, character=expected), codec)
+    assert back == Position(0, col)
+
+
+def test_positions_clamp_and_line_endings() -> None:
+    lines = convert.split_lines("a\r\nbc\rd\x0ce\n")
+    assert lines == ["a\r\n", "bc\r", "d\x0ce\n"]
+    assert convert.to_client_position(lines, Position(1, 99), UTF16) == types.Position(line=1, character=2)
+    assert convert.to_client_position(lines, Position(7, 0), UTF16) == types.Position(line=3, character=0)
+    assert convert.to_client_position(["ab"], Position(5, 0), UTF16) == types.Position(line=0, character=2)
+
+
+# -- diagnostics and fixes --
+
+CHAIN = RenameChain(
+    tail="Add",
+    steps=(
+        RenameStep(
+            "replace_add_pass", "Add:0", "bias_add/BiasAdd:0", "Add + bias after Conv2D", Evidence.FAQ, True
+        ),
+        RenameStep(
+            "quantize_model",
+            "bias_add/BiasAdd:0",
+            "search_n_quant/search_n_quant_SEARCHN/Identity:0",
+            "searchN after the last layer",
+            Evidence.LOG,
+            False,
+            timestamp="2020-09-01 09:31:04,896",
+        ),
+    ),
+    notes=("AMCT may number the name differently.",),
+)
+
+
+def finding() -> Finding:
+    fix = Fix("Use 'search_n_quant/...:0'", (TextEdit(span(0, 22, 29), "'new:0'"),))
+    return Finding(
+        code=Code.STALE_NAME,
+        severity=Severity.ERROR,
+        message="stale",
+        path="/ws/quant.py",
+        span=span(0, 22, 29),
+        tensor="Add:0",
+        chain=CHAIN,
+        model="/ws/m.pb",
+        fixes=(fix, Fix("other", (TextEdit(span(0, 0, 0), "# x\n"),), primary=False)),
+        related=(Related("/ws/quant.py", span(0, 4, 8), "used here"),),
+    )
+
+
+def test_to_diagnostic() -> None:
+    lines = convert.split_lines(LINE)
+    diag = convert.to_diagnostic(
+        finding(),
+        lines,
+        UTF16,
+        uri="file:///ws/quant.py",
+        version=3,
+        overrides={Code.STALE_NAME: Severity.HINT},
+    )
+    assert diag.range == types.Range(
+        start=types.Position(line=0, character=23), end=types.Position(line=0, character=30)
+    )
+    assert diag.severity == types.DiagnosticSeverity.Hint
+    assert diag.code == "AMCT001" and diag.source == "amct"
+    assert diag.code_description == types.CodeDescription(href="https://github.com/amct-lsp/amct-lsp#amct001")
+    assert diag.tags == [types.DiagnosticTag.Deprecated]
+    related = diag.related_information or []
+    assert [r.location.uri for r in related] == ["file:///ws/quant.py", "file:///ws/m.pb"]
+    assert related[0].location.range.start.character == 4
+    assert isinstance(diag.data, dict) and diag.data["version"] == 3
+    assert [f["primary"] for f in diag.data["fixes"]] == [True, False]
+
+    quick = actions.quick_fixes(
+        "file:///ws/quant.py", 3, lines, UTF16, [diag], lazy=False, document_changes=True
+    )
+    assert [a.title for a in quick] == ["Use 'search_n_quant/...:0'", "other", "Ignore AMCT001 on this line"]
+    assert quick[0].is_preferred and not quick[1].is_preferred
+    assert (
+        actions.quick_fixes("file:///ws/quant.py", 4, lines, UTF16, [diag], lazy=False, document_changes=True)
+        == []
+    )
+
+
+def test_ignore_edit() -> None:
+    lines = ["x = 'Add:0'\n", "y = 'Add:0'  # amct: ignore[AMCT002]\n", "z = 1  # amct: ignore\n"]
+    add = actions.ignore_edit(lines, 0, "AMCT001", UTF16)
+    assert add is not None and add.new_text == "  # amct: ignore[AMCT001]"
+    assert add.range.start == types.Position(line=0, character=11)
+    extend = actions.ignore_edit(lines, 1, "AMCT001", UTF16)
+    assert extend is not None and extend.new_text == "AMCT002, AMCT001"
+    assert actions.ignore_edit(lines, 1, "AMCT002", UTF16) is None
+    assert actions.ignore_edit(lines, 2, "AMCT001", UTF16) is None
+
+
+def test_fix_all_skips_overlaps_and_duplicates() -> None:
+    first = finding()
+    same = Finding(Code.STALE_NAME, Severity.ERROR, "dup", "/ws/quant.py", span(0, 22, 29), fixes=first.fixes)
+    overlap = Finding(
+        Code.STALE_NAME,
+        Severity.ERROR,
+        "overlap",
+        "/ws/quant.py",
+        span(0, 20, 24),
+        fixes=(Fix("x", (TextEdit(span(0, 20, 24), "zz"),)),),
+    )
+    edits = actions.fix_all_edits([first, same, overlap], convert.split_lines(LINE), UTF32)
+    assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
+
+
+def test_wants() -> None:
+    assert actions.wants(None, actions.FIX_ALL_KIND)
+    assert actions.wants(["source"], actions.FIX_ALL_KIND)
+    assert actions.wants(["source.fixAll"], actions.FIX_ALL_KIND)
+    assert not actions.wants(["quickfix"], actions.FIX_ALL_KIND)
+    assert not actions.wants(["source.organizeImports"], actions.FIX_ALL_KIND)
+
+
+# -- hover text --
+
+
+def test_chain_markdown() -> None:
+    assert hover.chain_line(CHAIN) == (
+        "Add:0 → bias_add/BiasAdd:0 → search_n_quant/search_n_quant_SEARCHN/Identity:0"
+    )
+    steps = hover.step_lines(CHAIN)
+    assert "vendor FAQ" in steps[0]
+    assert "confirmed by the AMCT log (2020-09-01 09:31:04,896)" in steps[1]

@@ -1,0 +1,376 @@
+"""End-to-end tests of the language server process: the seed flow, every code, push and pull, freshness,
+encodings.
+
+Each test starts the real server (`python -m amct_lsp serve`) with pytest-lsp's client and talks LSP to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lsp_helpers import (
+    SEED,
+    Session,
+    apply_text_edits,
+    capabilities,
+    codes,
+    edits_of,
+    pos,
+    start_session,
+    uri_of,
+)
+from lsprotocol import types
+
+SEED_LINE = 15  # `    infer_output_name = 'Add:0'` (0-based)
+SEED_COL = 24  # where `'Add:0'` starts
+CHAIN = "Add:0 → bias_add/BiasAdd:0 → search_n_quant/search_n_quant_SEARCHN/Identity:0"
+NEW_NAME = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+
+
+def seed_text() -> str:
+    return (SEED / "quant.py").read_text()
+
+
+def amct(diags: list[types.Diagnostic], code: str) -> list[types.Diagnostic]:
+    return [d for d in diags if d.code == code]
+
+
+async def first_diagnostics(s: Session, uri: str, version: int = 1) -> list[types.Diagnostic]:
+    return list((await s.wait_published(uri, version)).diagnostics)
+
+
+# -- the seed flow --
+
+
+async def test_seed_flow_push(seed: Path) -> None:
+    """AMCT001 on infer_output_name → hover (the chain) → quick fix → the FAQ's fixed script → clean."""
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diags = await first_diagnostics(s, uri)
+        stale = amct(diags, "AMCT001")
+        assert len(stale) == 1, diags
+        diag = stale[0]
+        assert diag.range == types.Range(start=pos(SEED_LINE, SEED_COL), end=pos(SEED_LINE, SEED_COL + 7))
+        assert diag.source == "amct"
+        assert diag.severity == types.DiagnosticSeverity.Error  # replace_add removes the Add node
+        assert diag.code_description is not None
+        assert diag.code_description.href == "https://github.com/amct-lsp/amct-lsp#amct001"
+        assert types.DiagnosticTag.Deprecated in (diag.tags or [])
+        related = diag.related_information or []
+        assert any(r.location.uri.endswith("pb_model/case_1_1.pb") for r in related), related
+        assert isinstance(diag.data, dict) and diag.data["version"] == 1
+
+        hover = await s.hover(uri, SEED_LINE, SEED_COL + 3)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        text = hover.contents.value
+        assert hover.contents.kind == types.MarkupKind.Markdown
+        assert any(CHAIN in line for line in text.splitlines()), text
+        for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "Fix"):
+            assert expected in text, text
+
+        # Hovering the variable that holds the name (its use in get_tensor_by_name) shows the same chain.
+        use_line = next(i for i, line in enumerate(seed_text().splitlines()) if "get_tensor_by_name(" in line)
+        use_col = seed_text().splitlines()[use_line].index("infer_output_name") + 2
+        use_hover = await s.hover(uri, use_line, use_col)
+        assert use_hover is not None and CHAIN in str(use_hover.contents)
+
+        actions = await s.code_actions(uri, [diag])
+        fixes = [a for a in actions if a.is_preferred]
+        assert len(fixes) == 1, [a.title for a in actions]
+        assert fixes[0].kind == types.CodeActionKind.QuickFix
+        edits, version = edits_of(fixes[0].edit, uri)
+        assert version == 1
+        fixed = apply_text_edits(seed_text(), edits)
+        assert fixed == (SEED / "quant_fixed.py").read_text()
+
+        v2 = s.replace(uri, fixed)
+        after = await first_diagnostics(s, uri, v2)
+        assert amct(after, "AMCT001") == [], after
+
+
+async def test_seed_flow_pull(seed: Path) -> None:
+    """A client with pull diagnostics gets them from textDocument/diagnostic and no pushes."""
+    async with start_session(caps=capabilities(pull=True), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diags = await s.diagnostics(uri)
+        assert codes(diags) == ["AMCT001"], diags
+        assert diags[0].range.start == pos(SEED_LINE, SEED_COL)
+        actions = await s.code_actions(uri, diags)
+        edits, _ = edits_of(next(a for a in actions if a.is_preferred).edit, uri)
+        fixed = apply_text_edits(seed_text(), edits)
+        s.replace(uri, fixed)
+        assert await s.diagnostics(uri) == []
+        await asyncio.sleep(0.3)
+        assert s.rec.published == []
+
+
+async def test_lazy_code_actions_resolve(seed: Path) -> None:
+    """With resolveSupport for `edit`, actions come without edits and codeAction/resolve computes them."""
+    async with start_session(caps=capabilities(lazy_actions=True), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        actions = await s.code_actions(uri, [diag])
+        assert actions and all(a.edit is None for a in actions)
+        fix = next(a for a in actions if a.is_preferred)
+        resolved = await s.client.code_action_resolve_async(fix)
+        edits, version = edits_of(resolved.edit, uri)
+        assert version == 1
+        assert apply_text_edits(seed_text(), edits) == (SEED / "quant_fixed.py").read_text()
+
+        ignore = next(a for a in actions if a.title.startswith("Ignore"))
+        resolved = await s.client.code_action_resolve_async(ignore)
+        edits, _ = edits_of(resolved.edit, uri)
+        ignored = apply_text_edits(seed_text(), edits)
+        assert ignored.splitlines()[SEED_LINE].endswith("'Add:0'  # amct: ignore[AMCT001]")
+        v2 = s.replace(uri, ignored)
+        assert amct(await first_diagnostics(s, uri, v2), "AMCT001") == []
+
+        # An action offered for version 1 resolves to nothing once the document moved on.
+        assert (await s.client.code_action_resolve_async(fix)).edit is None
+
+
+async def test_fix_all_and_commands(seed: Path) -> None:
+    """source.fixAll.amct, amct.applyAllFixes (through workspace/applyEdit) and amct.explainModel."""
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        await first_diagnostics(s, uri)
+        actions = await s.code_actions(uri, [], only=["source.fixAll"])
+        assert [a.kind for a in actions] == ["source.fixAll.amct"]
+        edits, version = edits_of(actions[0].edit, uri)
+        assert version == 1
+        assert apply_text_edits(seed_text(), edits) == (SEED / "quant_fixed.py").read_text()
+
+        applied = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[uri])
+        )
+        assert applied is True
+        edits, _ = edits_of(s.rec.applied[-1], uri)
+        assert apply_text_edits(seed_text(), edits) == (SEED / "quant_fixed.py").read_text()
+
+        report = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct.explainModel", arguments=[uri])
+        )
+        assert isinstance(report, str)
+        assert CHAIN in report and "case_1_1.pb" in report and "| tail |" in report
+
+        model_line = next(i for i, line in enumerate(seed_text().splitlines()) if "case_1_1.pb'" in line)
+        model_col = seed_text().splitlines()[model_line].index("case_1_1") + 1
+        model_hover = await s.hover(uri, model_line, model_col)
+        assert model_hover is not None and "| `Add` |" in str(model_hover.contents)
+
+
+async def test_no_stale_quick_fix(seed: Path) -> None:
+    """A diagnostic from version 1 brings no quick fix once the document is at version 2."""
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        s.replace(uri, "# a comment first\n" + seed_text())
+        await s.wait_published(uri, 2)
+        assert await s.code_actions(uri, [diag]) == []
+
+
+# -- every code --
+
+
+def _variant(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+
+    return edit
+
+
+CASES = {
+    "AMCT002": _variant("infer_output_name = 'Add:0'", "infer_output_name = 'Ad:0'"),
+    "AMCT003": _variant("save_output_name = 'Add:0'", f"save_output_name = '{NEW_NAME}'"),
+    "AMCT004": _variant("'./pb_model/case_1_1.pb'", "'./pb_model/missing.pb'"),
+    "AMCT900": _variant("    load_pb(model_name)\n", "    load_pb(model_name\n"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+async def test_every_code(seed: Path, code: str) -> None:
+    text = CASES[code](seed_text())
+    (seed / "quant.py").write_text(text)
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diags = await first_diagnostics(s, uri)
+        found = amct(diags, code)
+        assert found, diags
+        assert all(d.source == "amct" and d.code_description for d in found)
+        assert found[0].code_description is not None
+        assert found[0].code_description.href.endswith(f"#{code.lower()}")
+
+
+async def test_syntax_error_mid_edit_then_fixed(seed: Path) -> None:
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
+        v2 = s.replace(uri, CASES["AMCT900"](seed_text()))
+        broken = await first_diagnostics(s, uri, v2)
+        assert "AMCT900" in codes(broken)
+        hover = await s.hover(uri, 3, 0)  # features keep answering on a script that does not parse
+        assert hover is None or isinstance(hover, types.Hover)
+        v3 = s.replace(uri, seed_text())
+        assert codes(await first_diagnostics(s, uri, v3)) == ["AMCT001"]
+
+
+# -- freshness --
+
+
+async def test_model_changes_on_disk(seed: Path, fixture_path: Callable[[str], Path]) -> None:
+    """The model becomes one whose tail is Relu: didChangeWatchedFiles → AMCT001 gives way to AMCT002."""
+    async with start_session(root=seed) as s:
+        watch = [r for r in s.rec.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+        assert watch, s.rec.registrations
+        options = watch[0].register_options
+        globs = {w["globPattern"] for w in options["watchers"]} if isinstance(options, dict) else set()
+        assert {"**/*.pb", "**/*.pbtxt", "**/amct_log/*.log", "**/*.json", "**/*.cfg"} <= globs
+
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
+        model = seed / "pb_model" / "case_1_1.pb"
+        shutil.copyfile(fixture_path("neg_relu"), model)
+        mark = len(s.rec.published)
+        s.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri_of(model), type=types.FileChangeType.Changed)]
+            )
+        )
+        again = await s.wait_published(uri, 1, after=mark)
+        assert "AMCT001" not in codes(list(again.diagnostics))
+        assert "AMCT002" in codes(list(again.diagnostics)), again.diagnostics
+
+
+async def test_corrupt_model_then_other_file(seed: Path, tmp_path: Path) -> None:
+    """A corrupt model gives AMCT004; the server keeps serving a second script with a good model."""
+    other = tmp_path / "other"
+    shutil.copytree(seed, other)
+    (seed / "pb_model" / "case_1_1.pb").write_bytes(b"\x0a\xff\xff\xff\xff\x0fnot a graph at all" * 10)
+    async with start_session(root=tmp_path) as s:
+        bad = s.open(seed / "quant.py")
+        assert "AMCT004" in codes(await first_diagnostics(s, bad))
+        good = s.open(other / "quant.py")
+        assert codes(await first_diagnostics(s, good)) == ["AMCT001"]
+        hover = await s.hover(good, SEED_LINE, SEED_COL + 2)
+        assert hover is not None and CHAIN in str(hover.contents)
+
+
+async def test_stale_versions_are_not_published(seed: Path) -> None:
+    """Several quick edits: only the last version's diagnostics are published."""
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        await first_diagnostics(s, uri)
+        mark = len(s.rec.published)
+        text = seed_text()
+        last = 1
+        for i in range(6):
+            last = s.replace(uri, f"# edit {i}\n" + text)
+        final = await s.wait_published(uri, last, after=mark)
+        assert codes(list(final.diagnostics)) == ["AMCT001"]
+        assert final.diagnostics[0].range.start.line == SEED_LINE + 1
+        await asyncio.sleep(0.3)
+        assert {p.version for p in s.rec.published[mark:] if p.uri == uri} == {last}
+
+
+async def test_close_clears_diagnostics(seed: Path) -> None:
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        await first_diagnostics(s, uri)
+        mark = len(s.rec.published)
+        s.close(uri)
+        cleared = await s.wait_published(uri, None, after=mark)
+        assert list(cleared.diagnostics) == []
+        assert await s.hover(uri, SEED_LINE, SEED_COL + 2) is None
+
+
+# -- positions --
+
+WIDE = "网络输出𠀀"  # CJK (3 UTF-8 bytes each) and one character outside the BMP (2 UTF-16 units, 4 bytes)
+
+
+def _wide_script() -> str:
+    return _variant(
+        "    infer_output_name = 'Add:0'\n", f"    note = '{WIDE}'; infer_output_name = 'Add:0'\n"
+    )(seed_text())
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-16":
+        return len(text.encode("utf-16-le")) // 2
+    return len(text)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+async def test_position_encodings(seed: Path, encoding: str) -> None:
+    text = _wide_script()
+    (seed / "quant.py").write_text(text)
+    line = text.splitlines()[SEED_LINE]
+    before = line[: line.index("'Add:0'")]
+    start = _units(before, encoding)
+    caps = capabilities(encodings=None if encoding == "utf-16" else [encoding])
+    async with start_session(caps=caps, root=seed) as s:
+        assert s.init.capabilities.position_encoding == encoding
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        assert diag.range == types.Range(start=pos(SEED_LINE, start), end=pos(SEED_LINE, start + 7))
+        hover = await s.hover(uri, SEED_LINE, start + 3)
+        assert hover is not None and CHAIN in str(hover.contents)
+        assert hover.range == diag.range
+        actions = await s.code_actions(uri, [diag])
+        edits, _ = edits_of(next(a for a in actions if a.is_preferred).edit, uri)
+        fixed = apply_text_edits(text, edits, encoding)
+        assert fixed.splitlines()[SEED_LINE] == f"    note = '{WIDE}'; infer_output_name = '{NEW_NAME}'"
+
+
+# -- settings --
+
+
+async def test_severity_override_from_configuration(seed: Path) -> None:
+    async with start_session(root=seed, settings={"severity": {"AMCT001": "warning"}}) as s:
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        assert diag.severity == types.DiagnosticSeverity.Warning
+        assert s.messages() == []
+
+
+async def test_settings_from_initialization_options(seed: Path) -> None:
+    caps = capabilities(configuration=False)
+    async with start_session(caps=caps, root=seed, init_options={"severity": {"AMCT001": "hint"}}) as s:
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        assert diag.severity == types.DiagnosticSeverity.Hint
+
+
+async def test_invalid_setting_reported_once_and_default_used(seed: Path) -> None:
+    bad = {"severity": {"AMCT001": "fatal"}, "enable": "yes", "models": ["x.pb"]}
+    async with start_session(root=seed, settings=bad) as s:
+        uri = s.open(seed / "quant.py")
+        diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
+        assert diag.severity == types.DiagnosticSeverity.Error  # the default, not "fatal"
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        await asyncio.sleep(0.5)
+        messages = s.messages()
+        assert len([m for m in messages if "AMCT001" in m and "fatal" in m]) == 1, messages
+        assert any("amct.enable" in m for m in messages)
+        assert any("amct.models" in m for m in messages)
+        assert all(m.startswith("amct-lsp: invalid setting") for m in messages)
+
+
+async def test_disable_and_models_setting(seed: Path, fixture_path: Callable[[str], Path]) -> None:
+    """`models` maps a glob to a model; `enable: false` silences everything."""
+    relu = seed / "relu.pb"
+    shutil.copyfile(fixture_path("neg_relu"), relu)
+    async with start_session(root=seed, settings={"models": {"**/quant.py": str(relu)}}) as s:
+        uri = s.open(seed / "quant.py")
+        assert "AMCT002" in codes(await first_diagnostics(s, uri))
+        s.client.set_configuration({"enable": False}, section="amct")
+        mark = len(s.rec.published)
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        assert list((await s.wait_published(uri, 1, after=mark)).diagnostics) == []

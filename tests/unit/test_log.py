@@ -1,0 +1,319 @@
+"""The AMCT log reader: the FAQ's five scenarios verbatim, the physical three-line form, records split at 500
+characters, several runs in one file, garbage, and finding the log next to a script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amct_lsp.amct.chain import Evidence
+from amct_lsp.amct.log import LogRename, find_log, log_chains, parse_log, read_log_chains
+
+DATA = Path(__file__).parent / "data" / "faq_scenarios.log"
+SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+BN_NEW = "batch_normalization/batchnorm/bn_replace/batch_normalization/FusedBatchNormV3:0"
+GT, LT = ">" * 30, "<" * 30
+
+
+def faq_sections() -> dict[str, str]:
+    sections: dict[str, str] = {}
+    name = ""
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            name = line[4:].strip()
+        elif name:
+            sections[name] = sections.get(name, "") + line + "\n"
+    return sections
+
+
+FAQ_EXPECTED = {
+    "s1_add": [
+        ("replace_add_pass", "Add:0", "bias_add/BiasAdd:0"),
+        ("quantize_model", "bias_add/BiasAdd:0", SN),
+    ],
+    "s1_addv2": [
+        ("replace_add_pass", "add:0", "bias_add/BiasAdd:0"),
+        ("quantize_model", "bias_add/BiasAdd:0", SN),
+    ],
+    "s2_biasadd": [("quantize_model", "BiasAdd:0", SN)],
+    "s3_conv2d": [("quantize_model", "Conv2D:0", SN)],
+    "s4_fused_bn": [
+        ("conv_bn_fusion_pass", "batch_normalization/FusedBatchNormV3:0", "bias_add:0"),
+        ("quantize_model", "bias_add:0", SN),
+    ],
+    "s5_unfused_bn": [
+        ("replace_bn_pass", "batch_normalization/batchnorm/add_1:0", BN_NEW),
+        ("conv_bn_fusion_pass", BN_NEW, "bias_add:0"),
+        ("quantize_model", "bias_add:0", SN),
+    ],
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(FAQ_EXPECTED))
+def test_faq_scenario(scenario: str) -> None:
+    text = faq_sections()[scenario]
+    renames = parse_log(text)
+    assert [(r.pass_name, r.old, r.new) for r in renames] == FAQ_EXPECTED[scenario]
+    assert all(r.timestamp.startswith("2020-09-01 09:") and r.line == 1 for r in renames)
+    chains = log_chains(renames)
+    first = FAQ_EXPECTED[scenario][0][1]
+    assert list(chains) == [first]
+    chain = chains[first]
+    assert chain.names() == [first, *(new for _, _, new in FAQ_EXPECTED[scenario])]
+    assert chain.final == SN
+    assert chain.tail == first.removesuffix(":0")
+    assert chain.evidence is Evidence.LOG
+    assert [s.removes_old for s in chain.steps] == [
+        p != "quantize_model" for p, _, _ in FAQ_EXPECTED[scenario]
+    ]
+    assert all(s.timestamp for s in chain.steps)
+
+
+def test_faq_messages_become_step_reasons() -> None:
+    chain = log_chains(parse_log(faq_sections()["s5_unfused_bn"]))["batch_normalization/batchnorm/add_1:0"]
+    assert [s.reason for s in chain.steps] == [
+        "Replace BN at the end of the network!",
+        "Fused BN at the end of the network!",
+        "Insert searchN operator at the end of the network!",
+    ]
+    assert [s.timestamp for s in chain.steps] == [
+        "2020-09-01 09:46:46,426",
+        "2020-09-01 09:46:46,439",
+        "2020-09-01 09:46:46,518",
+    ]
+
+
+def physical(ts: str, module: str, message: str, old: str, new: str) -> str:
+    """A rename as AMCT's logger writes it: three physical lines."""
+    return (
+        f"{ts} - WARNING - [AMCT]:[{module}]: {message} You need to replace the old output node by the new "
+        f"output node in inference process! \n{GT}The name of the old output node is '{old}'\n"
+        f"{LT}The name of the new output node is '{new}'\n"
+    )
+
+
+def test_physical_three_line_form_amid_other_records() -> None:
+    text = (
+        "2020-09-01 09:31:04,100 - INFO - [AMCT]:[AMCT]: Start to quantize the model.\n"
+        + physical(
+            "2020-09-01 09:31:04,896",
+            "replace_add_pass",
+            "Replace ADD at the end of the network!",
+            "Add:0",
+            "bias_add/BiasAdd:0",
+        )
+        + "2020-09-01 09:31:04,900 - ERROR - [AMCT]:[quantize_model]: something unrelated failed\n"
+        + physical(
+            "2020-09-01 09:31:04,979",
+            "quantize_model",
+            "Insert searchN operator at the end of the network!",
+            "bias_add/BiasAdd:0",
+            SN,
+        )
+    )
+    renames = parse_log(text)
+    assert renames == [
+        LogRename(
+            "replace_add_pass",
+            "Add:0",
+            "bias_add/BiasAdd:0",
+            "2020-09-01 09:31:04,896",
+            2,
+            "Replace ADD at the end of the network!",
+        ),
+        LogRename(
+            "quantize_model",
+            "bias_add/BiasAdd:0",
+            SN,
+            "2020-09-01 09:31:04,979",
+            6,
+            "Insert searchN operator at the end of the network!",
+        ),
+    ]
+    assert log_chains(renames)["Add:0"].names() == ["Add:0", "bias_add/BiasAdd:0", SN]
+
+
+def split_records(ts: str, module: str, message: str, size: int = 500) -> str:
+    """AMCT's logger splits a message over `size` characters into several records."""
+    chunks = [message[i : i + size] for i in range(0, len(message), size)]
+    return "".join(f"{ts} - WARNING - [AMCT]:[{module}]: {chunk}\n" for chunk in chunks)
+
+
+@pytest.mark.parametrize("size", [500, 120, 47])
+def test_records_split_at_500_characters(size: int) -> None:
+    old = "very/" * 60 + "deep/batchnorm/add_1:0"
+    new = "very/" * 60 + "deep/batchnorm/bn_replace/very/FusedBatchNormV3:0"
+    message = (
+        "Replace BN at the end of the network! You need to replace the old output node by the new output "
+        f"node in inference process! \n{GT}The name of the old output node is '{old}'\n"
+        f"{LT}The name of the new output node is '{new}'"
+    )
+    assert len(message) > 500
+    text = split_records("2020-09-01 09:46:46,426", "replace_bn_pass", message, size)
+    text += physical(
+        "2020-09-01 09:46:46,439",
+        "conv_bn_fusion_pass",
+        "Fused BN at the end of the network!",
+        new,
+        "bias_add:0",
+    )
+    assert text.count("[AMCT]:[replace_bn_pass]") > 1
+    renames = parse_log(text)
+    assert [(r.pass_name, r.old, r.new) for r in renames] == [
+        ("replace_bn_pass", old, new),
+        ("conv_bn_fusion_pass", new, "bias_add:0"),
+    ]
+    assert log_chains(renames)[old].final == "bias_add:0"
+
+
+def test_garbage_and_broken_records_are_tolerated() -> None:
+    text = (
+        "\x00\x01 binary junk \ufffd\n"
+        "Traceback (most recent call last):\n  File 'x.py', line 1\n"
+        # A rename record cut short: it has the old name but never the new one.
+        "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: Replace ADD at the end of the "
+        f"network! You need to ...\n{GT}The name of the old output node is 'lost:0'\n"
+        + physical(
+            "2020-09-01 09:31:05,000",
+            "quantize_model",
+            "Insert searchN operator at the end of the network!",
+            "Conv2D:0",
+            SN,
+        )
+        + f"{LT}The name of the new output node is 'orphan:0'\n"
+        + "2020-09-01 09:31:06 - WARNING - [AMCT]:[quantize_model]: no names here\n"
+        + "not a record - WARNING - [AMCT]:[x]: The name of the old output node is 'a:0'\n"
+    )
+    renames = parse_log(text)
+    assert [(r.old, r.new) for r in renames] == [("Conv2D:0", SN)]
+    assert parse_log("") == [] and log_chains([]) == {}
+    assert parse_log("just text\nwith lines\n") == []
+
+
+def test_whole_faq_page_last_run_wins() -> None:
+    """The FAQ's page strings six runs together; a log holding several runs counts only the last one."""
+    renames = parse_log(DATA.read_text(encoding="utf-8"))
+    assert len(renames) == 11
+    chains = log_chains(renames)
+    assert list(chains) == ["batch_normalization/batchnorm/add_1:0"]
+    assert chains["batch_normalization/batchnorm/add_1:0"].final == SN
+
+
+def test_rerun_appended_to_the_same_file() -> None:
+    first = physical(
+        "2024-05-01 10:00:00,000",
+        "quantize_model",
+        "Insert searchN operator at the end of the network!",
+        "Conv2D:0",
+        SN,
+    )
+    second = physical(
+        "2024-05-01 11:00:00,000",
+        "quantize_model",
+        "Insert searchN operator at the end of the network!",
+        "Conv2D:0",
+        "search_n_quant_1/search_n_quant_SEARCHN/Identity:0",
+    )
+    chains = log_chains(parse_log(first + second))
+    assert chains["Conv2D:0"].final == "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"
+    assert len(chains["Conv2D:0"].steps) == 1
+    # Time going backwards also starts a new run (an older log appended after a newer one).
+    older = physical(
+        "2024-04-01 09:00:00,000",
+        "quantize_model",
+        "Insert searchN operator at the end of the network!",
+        "MatMul:0",
+        SN,
+    )
+    assert list(log_chains(parse_log(first + older))) == ["MatMul:0"]
+
+
+def test_two_tails_in_one_run() -> None:
+    text = (
+        physical(
+            "2024-05-01 10:00:00,000",
+            "replace_add_pass",
+            "Replace ADD at the end of the network!",
+            "head_a/Add:0",
+            "bias_add/BiasAdd:0",
+        )
+        + physical(
+            "2024-05-01 10:00:00,050",
+            "quantize_model",
+            "Insert searchN operator at the end of the network!",
+            "bias_add/BiasAdd:0",
+            SN,
+        )
+        + physical(
+            "2024-05-01 10:00:00,060",
+            "quantize_model",
+            "Insert searchN operator at the end of the network!",
+            "head_b/BiasAdd:0",
+            "search_n_quant_1/search_n_quant_SEARCHN/Identity:0",
+        )
+    )
+    chains = log_chains(parse_log(text))
+    assert chains["head_a/Add:0"].names() == ["head_a/Add:0", "bias_add/BiasAdd:0", SN]
+    assert chains["head_b/BiasAdd:0"].final == "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"
+    assert chains["head_b/BiasAdd:0"].removes_original is False
+    assert chains["head_a/Add:0"].removes_original is True
+
+
+def test_crlf_line_endings() -> None:
+    text = faq_sections()["s3_conv2d"].replace("\n", "\r\n")
+    multi = physical("2020-09-01 09:40:28,717", "quantize_model", "Insert searchN operator!", "Conv2D:0", SN)
+    assert [(r.old, r.new) for r in parse_log(text)] == [("Conv2D:0", SN)]
+    assert [(r.old, r.new) for r in parse_log(multi.replace("\n", "\r\n"))] == [("Conv2D:0", SN)]
+
+
+def test_find_log_walks_up_to_root(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    script_dir = root / "proj" / "scripts"
+    script_dir.mkdir(parents=True)
+    assert find_log(script_dir, root) is None
+    log = root / "proj" / "amct_log" / "amct_tensorflow.log"
+    log.parent.mkdir()
+    log.write_text(faq_sections()["s1_add"], encoding="utf-8")
+    assert find_log(script_dir, root) == log.resolve()
+    assert find_log(script_dir) is None  # without a root only the start directory is searched
+    assert find_log(root / "proj") == log.resolve()
+    # Above the root is never searched.
+    assert find_log(script_dir, script_dir) is None
+    # A start directory outside the root: just itself.
+    assert find_log(root / "proj", tmp_path / "elsewhere") == log.resolve()
+    nearer = script_dir / "amct_log" / "amct_tensorflow.log"
+    nearer.parent.mkdir()
+    nearer.write_text("", encoding="utf-8")
+    assert find_log(script_dir, root) == nearer.resolve()
+    assert read_log_chains(log)["Add:0"].final == SN
+    assert read_log_chains(tmp_path / "missing.log") == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=80),
+            st.sampled_from(
+                [
+                    "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[quantize_model]: ",
+                    f"{GT}The name of the old output node is 'a:0'",
+                    f"{LT}The name of the new output node is 'b:0'",
+                    "Insert searchN operator at the end of the network! ",
+                    "\n",
+                    "'",
+                ]
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_parse_log_never_raises(parts: list[str]) -> None:
+    renames = parse_log("".join(parts))
+    for rename in renames:
+        assert rename.old and rename.new and rename.line >= 1
+    chains = log_chains(renames)
+    assert all(chain.steps for chain in chains.values())

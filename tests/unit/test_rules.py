@@ -1,0 +1,584 @@
+"""The rewrite model: exact rename chains for every fixture (built with real TensorFlow), and the rule
+details on small hand-built graphs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from amct_lsp.amct.chain import Evidence, Prediction, TailVerdict
+from amct_lsp.amct.driver import predict
+from amct_lsp.amct.layers import output_channels, weights_are_const, will_be_quantized
+from amct_lsp.amct.options import QuantOptions
+from amct_lsp.amct.passes.search_n import AVGPOOL_NOTE
+from amct_lsp.model.graph import ModelGraph, Node
+from amct_lsp.model.reader import read_model
+
+SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+BN_FAQ = "batch_normalization/batchnorm/bn_replace/batch_normalization/FusedBatchNormV3:0"
+ADD, FUSE, BN, QM = "replace_add_pass", "conv_bn_fusion_pass", "replace_bn_pass", "quantize_model"
+FAQ, TF, INF = Evidence.FAQ, Evidence.TF, Evidence.INFERRED
+
+FixturePath = Callable[[str], Path]
+
+
+def load(fixture_path: FixturePath, name: str) -> ModelGraph:
+    return read_model(fixture_path(name))
+
+
+def verdict(prediction: Prediction, tail: str) -> TailVerdict:
+    found = [v for v in prediction.tails if v.tail == tail]
+    assert found, f"no tail {tail!r}; tails: {[v.tail for v in prediction.tails]}"
+    return found[0]
+
+
+def chain_of(prediction: Prediction, tail: str) -> list[tuple[str, str, str, Evidence, bool]]:
+    chain = verdict(prediction, tail).chain
+    assert chain is not None, verdict(prediction, tail).reason
+    return [(s.pass_name, s.old, s.new, s.evidence, s.removes_old) for s in chain.steps]
+
+
+# --- the FAQ's five scenarios, one fixture each variant ---
+
+FAQ_CHAINS: dict[str, tuple[str, list[tuple[str, str, str, Evidence, bool]]]] = {
+    "s1_add": (
+        "Add",
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "s1_addv2": (
+        "add",
+        [(ADD, "add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "s2_biasadd_conv2d": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
+    "s2_biasadd_depthwise": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
+    "s2_biasadd_deconv": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
+    "s2_biasadd_matmul": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
+    "s3_conv2d": ("Conv2D", [(QM, "Conv2D:0", SN, FAQ, False)]),
+    "s3_depthwise": ("depthwise", [(QM, "depthwise:0", SN, FAQ, False)]),
+    "s3_deconv": ("conv2d_transpose", [(QM, "conv2d_transpose:0", SN, FAQ, False)]),
+    "s3_matmul": ("MatMul", [(QM, "MatMul:0", SN, FAQ, False)]),
+    "s3_avgpool": ("AvgPool", [(QM, "AvgPool:0", SN, FAQ, False)]),
+    **{
+        name: (
+            f"batch_normalization/{op}",
+            [
+                (FUSE, f"batch_normalization/{op}:0", "bias_add:0", FAQ, True),
+                (QM, "bias_add:0", SN, FAQ, False),
+            ],
+        )
+        for name, op in [
+            ("s4_fbn_v1", "FusedBatchNorm"),
+            ("s4_fbn_v2", "FusedBatchNormV2"),
+            ("s4_fbn_v3", "FusedBatchNormV3"),
+            ("s4_bias_fbn_v3", "FusedBatchNormV3"),
+            ("s4_depthwise_fbn_v3", "FusedBatchNormV3"),
+        ]
+    },
+    **{
+        name: (
+            "batch_normalization/batchnorm/add_1",
+            [
+                (BN, "batch_normalization/batchnorm/add_1:0", BN_FAQ, FAQ, True),
+                (FUSE, BN_FAQ, "bias_add:0", FAQ, True),
+                (QM, "bias_add:0", SN, FAQ, False),
+            ],
+        )
+        for name in ("s5_unfused_bn", "s5_unfused_bn_bias")
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAQ_CHAINS))
+def test_faq_scenario_chain(fixture_path: FixturePath, name: str) -> None:
+    tail, expected = FAQ_CHAINS[name]
+    prediction = predict(load(fixture_path, name))
+    assert [v.tail for v in prediction.tails] == [tail]
+    assert chain_of(prediction, tail) == expected
+    chain = verdict(prediction, tail).chain
+    assert chain is not None
+    assert chain.final == SN
+    assert chain.removes_original == (expected[0][0] != QM)
+    assert prediction.chain_for(f"{tail}:0") is chain
+    assert prediction.chain_for(tail) is chain  # an op name means its :0
+    # Every new tensor and op name, intermediate ones included.
+    for _, _, new, _, _ in expected:
+        assert new in prediction.created
+        assert new.removesuffix(":0") in prediction.created
+    assert f"{tail}:0" not in prediction.created
+
+
+def test_faq_scenario_notes(fixture_path: FixturePath) -> None:
+    avgpool = predict(load(fixture_path, "s3_avgpool"))
+    chain = verdict(avgpool, "AvgPool").chain
+    assert chain is not None
+    assert AVGPOOL_NOTE in chain.notes
+    # The Conv2D before Relu/AvgPool is another quantizable layer: AMCT may number the tail differently.
+    assert any("other quantizable layer" in n and "'Conv2D'" in n for n in chain.notes)
+    assert avgpool.notes and "calib_outputs" in avgpool.notes[0]
+    plain = predict(load(fixture_path, "s1_add"))
+    assert verdict(plain, "Add").chain.notes == ()  # type: ignore[union-attr]
+    assert plain.notes == ()
+
+
+# --- tails AMCT leaves alone ---
+
+NEGATIVE = {
+    "neg_relu": ("Relu", "Relu is not quantized, so AMCT leaves this output alone"),
+    "neg_softmax": ("Softmax", "Softmax is not quantized, so AMCT leaves this output alone"),
+    "neg_identity": ("output", "Identity is not quantized, so AMCT leaves this output alone"),
+    "neg_matmul_transpose_b": ("MatMul", "MatMul with transpose_b=True is not quantized by AMCT"),
+    "neg_placeholder_weights": ("Conv2D", "weights of Conv2D come from Placeholder 'weights', not a Const"),
+    "neg_float16": ("Conv2D", "dtype float16; AMCT quantizes float32 layers only"),
+    "neg_add_2d": ("Add", "constant operand is 2-D (shape [1,8]), not a 1-D bias"),
+    "neg_add_len": ("Add", "1-D constant has length 1 but Conv2D has 8 output channels"),
+    "neg_unfused_bn_2d": (
+        "batch_normalization/batchnorm/add_1",
+        "input comes from MatMul (2-D), not the 4-D output",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEGATIVE))
+def test_negative_fixture_keeps_its_name(fixture_path: FixturePath, name: str) -> None:
+    tail, fragment = NEGATIVE[name]
+    prediction = predict(load(fixture_path, name))
+    assert [v.tail for v in prediction.tails] == [tail]
+    found = verdict(prediction, tail)
+    assert found.chain is None
+    assert fragment.lower() in found.reason.lower()
+    assert "\n" not in found.reason
+    assert prediction.created == frozenset()
+
+
+def test_model_notes_only_when_something_is_renamed(fixture_path: FixturePath) -> None:
+    assert predict(load(fixture_path, "neg_relu")).notes == ()
+    assert "other quantizable layer" in predict(load(fixture_path, "multi_output")).notes[0]
+
+
+def test_prediction_is_fast_on_a_real_network(fixture_path: FixturePath) -> None:
+    graph = load(fixture_path, "keras_mobilenet_v2")
+    start = time.perf_counter()
+    for _ in range(20):
+        predict(graph)
+    assert (time.perf_counter() - start) / 20 < 0.05  # measured ~1 ms for 1053 nodes
+
+
+def test_identity_tail_says_what_it_forwards(fixture_path: FixturePath) -> None:
+    found = verdict(predict(load(fixture_path, "neg_identity")), "output")
+    assert "it forwards 'Conv2D:0', which AMCT would rename to" in found.reason
+
+
+# --- the script's exclusions ---
+
+
+def test_skip_layers_removes_the_search_n(fixture_path: FixturePath) -> None:
+    graph = load(fixture_path, "s2_biasadd_conv2d")
+    found = verdict(
+        predict(graph, QuantOptions(skip_layers=frozenset({"Conv2D"}), sources=("test",))), "BiasAdd"
+    )
+    assert found.chain is None
+    assert "'Conv2D' is listed in skip_layers (from test)" in found.reason
+    assert "no searchN" in found.reason
+
+
+def test_skip_layer_types(fixture_path: FixturePath) -> None:
+    found = verdict(
+        predict(load(fixture_path, "s3_matmul"), QuantOptions(skip_layer_types=["MatMul"])), "MatMul"
+    )  # type: ignore[arg-type]
+    assert found.chain is None
+    assert "layer type MatMul is listed in skip_layer_types" in found.reason
+
+
+def test_quant_enable_false(fixture_path: FixturePath) -> None:
+    found = verdict(
+        predict(load(fixture_path, "s3_conv2d"), QuantOptions(disabled_layers=["Conv2D"])), "Conv2D"
+    )  # type: ignore[arg-type]
+    assert found.chain is None
+    assert '"quant_enable": false' in found.reason
+
+
+def test_skipped_layer_still_gets_replace_add_but_inferred(fixture_path: FixturePath) -> None:
+    prediction = predict(load(fixture_path, "s1_add"), QuantOptions(skip_layers=frozenset({"Conv2D"})))
+    assert chain_of(prediction, "Add") == [(ADD, "Add:0", "bias_add/BiasAdd:0", INF, True)]
+    found = verdict(prediction, "Add")
+    assert "skip_layers" in found.reason
+    assert found.chain is not None and "FAQ does not say" in found.chain.steps[0].reason
+
+
+def test_do_fusion_false(fixture_path: FixturePath) -> None:
+    found = verdict(
+        predict(load(fixture_path, "s4_fbn_v3"), QuantOptions(do_fusion=False)),
+        "batch_normalization/FusedBatchNormV3",
+    )
+    assert found.chain is None
+    assert "do_fusion is false" in found.reason
+    # replace_bn still runs; only the fusion (and so the searchN) is gone.
+    prediction = predict(load(fixture_path, "s5_unfused_bn"), QuantOptions(do_fusion=False))
+    assert chain_of(prediction, "batch_normalization/batchnorm/add_1") == [
+        (BN, "batch_normalization/batchnorm/add_1:0", BN_FAQ, FAQ, True)
+    ]
+
+
+@pytest.mark.parametrize("layer", ["Conv2D", "batch_normalization/FusedBatchNormV3"])
+def test_skip_fusion_layers(fixture_path: FixturePath, layer: str) -> None:
+    options = QuantOptions(skip_fusion_layers=frozenset({layer}))
+    found = verdict(predict(load(fixture_path, "s4_fbn_v3"), options), "batch_normalization/FusedBatchNormV3")
+    assert found.chain is None
+    assert f"'{layer}' is listed in skip_fusion_layers" in found.reason
+
+
+# --- TensorFlow's suffixes ---
+
+
+@pytest.mark.parametrize(
+    ("name", "new", "blocker"),
+    [
+        ("col_bias_add", "bias_add_1:0", "'bias_add'"),
+        ("col_Bias_Add", "bias_add_1:0", "'Bias_Add'"),
+        ("col_bias_add_1", "bias_add_2:0", "'bias_add', 'bias_add_1'"),
+    ],
+)
+def test_collision_with_existing_bias_add(
+    fixture_path: FixturePath, name: str, new: str, blocker: str
+) -> None:
+    prediction = predict(load(fixture_path, name))
+    tail = "batch_normalization/FusedBatchNormV3"
+    assert chain_of(prediction, tail) == [
+        (FUSE, f"{tail}:0", new, TF, True),
+        (QM, new, SN, FAQ, False),
+    ]
+    chain = verdict(prediction, tail).chain
+    assert chain is not None and chain.evidence is TF
+    assert f"already has {'ops' if ',' in blocker else 'an op'} named {blocker}" in chain.steps[0].reason
+    # The colliding Identity is itself a tail, and it is left alone.
+    for other in prediction.tails:
+        if other.tail != tail:
+            assert other.chain is None and other.op == "Identity"
+
+
+def test_scope_of_an_existing_op_does_not_collide(fixture_path: FixturePath) -> None:
+    prediction = predict(load(fixture_path, "col_bias_add_scope"))
+    assert chain_of(prediction, "Add") == FAQ_CHAINS["s1_add"][1]
+    assert verdict(prediction, "bias_add/inner").chain is None
+
+
+def test_collision_with_existing_search_n_quant(fixture_path: FixturePath) -> None:
+    prediction = predict(load(fixture_path, "col_search_n_quant"))
+    new = "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"
+    assert chain_of(prediction, "Conv2D") == [(QM, "Conv2D:0", new, TF, False)]
+    assert "'search_n_quant'" in verdict(prediction, "Conv2D").chain.steps[0].reason  # type: ignore[union-attr]
+    assert new in prediction.created and SN not in prediction.created
+
+
+def test_multi_output(fixture_path: FixturePath) -> None:
+    prediction = predict(load(fixture_path, "multi_output"))
+    assert [v.tail for v in prediction.tails] == ["head_a/Add", "head_b/BiasAdd"]
+    assert chain_of(prediction, "head_a/Add") == [
+        (ADD, "head_a/Add:0", "bias_add/BiasAdd:0", FAQ, True),
+        (QM, "bias_add/BiasAdd:0", SN, FAQ, False),
+    ]
+    second = "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"
+    assert chain_of(prediction, "head_b/BiasAdd") == [(QM, "head_b/BiasAdd:0", second, INF, False)]
+    b_chain = verdict(prediction, "head_b/BiasAdd").chain
+    assert b_chain is not None and "created for another tail" in b_chain.steps[0].reason
+    # The shared trunk Conv2D is quantizable and not a tail: numbering caveat on both chains.
+    for tail in ("head_a/Add", "head_b/BiasAdd"):
+        chain = verdict(prediction, tail).chain
+        assert chain is not None and any("'trunk/Conv2D'" in n for n in chain.notes)
+    assert {SN, second, "bias_add/BiasAdd:0", "bias_add/BiasAdd"} <= prediction.created
+
+
+# --- Keras-built models ---
+
+KERAS_BN = "sequential_1/batch_normalization_1/batchnorm"
+
+
+def test_keras_conv_bn(fixture_path: FixturePath) -> None:
+    graph = load(fixture_path, "keras_conv_bn")
+    prediction = predict(graph)
+    # A TF2 frozen function ends in an Identity: no rewritable tail, but the hint names what it forwards.
+    assert [(v.tail, v.op, v.chain) for v in prediction.tails] == [("Identity", "Identity", None)]
+    reason = prediction.tails[0].reason
+    assert f"it forwards '{KERAS_BN}/add_1:0', which AMCT would rename to '{SN}'" in reason
+
+    # Without the output Identity, Keras' unfused BN is the tail: the general bn_replace form applies.
+    nodes = {n.name: n for n in graph if n.name not in ("Identity", "NoOp")}
+    stripped = predict(ModelGraph(nodes))
+    new = f"{KERAS_BN}/bn_replace/sequential_1/batch_normalization_1/FusedBatchNormV3:0"
+    assert chain_of(stripped, f"{KERAS_BN}/add_1") == [
+        (BN, f"{KERAS_BN}/add_1:0", new, INF, True),
+        (FUSE, new, "bias_add:0", FAQ, True),
+        (QM, "bias_add:0", SN, FAQ, False),
+    ]
+
+
+def test_keras_mobilenet(fixture_path: FixturePath) -> None:
+    graph = load(fixture_path, "keras_mobilenet_v2")
+    prediction = predict(graph)
+    assert [(v.tail, v.op) for v in prediction.tails] == [("Identity", "Identity")]
+    assert prediction.tails[0].chain is None
+    assert "(Softmax), which AMCT does not rename either" in prediction.tails[0].reason
+    # Its classifier (MatMul → BiasAdd) as the tail gets a searchN, with the many-layers caveat.
+    head = "mobilenetv2_0.35_96_1/predictions_1/BiasAdd"
+    nodes = {
+        n.name: n
+        for n in graph
+        if n.name not in ("Identity", "NoOp", "mobilenetv2_0.35_96_1/predictions_1/Softmax")
+    }
+    headless = predict(ModelGraph(nodes))
+    assert chain_of(headless, head) == [(QM, f"{head}:0", SN, FAQ, False)]
+    chain = verdict(headless, head).chain
+    assert chain is not None and any("other quantizable layers" in n for n in chain.notes)
+
+
+# --- hand-built graphs: rule details ---
+
+
+def const(name: str, shape: tuple[int, ...], dtype: str = "DT_FLOAT") -> Node:
+    return Node(name, "Const", (), {"dtype": dtype}, const_dtype=dtype, const_shape=shape)
+
+
+def op(name: str, op_type: str, *inputs: str, **attrs: object) -> Node:
+    return Node(name, op_type, tuple(inputs), {"T": "DT_FLOAT", **attrs})  # type: ignore[dict-item]
+
+
+def graph(*nodes: Node) -> ModelGraph:
+    return ModelGraph({n.name: n for n in nodes})
+
+
+def conv_net(*extra: Node, channels: int = 8) -> list[Node]:
+    return [
+        Node("input", "Placeholder", (), {"dtype": "DT_FLOAT"}),
+        const("w", (3, 3, 3, channels)),
+        op("conv", "Conv2D", "input", "w", data_format="NHWC"),
+        *extra,
+    ]
+
+
+def unfused_bn(scope: str, x: str, *, scale: bool = True, center: str = "sub") -> list[Node]:
+    """The ops tf.nn.batch_normalization emits in `scope` (center: 'sub', 'neg_mul' or 'mul_neg')."""
+    s = scope
+    nodes = [
+        const(f"{s}/variance", (8,)),
+        const(f"{s}/eps", ()),
+        const(f"{s}/mean", (8,)),
+        op(f"{s}/add", "AddV2", f"{s}/variance", f"{s}/eps"),
+        op(f"{s}/Rsqrt", "Rsqrt", f"{s}/add"),
+    ]
+    inv = f"{s}/Rsqrt"
+    if scale:
+        nodes += [const(f"{s}/gamma", (8,)), op(f"{s}/mul", "Mul", f"{s}/Rsqrt", f"{s}/gamma")]
+        inv = f"{s}/mul"
+    nodes.append(op(f"{s}/mul_1", "Mul", x, inv))
+    if center == "sub":
+        nodes += [
+            const(f"{s}/beta", (8,)),
+            op(f"{s}/mul_2", "Mul", f"{s}/mean", inv),
+            op(f"{s}/sub", "Sub", f"{s}/beta", f"{s}/mul_2"),
+        ]
+    elif center == "neg_mul":
+        nodes += [op(f"{s}/mul_2", "Mul", f"{s}/mean", inv), op(f"{s}/sub", "Neg", f"{s}/mul_2")]
+    else:
+        nodes += [op(f"{s}/Neg", "Neg", f"{s}/mean"), op(f"{s}/sub", "Mul", f"{s}/Neg", inv)]
+    nodes.append(op(f"{s}/add_1", "AddV2", f"{s}/mul_1", f"{s}/sub"))
+    return nodes
+
+
+@pytest.mark.parametrize(
+    ("scale", "center"), [(True, "sub"), (False, "sub"), (True, "neg_mul"), (False, "mul_neg")]
+)
+def test_unfused_bn_variants(scale: bool, center: str) -> None:
+    g = graph(*conv_net(*unfused_bn("batch_normalization/batchnorm", "conv", scale=scale, center=center)))
+    prediction = predict(g)
+    assert chain_of(prediction, "batch_normalization/batchnorm/add_1")[0] == (
+        BN,
+        "batch_normalization/batchnorm/add_1:0",
+        BN_FAQ,
+        FAQ,
+        True,
+    )
+
+
+def test_unfused_bn_general_scope_is_inferred() -> None:
+    g = graph(*conv_net(*unfused_bn("net/head/bn/batchnorm", "conv")))
+    steps = chain_of(predict(g), "net/head/bn/batchnorm/add_1")
+    assert steps[0][2] == "net/head/bn/batchnorm/bn_replace/net/head/bn/FusedBatchNormV3:0"
+    assert steps[0][3] is INF
+    assert [s[2] for s in steps[1:]] == ["bias_add:0", SN]
+
+
+def test_unfused_bn_with_dynamic_parameter_is_left_alone() -> None:
+    nodes = [
+        n if n.name != "bn/variance" else Node("bn/variance", "Placeholder", (), {})
+        for n in unfused_bn("bn", "conv")
+    ]
+    found = verdict(predict(graph(*conv_net(*nodes))), "bn/add_1")
+    assert found.chain is None and "'bn/variance' is not a Const" in found.reason
+
+
+def test_add_operand_order_and_identity_chained_bias() -> None:
+    g = graph(
+        *conv_net(
+            const("b", (8,)),
+            op("b/read", "Identity", "b"),
+            op("b/read2", "Identity", "b/read"),
+            op("out", "AddV2", "b/read2", "conv"),
+        )
+    )
+    assert [s[2] for s in chain_of(predict(g), "out")] == ["bias_add/BiasAdd:0", SN]
+
+
+def test_add_of_two_tensors_is_not_replaced() -> None:
+    g = graph(*conv_net(Node("other", "Placeholder", (), {}), op("out", "AddV2", "conv", "other")))
+    found = verdict(predict(g), "out")
+    assert found.chain is None and found.reason == "AddV2 is not quantized, so AMCT leaves this output alone"
+
+
+def test_add_after_non_layer_explains() -> None:
+    g = graph(*conv_net(op("relu", "Relu", "conv"), const("b", (8,)), op("out", "Add", "relu", "b")))
+    found = verdict(predict(g), "out")
+    assert found.chain is None and "other input comes from Relu 'relu'" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("layer", "weights", "bias_len", "applies"),
+    [
+        (op("layer", "DepthwiseConv2dNative", "input", "w"), (3, 3, 3, 2), 6, True),
+        (op("layer", "DepthwiseConv2dNative", "input", "w"), (3, 3, 3, 2), 2, False),
+        (op("layer", "Conv2DBackpropInput", "shape", "w", "input"), (3, 3, 4, 3), 4, True),
+        (op("layer", "Conv2DBackpropInput", "shape", "w", "input"), (3, 3, 4, 3), 3, False),
+        (op("layer", "MatMul", "input", "w"), (16, 10), 10, True),
+        (op("layer", "MatMul", "input", "w"), (16, 10), 16, False),
+        (
+            op("layer", "Conv2D", "input", "w", data_format="NCHW"),
+            (3, 3, 3, 8),
+            5,
+            True,
+        ),  # last dim not channels
+    ],
+)
+def test_bias_length_must_match_channels(
+    layer: Node, weights: tuple[int, ...], bias_len: int, applies: bool
+) -> None:
+    g = graph(
+        Node("input", "Placeholder", (), {}),
+        const("shape", (4,), "DT_INT32"),
+        const("w", weights),
+        layer,
+        const("b", (bias_len,)),
+        op("out", "Add", "layer", "b"),
+    )
+    found = verdict(predict(g), "out")
+    assert (found.chain is not None) == applies, found.reason
+    if not applies:
+        assert f"length {bias_len}" in found.reason
+
+
+def test_fused_bn_training_mode_and_inputs() -> None:
+    params = [const(f"p{i}", (8,)) for i in range(4)]
+    names = [p.name for p in params]
+    for attrs, fragment in [({"is_training": True}, "is_training=True"), ({}, "is_training unset")]:
+        g = graph(*conv_net(*params, op("bn", "FusedBatchNormV3", "conv", *names, **attrs)))
+        found = verdict(predict(g), "bn")
+        assert found.chain is None and fragment in found.reason
+    g = graph(
+        *conv_net(
+            *params,
+            op("relu", "Relu", "conv"),
+            op("bn", "FusedBatchNormV3", "relu", *names, is_training=False),
+        )
+    )
+    assert "input comes from Relu 'relu'" in verdict(predict(g), "bn").reason
+    dyn = [Node("p0", "Placeholder", (), {}), *params[1:]]
+    g = graph(*conv_net(*dyn, op("bn", "FusedBatchNormV3", "conv", *names, is_training=False)))
+    assert "parameter 'p0' is not a Const" in verdict(predict(g), "bn").reason
+
+
+def test_two_fused_tails_number_in_graph_order() -> None:
+    params = [const(f"p{i}", (8,)) for i in range(4)]
+    names = [p.name for p in params]
+    g = graph(
+        *conv_net(
+            *params,
+            const("w2", (1, 1, 3, 8)),
+            op("conv2", "Conv2D", "input", "w2"),
+            op("bn_a", "FusedBatchNormV3", "conv", *names, is_training=False),
+            op("bn_b", "FusedBatchNormV3", "conv2", *names, is_training=False),
+        )
+    )
+    prediction = predict(g)
+    a, b = chain_of(prediction, "bn_a"), chain_of(prediction, "bn_b")
+    assert [s[2] for s in a] == ["bias_add:0", SN]
+    assert [s[2] for s in b] == ["bias_add_1:0", "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"]
+    assert [s[3] for s in b] == [INF, INF]
+
+
+def test_control_inputs_do_not_make_a_node_non_tail() -> None:
+    g = graph(*conv_net(Node("noop", "NoOp", ("^conv",), {})))
+    prediction = predict(g)
+    assert [v.tail for v in prediction.tails] == ["conv"]
+    assert chain_of(prediction, "conv") == [(QM, "conv:0", SN, FAQ, False)]
+
+
+def test_empty_and_constant_only_graphs() -> None:
+    assert predict(graph()).tails == ()
+    assert predict(graph(const("c", (1,)))).tails == ()
+
+
+# --- layer predicates ---
+
+
+def test_weights_are_const_through_identity_chains() -> None:
+    g = graph(
+        const("w", (1,)),
+        op("r1", "Identity", "w"),
+        op("r2", "Identity", "r1:0"),
+        Node("p", "Placeholder", (), {}),
+        op("rp", "Identity", "p"),
+    )
+    assert weights_are_const(g, "w") and weights_are_const(g, "r2") and weights_are_const(g, "r2:0")
+    assert not weights_are_const(g, "rp") and not weights_are_const(g, "missing")
+
+
+def test_identity_cycle_terminates() -> None:
+    g = graph(op("a", "Identity", "b"), op("b", "Identity", "a"))
+    assert not weights_are_const(g, "a")
+
+
+@pytest.mark.parametrize(
+    ("node", "ok", "fragment"),
+    [
+        (op("m", "MatMul", "x", "w"), True, "is quantized"),
+        (
+            op("m", "MatMul", "x", "w", transpose_a=True),
+            False,
+            "MatMul with transpose_a=True is not quantized by AMCT",
+        ),
+        (op("m", "MatMul", "x", "w", adj_y=True), False, "adj_y=True"),
+        (op("d", "Conv2DBackpropInput", "s", "w", "x", dilations=(1, 2, 2, 1)), False, "dilations [1,2,2,1]"),
+        (op("d", "Conv2DBackpropInput", "s", "w", "x", dilations=(1, 1, 1, 1)), True, "is quantized"),
+        (op("c", "Conv2D", "x", "x"), False, "weights of Conv2D come from Placeholder 'x', not a Const"),
+        (op("c", "Conv2D", "x", "nowhere"), False, "'nowhere', which is not in the model"),
+        (op("c", "Conv2D", "x"), False, "has no weight input"),
+        (Node("c", "Conv2D", ("x", "w"), {"T": "DT_HALF"}), False, "dtype float16"),
+        (op("p", "AvgPool", "x"), True, "is quantized"),
+        (op("r", "Relu", "x"), False, "Relu is not quantized by AMCT"),
+    ],
+)
+def test_will_be_quantized(node: Node, ok: bool, fragment: str) -> None:
+    g = graph(Node("x", "Placeholder", (), {}), const("w", (16, 10)), const("s", (4,), "DT_INT32"), node)
+    result, reason = will_be_quantized(g, node)
+    assert result is ok
+    assert fragment in reason
+
+
+def test_output_channels() -> None:
+    g = graph(const("w", (3, 3, 4, 2)), Node("x", "Placeholder", (), {}))
+    assert output_channels(g, op("c", "Conv2D", "x", "w")) == 2
+    assert output_channels(g, op("d", "DepthwiseConv2dNative", "x", "w")) == 8
+    assert output_channels(g, op("t", "Conv2DBackpropInput", "s", "w", "x")) == 4
+    assert output_channels(g, op("c", "Conv2D", "x", "x")) is None
+    assert output_channels(g, op("c", "Conv2D", "x", "w", data_format="NCHW")) is None
