@@ -22,7 +22,7 @@ from amct_lsp.model.cache import ModelCache
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.graph import ModelGraph
 from amct_lsp.script import analyze
-from amct_lsp.script.facts import AmctCall, NameUse, Phase, ScriptAnalysis, UseKind
+from amct_lsp.script.facts import NameUse, Phase, ScriptAnalysis, UseKind
 from amct_lsp.script.locate import locate_file, locate_model
 from amct_lsp.script.parse import split_lines
 from amct_lsp.script.source import ScriptDecodeError, read_script
@@ -34,16 +34,65 @@ EVIDENCE_PREDICTED = "predicted"
 #: Ops with exactly one output: `name:1` on them does not exist.
 _SINGLE_OUTPUT = frozenset(
     {
-        "Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput", "MatMul", "BatchMatMul", "BatchMatMulV2",
-        "BiasAdd", "Add", "AddV2", "Sub", "Mul", "RealDiv", "Relu", "Relu6", "LeakyRelu", "Elu", "Selu",
-        "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Identity", "AvgPool", "MaxPool", "Mean", "Sum", "Max",
-        "Reshape", "Squeeze", "ExpandDims", "ConcatV2", "Pad", "Rsqrt", "Sqrt", "Placeholder", "Const",
-        "Transpose", "Cast", "ArgMax", "Pack", "StridedSlice", "Shape", "Maximum", "Minimum", "Square",
-        "ResizeBilinear", "ResizeNearestNeighbor", "Softplus", "Neg", "Exp", "Log", "Fill", "Tile",
+        "Conv2D",
+        "DepthwiseConv2dNative",
+        "Conv2DBackpropInput",
+        "MatMul",
+        "BatchMatMul",
+        "BatchMatMulV2",
+        "BiasAdd",
+        "Add",
+        "AddV2",
+        "Sub",
+        "Mul",
+        "RealDiv",
+        "Relu",
+        "Relu6",
+        "LeakyRelu",
+        "Elu",
+        "Selu",
+        "Sigmoid",
+        "Tanh",
+        "Softmax",
+        "LogSoftmax",
+        "Identity",
+        "AvgPool",
+        "MaxPool",
+        "Mean",
+        "Sum",
+        "Max",
+        "Reshape",
+        "Squeeze",
+        "ExpandDims",
+        "ConcatV2",
+        "Pad",
+        "Rsqrt",
+        "Sqrt",
+        "Placeholder",
+        "Const",
+        "Transpose",
+        "Cast",
+        "ArgMax",
+        "Pack",
+        "StridedSlice",
+        "Shape",
+        "Maximum",
+        "Minimum",
+        "Square",
+        "ResizeBilinear",
+        "ResizeNearestNeighbor",
+        "Softplus",
+        "Neg",
+        "Exp",
+        "Log",
+        "Fill",
+        "Tile",
     }
 )
 _FUSED_BN_OUTPUTS = {"FusedBatchNorm": 5, "FusedBatchNormV2": 5, "FusedBatchNormV3": 6}
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"})
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +135,7 @@ class CheckResult:
         return bool(self.findings)
 
 
-# -- entry points ------------------------------------------------------------------------------------------------
+# -- entry points --------------------------------------------------------------------------------------------
 
 
 def check_source(
@@ -167,7 +216,13 @@ def check_paths(
             continue
         results.append(
             check_source(
-                text, script, cache=cache, model=model, root=root, log=log, extra_skip_layers=extra_skip_layers
+                text,
+                script,
+                cache=cache,
+                model=model,
+                root=root,
+                log=log,
+                extra_skip_layers=extra_skip_layers,
             )
         )
     return results
@@ -177,7 +232,7 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits given in the coordinates of `source`; raises ValueError when they overlap."""
+    """Apply non-overlapping edits given in `source`'s coordinates; raises ValueError when they overlap."""
     starts = [0, *(m.end() for m in _NEWLINES.finditer(source))]
 
     def offset(pos: Position) -> int:
@@ -186,7 +241,9 @@ def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
         line_end = starts[pos.line + 1] if pos.line + 1 < len(starts) else len(source)
         return min(starts[pos.line] + pos.character, line_end)
 
-    spans = sorted(((offset(e.span.start), offset(e.span.end), e.new_text) for e in edits), key=lambda t: t[:2])
+    spans = sorted(
+        ((offset(e.span.start), offset(e.span.end), e.new_text) for e in edits), key=lambda t: t[:2]
+    )
     out: list[str] = []
     cursor = 0
     for start, end, text in spans:
@@ -213,10 +270,10 @@ def primary_edits(findings: Iterable[Finding]) -> list[TextEdit]:
 
 
 def _overlaps(a: TextEdit, b: TextEdit) -> bool:
-    return a.span.start < b.span.end and b.span.start < a.span.end or a.span.start == b.span.start
+    return (a.span.start < b.span.end and b.span.start < a.span.end) or a.span.start == b.span.start
 
 
-# -- the checker ---------------------------------------------------------------------------------------------------
+# -- the checker ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +336,7 @@ class _Checker:
         self.result.findings.sort(key=lambda f: (f.span.start, f.code.value))
         return self.result
 
-    # -- model, options, log ---------------------------------------------------------------------------------------
+    # -- model, options, log ---------------------------------------------------------------------------------
 
     def _load_model(self) -> None:
         located = locate_model(self.analysis, self.path, self.root, self.explicit_model)
@@ -332,7 +389,9 @@ class _Checker:
             QuantOptions(
                 skip_layers=frozenset(self.analysis.skip_layers) | frozenset(self.extra_skip_layers),
                 skip_layer_types=frozenset(self.analysis.skip_layer_types),
-                sources=("the script",) if self.analysis.skip_layers or self.analysis.skip_layer_types else (),
+                sources=("the script",)
+                if self.analysis.skip_layers or self.analysis.skip_layer_types
+                else (),
             )
         ]
         paths: list[str] = []
@@ -371,7 +430,7 @@ class _Checker:
                 self.created.setdefault(name, chain)
                 self.created.setdefault(name.rpartition(":")[0], chain)
 
-    # -- names -------------------------------------------------------------------------------------------------------
+    # -- names -----------------------------------------------------------------------------------------------
 
     def _chain(self, tensor: str) -> tuple[RenameChain | None, str | None]:
         log_chain = self.log_chains.get(tensor)
@@ -408,7 +467,9 @@ class _Checker:
             if node is None:
                 return self._unknown(value, op_name, is_tensor, use)
             return _Verdict(None, verdict=f"layer {node.op} '{op_name}' of the model, not quantized as asked")
-        form = self._form_problem(use, value, op_name, node is not None or self._created_chain(value) is not None)
+        form = self._form_problem(
+            use, value, op_name, node is not None or self._created_chain(value) is not None
+        )
         if form is not None:
             return form
         chain, evidence = self._chain(tensor)
@@ -440,7 +501,8 @@ class _Checker:
                     chain=created,
                     evidence=EVIDENCE_LOG if created.evidence is Evidence.LOG else EVIDENCE_PREDICTED,
                     message=(
-                        f"'{value}' only exists after quantize_model (it is what '{created.original}' becomes); "
+                        f"'{value}' only exists after quantize_model "
+                        f"(it is what '{created.original}' becomes); "
                         f"{where} use '{original}'"
                     ),
                     change=(0, len(value)),
@@ -459,27 +521,35 @@ class _Checker:
                 return _Verdict(
                     Code.UNKNOWN_NAME,
                     replacement=f"{op_name}:0",
-                    message=f"'{value}' does not exist: {op_name} ({node.op}) {problem}; did you mean '{op_name}:0'?",
+                    message=(
+                        f"'{value}' does not exist: {op_name} ({node.op}) {problem}; "
+                        f"did you mean '{op_name}:0'?"
+                    ),
                     change=(len(op_name) + 1, len(value)),
                 )
         return _Verdict(None, verdict=self._plain_verdict(op_name, node.op))
 
     def _form_problem(self, use: NameUse, value: str, op_name: str, known: bool) -> _Verdict | None:
-        """get_tensor_by_name needs "op:N"; get_operation_by_name needs an op name (TensorFlow raises otherwise)."""
+        """get_tensor_by_name needs "op:N", get_operation_by_name an op name (TensorFlow raises otherwise)."""
         if not known:
             return None
         if use.kind == UseKind.TENSOR and ":" not in value:
             return _Verdict(
                 Code.UNKNOWN_NAME,
                 replacement=f"{value}:0",
-                message=f"get_tensor_by_name needs a tensor name ('op:index'); '{value}' is an op name — use '{value}:0'",
+                message=(
+                    f"get_tensor_by_name needs a tensor name ('op:index'); '{value}' is an op name "
+                    f"— use '{value}:0'"
+                ),
                 change=(len(value), len(value)),
             )
         if use.kind == UseKind.OPERATION and ":" in value:
             return _Verdict(
                 Code.UNKNOWN_NAME,
                 replacement=op_name,
-                message=f"get_operation_by_name needs an op name; '{value}' is a tensor name — use '{op_name}'",
+                message=(
+                    f"get_operation_by_name needs an op name; '{value}' is a tensor name — use '{op_name}'"
+                ),
                 change=(len(op_name), len(value)),
             )
         return None
@@ -491,9 +561,13 @@ class _Checker:
         if evidence == EVIDENCE_LOG:
             message += " (confirmed by the AMCT log)"
         elif inferred:
-            message += f" (the {', '.join(dict.fromkeys(inferred))} step is inferred, not confirmed by the vendor)"
+            message += (
+                f" (the {', '.join(dict.fromkeys(inferred))} step is inferred, not confirmed by the vendor)"
+            )
         if not chain.removes_original:
-            message += "; the old node survives but no longer ends the network, so calibration skips the new ops"
+            message += (
+                "; the old node survives but no longer ends the network, so calibration skips the new ops"
+            )
         op_len = len(value.rpartition(":")[0]) if ":" in value else len(value)
         change = (0, op_len) if (":" in value) == (":" in right) else (0, len(value))
         return _Verdict(
@@ -508,7 +582,10 @@ class _Checker:
 
     def _original_ok(self, use: NameUse, right: str) -> str:
         if use.phase == Phase.SAVE:
-            return f"original name, right for save_model (it re-reads the original model); after quantize_model it is '{right}'"
+            return (
+                "original name, right for save_model (it re-reads the original model); "
+                f"after quantize_model it is '{right}'"
+            )
         if use.phase == Phase.BEFORE:
             return f"original name, right before quantize_model; after it the name is '{right}'"
         if use.phase == Phase.CALIB:
@@ -609,9 +686,11 @@ class _Checker:
             )
         )
 
-    # -- fixes -----------------------------------------------------------------------------------------------------
+    # -- fixes -----------------------------------------------------------------------------------------------
 
-    def _primary_fix(self, value: Str, literal: Literal, uses: list[NameUse], verdict: _Verdict) -> Fix | None:
+    def _primary_fix(
+        self, value: Str, literal: Literal, uses: list[NameUse], verdict: _Verdict
+    ) -> Fix | None:
         assert verdict.replacement is not None
         new = verdict.replacement
         group_sites = {u.site for u in uses}
@@ -644,7 +723,7 @@ class _Checker:
         return len(values) == 1
 
     def _calib_fix(self, value: Str, uses: list[NameUse], verdict: _Verdict, *, primary: bool) -> Fix | None:
-        """Pass the name through quantize_model(calib_outputs=...) and fetch from that list: immune to renames."""
+        """Pass the name through quantize_model(calib_outputs=...) and fetch from that list (rename-proof)."""
         call = uses[0].after_call
         if call is None or call.api != "quantize_model" or verdict.chain is None:
             return None
@@ -685,7 +764,7 @@ class _Checker:
             primary=primary,
         )
 
-    # -- suppression -------------------------------------------------------------------------------------------
+    # -- suppression -----------------------------------------------------------------------------------------
 
     def _ignored(self, finding: Finding) -> bool:
         ignores = self.analysis.ignores
@@ -702,7 +781,7 @@ class _Checker:
         return bool(uses) and all(hit(line) for line in uses)
 
 
-# -- helpers -----------------------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------------------
 
 
 def literal_edit(value: Str, new: str) -> TextEdit | None:
@@ -712,8 +791,8 @@ def literal_edit(value: Str, new: str) -> TextEdit | None:
     if ":" in old and ":" in new and old.rpartition(":")[2] == new.rpartition(":")[2]:
         old_op, new_op = old.rpartition(":")[0], new.rpartition(":")[0]
         candidates.append((0, len(old_op), new_op))
-    prefix = len(os.path.commonprefix([old, new]))
-    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    prefix = _common_prefix(old, new)
+    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
     candidates.append((prefix, len(old) - suffix, new[prefix : len(new) - suffix]))
     for start, end, text in candidates:
         found = value.locate(start, end)
@@ -725,6 +804,15 @@ def literal_edit(value: Str, new: str) -> TextEdit | None:
         if span is not None and escaped is not None:
             return TextEdit(span, escaped)
     return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _escape(text: str, literal: Literal) -> str | None:
@@ -772,7 +860,9 @@ def _groups(uses: list[NameUse]) -> dict[tuple[Str, str, Literal], list[NameUse]
 _PHASE_ORDER = (Phase.AFTER, Phase.SAVE, Phase.CALIB, Phase.BEFORE, Phase.UNKNOWN)
 
 
-def _name_info(value: str, literal: Literal, uses: list[NameUse], replacement: str | None, verdict: _Verdict) -> NameInfo:
+def _name_info(
+    value: str, literal: Literal, uses: list[NameUse], replacement: str | None, verdict: _Verdict
+) -> NameInfo:
     phases = sorted({u.phase for u in uses}, key=_PHASE_ORDER.index)
     literals: list[Span] = [literal.span]
     for use in uses:

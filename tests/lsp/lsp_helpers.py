@@ -157,6 +157,16 @@ class Session:
 
         return await asyncio.wait_for(poll(), timeout)
 
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+        """Wait until `condition()` holds; it is re-evaluated whenever the server sends something we record."""
+
+        async def poll() -> None:
+            while not condition():
+                self.rec.changed.clear()
+                await self.rec.changed.wait()
+
+        await asyncio.wait_for(poll(), timeout)
+
     async def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         """Pull diagnostics (pull mode only)."""
         report = await self.client.text_document_diagnostic_async(

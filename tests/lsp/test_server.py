@@ -113,8 +113,8 @@ async def test_lazy_code_actions_resolve(seed: Path) -> None:
     async with start_session(caps=capabilities(lazy_actions=True), root=seed) as s:
         uri = s.open(seed / "quant.py")
         diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
-        actions = await s.code_actions(uri, [diag])
-        assert actions and all(a.edit is None for a in actions)
+        actions = await s.code_actions(uri, [diag], only=[types.CodeActionKind.QuickFix])
+        assert actions and all(a.edit is None and a.kind == "quickfix" for a in actions)
         fix = next(a for a in actions if a.is_preferred)
         resolved = await s.client.code_action_resolve_async(fix)
         edits, version = edits_of(resolved.edit, uri)
@@ -170,7 +170,7 @@ async def test_no_stale_quick_fix(seed: Path) -> None:
         diag = amct(await first_diagnostics(s, uri), "AMCT001")[0]
         s.replace(uri, "# a comment first\n" + seed_text())
         await s.wait_published(uri, 2)
-        assert await s.code_actions(uri, [diag]) == []
+        assert await s.code_actions(uri, [diag], only=[types.CodeActionKind.QuickFix]) == []
 
 
 # -- every code --
@@ -225,8 +225,8 @@ async def test_syntax_error_mid_edit_then_fixed(seed: Path) -> None:
 async def test_model_changes_on_disk(seed: Path, fixture_path: Callable[[str], Path]) -> None:
     """The model becomes one whose tail is Relu: didChangeWatchedFiles → AMCT001 gives way to AMCT002."""
     async with start_session(root=seed) as s:
+        await s.wait_until(lambda: any(r.method == "workspace/didChangeWatchedFiles" for r in s.rec.registrations))
         watch = [r for r in s.rec.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
-        assert watch, s.rec.registrations
         options = watch[0].register_options
         globs = {w["globPattern"] for w in options["watchers"]} if isinstance(options, dict) else set()
         assert {"**/*.pb", "**/*.pbtxt", "**/amct_log/*.log", "**/*.json", "**/*.cfg"} <= globs
@@ -373,4 +373,5 @@ async def test_disable_and_models_setting(seed: Path, fixture_path: Callable[[st
         s.client.set_configuration({"enable": False}, section="amct")
         mark = len(s.rec.published)
         s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-        assert list((await s.wait_published(uri, 1, after=mark)).diagnostics) == []
+        await s.wait_published(uri, 1, after=mark, where=lambda p: list(p.diagnostics) == [])
+        assert await s.hover(uri, SEED_LINE, SEED_COL + 2) is None

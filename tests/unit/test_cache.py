@@ -131,3 +131,18 @@ def test_progress_only_for_big_files(model: Path) -> None:
     assert seen == []  # below the 50 MB default
     ModelCache(on_progress=lambda p, f: seen.append((p, f)), progress_threshold=100).get(model)
     assert seen and seen[-1] == (str(model), 1.0)
+
+
+def test_same_size_replacement_with_preserved_mtime_is_noticed(model: Path) -> None:
+    """`cp -p` / `rsync -t` keep size and mtime; the inode (or ctime) still changes."""
+    cache = ModelCache()
+    first = cache.get(model)
+    data = bytearray(model.read_bytes())
+    data[data.index(b"\x12\x06Conv2D") + 2] = ord("K")  # same size, different op type
+    stamp = model.stat().st_mtime_ns
+    replacement = model.with_suffix(".new")
+    replacement.write_bytes(bytes(data))
+    os.utime(replacement, ns=(stamp, stamp))
+    replacement.replace(model)
+    second = cache.get(model)
+    assert second is not first and "Konv2D" in {n.op for n in second}

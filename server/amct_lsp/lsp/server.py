@@ -263,7 +263,9 @@ class AmctLanguageServer(LanguageServer):
                 config = items[0] if items else None
             except Exception as exc:
                 self.log_message(f"workspace/configuration failed: {exc}", types.MessageType.Warning)
-        if self.apply_settings(self.init_options, config):
+        first = not self._settings_ready.is_set()
+        # The first time, every analysis is still waiting for the settings: nothing to re-check.
+        if self.apply_settings(self.init_options, config) and not first:
             self.recheck_all()
 
     # -- logging --

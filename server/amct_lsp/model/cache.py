@@ -1,5 +1,8 @@
 """Read each model once per (realpath, size, mtime_ns) and share it between every script that uses it.
 
+The key also holds the inode and ctime, so a file replaced with one of the same size and a preserved mtime
+(`cp -p`, `rsync -t`) is still noticed.
+
 The language server asks for the model on every keystroke, so a bad file's error is cached just like a good
 file's graph, and two threads asking for the same file at once wait for one read instead of reading twice.
 """
@@ -15,8 +18,8 @@ from amct_lsp.model.errors import ModelError
 from amct_lsp.model.graph import ModelGraph
 from amct_lsp.model.reader import ProgressFn, read_model
 
-#: (real path, size in bytes, mtime in ns): a file that changes gets a new key and is read again.
-CacheKey = tuple[str, int, int]
+#: (real path, size, mtime_ns, inode, ctime_ns): a file that changes gets a new key and is read again.
+CacheKey = tuple[str, int, int, int, int]
 ProgressHook = Callable[[str, float], None]
 
 DEFAULT_PROGRESS_THRESHOLD = 50 * 1024 * 1024
@@ -54,7 +57,7 @@ class ModelCache:
             info = os.stat(real)
         except (OSError, ValueError):
             return None
-        return real, info.st_size, info.st_mtime_ns
+        return real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
 
     def get(self, path: str | os.PathLike[str]) -> ModelGraph:
         """The model at `path`, read at most once per file version; raises its (cached) `ModelError`."""

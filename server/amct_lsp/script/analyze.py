@@ -21,7 +21,9 @@ def detect_newline(source: str) -> str:
 def analyze(source: str, path: str) -> ScriptAnalysis:
     """Analyse a script; a syntax error comes back as data (`syntax_error`), never raised."""
     ignores, directive = read_directives(source)
-    result = ScriptAnalysis(path=path, ignores=ignores, directive_model=directive, newline=detect_newline(source))
+    result = ScriptAnalysis(
+        path=path, ignores=ignores, directive_model=directive, newline=detect_newline(source)
+    )
     try:
         parsed = parse(source)
     except ParseError as err:
@@ -29,13 +31,17 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
         result.uses_amct = "amct_tensorflow" in source
         return result
     except RecursionError:
-        result.syntax_error = SyntaxProblem("the script is nested too deeply to analyse", Span(Position(0, 0), Position(0, 0)))
+        result.syntax_error = SyntaxProblem(
+            "the script is nested too deeply to analyse", Span(Position(0, 0), Position(0, 0))
+        )
         return result
     evaluator = Evaluator(parsed, path)
     evaluator.run()
     result.uses_amct = evaluator.uses_amct
     result.amct_aliases = tuple(
-        sorted({k for k, v in evaluator.imports.items() if v == "amct_tensorflow"} | set(evaluator.amct_funcs))
+        sorted(
+            {k for k, v in evaluator.imports.items() if v == "amct_tensorflow"} | set(evaluator.amct_funcs)
+        )
     )
     result.calls = sorted(evaluator.calls.values(), key=lambda c: (c.span.start, c.span.end))
     result.uses = evaluator.uses

@@ -38,7 +38,9 @@ def read_directives(source: str) -> tuple[dict[int, frozenset[str]], tuple[str, 
             if not _in_comment(line, _comment_start(line, match.start())):
                 continue
             codes = match.group("codes")
-            parsed = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
+            parsed = (
+                frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
+            )
             previous = ignores.get(number)
             if previous is not None and (not previous or not parsed):
                 parsed = frozenset()

@@ -1,9 +1,10 @@
 """Walk a quantization script in execution order and record where every name string ends up.
 
 The walk is flow-sensitive inside a function (assignments replace bindings; `if` branches and loops merge),
-follows calls into the script's own functions (arguments bound to parameters, return values back), and keeps the
-phase: whether `quantize_model` has run yet. Each string reaching a sink (`get_tensor_by_name`, `sess.run`,
-`save_model(outputs=...)`, ...) becomes a `NameUse`; each `.pb` path reaching a loader becomes a `ModelCandidate`.
+follows calls into the script's own functions (arguments bound to parameters, return values back), and keeps
+the phase: whether `quantize_model` has run yet. Each string reaching a sink (`get_tensor_by_name`,
+`sess.run`, `save_model(outputs=...)`, ...) becomes a `NameUse`; each `.pb` path reaching a loader a
+`ModelCandidate`.
 Anything it does not understand evaluates to "unknown" and is simply not reported.
 """
 
@@ -140,7 +141,7 @@ class Evaluator:
         self._written: set[Span] = set()  # literals that flowed into a write-mode open()
         self.module_env = Env()
 
-    # -- entry ------------------------------------------------------------------------------------------------
+    # -- entry -----------------------------------------------------------------------------------------------
 
     def run(self) -> None:
         frame = Frame(self.module_env, "<module>", BEFORE)
@@ -155,16 +156,16 @@ class Evaluator:
                 done.add(fn.node)
                 self._activate(fn, [], {}, UNKNOWN, standalone=True)
 
-    # -- statements -------------------------------------------------------------------------------------------
+    # -- statements ------------------------------------------------------------------------------------------
 
-    def exec_block(self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement], frame: Frame) -> None:
+    def exec_block(
+        self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement], frame: Frame
+    ) -> None:
         for stmt in body:
             self.exec_stmt(stmt, frame)
 
     def exec_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
-        if isinstance(suite, cst.IndentedBlock):
-            self.exec_block(suite.body, frame)
-        elif isinstance(suite, cst.SimpleStatementSuite):
+        if isinstance(suite, cst.IndentedBlock | cst.SimpleStatementSuite):
             self.exec_block(suite.body, frame)
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
@@ -245,7 +246,13 @@ class Evaluator:
 
     def _fork(self, frame: Frame) -> Frame:
         return Frame(
-            frame.env.copy(), frame.function, frame.phase, frame.quant_call, frame.returns, None, frame.pending
+            frame.env.copy(),
+            frame.function,
+            frame.phase,
+            frame.quant_call,
+            frame.returns,
+            None,
+            frame.pending,
         )
 
     def _join(self, frame: Frame, branches: list[Frame]) -> None:
@@ -297,7 +304,7 @@ class Evaluator:
         if orelse is not None:
             self.exec_suite(orelse.body, frame)
 
-    # -- definitions and imports --------------------------------------------------------------------------------
+    # -- definitions and imports -----------------------------------------------------------------------------
 
     def _define(self, node: FuncNode, frame: Frame, prefix: str | None = None) -> None:
         name = node.name.value
@@ -356,7 +363,7 @@ class Evaluator:
             else:
                 self.imports[local] = f"{module}.{name}"
 
-    # -- binding ------------------------------------------------------------------------------------------------
+    # -- binding ---------------------------------------------------------------------------------------------
 
     def bind(self, target: cst.BaseExpression, vals: V.Vals, frame: Frame) -> None:
         if isinstance(target, cst.Name):
@@ -376,7 +383,7 @@ class Evaluator:
         elif isinstance(target, cst.Subscript | cst.Attribute):
             self.eval(target, frame)
 
-    # -- expressions --------------------------------------------------------------------------------------------
+    # -- expressions -----------------------------------------------------------------------------------------
 
     def eval(self, node: cst.BaseExpression, frame: Frame) -> V.Vals:
         """The alternatives `node` may evaluate to (unknown → empty), recording sinks along the way."""
@@ -465,8 +472,12 @@ class Evaluator:
         prefix = node.prefix
         quote = node.quote
         body_raw = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
-        editable = body_raw == value and "\\" not in body_raw and "\n" not in body_raw and "\r" not in body_raw
-        body = Position(span.start.line, span.start.character + len(prefix) + len(quote)) if editable else None
+        editable = (
+            body_raw == value and "\\" not in body_raw and "\n" not in body_raw and "\r" not in body_raw
+        )
+        body = (
+            Position(span.start.line, span.start.character + len(prefix) + len(quote)) if editable else None
+        )
         return V.Literal(span, value, body, quote, prefix)
 
     def _simple_string(self, node: cst.SimpleString) -> V.Vals:
@@ -598,7 +609,7 @@ class Evaluator:
         if isinstance(op, cst.Modulo):
             for a in V.strings(left):
                 for b in right:
-                    args = [alts[0] for alts in b.items if alts] if isinstance(b, V.Seq) else [b]
+                    args: list[V.Val] = [alts[0] for alts in b.items if alts] if isinstance(b, V.Seq) else [b]
                     if isinstance(b, V.Seq) and len(args) != len(b.items):
                         continue
                     formatted = V.percent_format(a, args)
@@ -610,7 +621,9 @@ class Evaluator:
                     out.append(V.path_join([a, b]))
         return V.union(out)
 
-    def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp, frame: Frame) -> V.Vals:
+    def _comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp, frame: Frame
+    ) -> V.Vals:
         inner = Frame(Env(frame.env), frame.function, frame.phase, frame.quant_call, [], None, frame.pending)
         clauses: list[cst.CompFor] = []
         comp: cst.CompFor | None = node.for_in
@@ -655,10 +668,10 @@ class Evaluator:
                     out.extend(keys)
         return V.union(out)
 
-    # -- calls --------------------------------------------------------------------------------------------------
+    # -- calls -----------------------------------------------------------------------------------------------
 
     def _canonical(self, func: cst.BaseExpression) -> str | None:
-        """`tf.gfile.GFile` with `import tensorflow as tf` → "tensorflow.gfile.GFile"; None when not dotted."""
+        """`tf.gfile.GFile` with `import tensorflow as tf` → "tensorflow.gfile.GFile"; None if not dotted."""
         dotted = _dotted(func)
         if dotted is None:
             return None
@@ -685,15 +698,21 @@ class Evaluator:
             receiver = self._name(func, frame)
         positional: list[tuple[cst.Arg, V.Vals]] = []
         keywords: dict[str, tuple[cst.Arg, V.Vals]] = {}
-        for arg in node.args:
-            vals = self.eval(arg.value, frame)
-            if arg.keyword is not None:
-                keywords[arg.keyword.value] = (arg, vals)
-            elif not arg.star:
-                positional.append((arg, vals))
+        for item in node.args:
+            vals = self.eval(item.value, frame)
+            if item.keyword is not None:
+                keywords[item.keyword.value] = (item, vals)
+            elif not item.star:
+                positional.append((item, vals))
         if api is not None:
             return self._amct(api, node, positional, keywords, frame)
-        attr = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        attr = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else func.value
+            if isinstance(func, cst.Name)
+            else ""
+        )
         canonical = self._canonical(func) or ""
 
         def arg(index: int, name: str) -> tuple[cst.Arg, V.Vals] | None:
@@ -724,7 +743,9 @@ class Evaluator:
         elif attr == "import_graph_def":
             self._sink(arg(2, "return_elements"), UseKind.RETURN_ELEMENT, node, frame, phase=Phase.BEFORE)
         elif attr in LOADERS and (attr != "open" or canonical in ("open", "io.open", "codecs.open")):
-            self._loader(arg(0, "name" if attr != "open" else "file"), arg(1, "mode"), canonical or attr, frame)
+            self._loader(
+                arg(0, "name" if attr != "open" else "file"), arg(1, "mode"), canonical or attr, frame
+            )
         elif attr in SESSIONS:
             return (V.Opaque("session"),)
         elif attr == "add_argument":
@@ -748,7 +769,13 @@ class Evaluator:
     def _is_session(self, expr: cst.BaseExpression, receiver: V.Vals) -> bool:
         if any(isinstance(v, V.Opaque) and v.kind == "session" for v in receiver):
             return True
-        last = expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else ""
+        last = (
+            expr.attr.value
+            if isinstance(expr, cst.Attribute)
+            else expr.value
+            if isinstance(expr, cst.Name)
+            else ""
+        )
         return "sess" in last.lower()
 
     def _builtin(self, name: str, positional: list[tuple[cst.Arg, V.Vals]]) -> V.Vals:
@@ -868,7 +895,11 @@ class Evaluator:
                     out.extend(self._path_call("joinpath", [(positional[0][0], (v,)), *positional]))
                 elif attr in ("resolve", "absolute"):
                     out.append(v)
-            elif isinstance(v, V.Seq) and isinstance(func.value, cst.Name) and attr in ("append", "extend", "insert"):
+            elif (
+                isinstance(v, V.Seq)
+                and isinstance(func.value, cst.Name)
+                and attr in ("append", "extend", "insert")
+            ):
                 if attr == "append" and len(args) == 1:
                     updated: V.Val = V.Seq((*v.items, args[0]))
                 elif attr == "extend" and len(args) == 1:
@@ -897,7 +928,9 @@ class Evaluator:
                 out.append(V.Seq(tuple(pair[index] for pair in v.pairs)))
         return V.union(out)
 
-    def _argparse(self, positional: list[tuple[cst.Arg, V.Vals]], keywords: dict[str, tuple[cst.Arg, V.Vals]]) -> None:
+    def _argparse(
+        self, positional: list[tuple[cst.Arg, V.Vals]], keywords: dict[str, tuple[cst.Arg, V.Vals]]
+    ) -> None:
         if "default" not in keywords:
             return
         dest: str | None = None
@@ -911,7 +944,9 @@ class Evaluator:
             if chosen is not None:
                 dest = chosen.lstrip("-").replace("-", "_")
         if dest:
-            self.argparse_defaults[dest] = V.union(self.argparse_defaults.get(dest, ()), keywords["default"][1])
+            self.argparse_defaults[dest] = V.union(
+                self.argparse_defaults.get(dest, ()), keywords["default"][1]
+            )
 
     def _loader(
         self,
@@ -932,8 +967,12 @@ class Evaluator:
                 if literal is not None:
                     self._written.add(literal.span)
                 continue
-            where = f"{_short(how)}(...)" + (f" in {frame.function}()" if frame.function != "<module>" else "")
-            self.models.append(ModelCandidate(s.value, ModelSource.LOADER, literal.span if literal else None, where))
+            where = f"{_short(how)}(...)" + (
+                f" in {frame.function}()" if frame.function != "<module>" else ""
+            )
+            self.models.append(
+                ModelCandidate(s.value, ModelSource.LOADER, literal.span if literal else None, where)
+            )
 
     def _sink(
         self,
@@ -960,7 +999,9 @@ class Evaluator:
                 if isinstance(el, cst.DictElement):
                     vals = self._reeval(el.key, frame)
                     for s in V.strings(vals):
-                        self._record(s, UseKind.FEED, None, self.parsed.span(el.key), len(vals) == 1, call_span, frame)
+                        self._record(
+                            s, UseKind.FEED, None, self.parsed.span(el.key), len(vals) == 1, call_span, frame
+                        )
             return
         site = self.parsed.span(expr)
         for v in arg[1]:
@@ -971,9 +1012,9 @@ class Evaluator:
 
     def _reeval(self, expr: cst.BaseExpression, frame: Frame) -> V.Vals:
         """Value of a sub-expression already evaluated once; only pure shapes are re-evaluated."""
-        if isinstance(expr, cst.SimpleString | cst.Name | cst.Subscript | cst.BinaryOperation | cst.FormattedString):
-            if not any(isinstance(n, cst.Call) for n in _walk(expr)):
-                return self.eval(expr, frame)
+        pure = cst.SimpleString | cst.Name | cst.Subscript | cst.BinaryOperation | cst.FormattedString
+        if isinstance(expr, pure) and not any(isinstance(n, cst.Call) for n in _walk(expr)):
+            return self.eval(expr, frame)
         return ()
 
     def _flatten(
@@ -988,9 +1029,9 @@ class Evaluator:
                     yield from self._flatten(el.value, self._reeval(el.value, frame), frame)
             return
         if isinstance(expr, cst.Dict):
-            for el in expr.elements:
-                if isinstance(el, cst.DictElement):
-                    yield from self._flatten(el.value, self._reeval(el.value, frame), frame)
+            for entry in expr.elements:
+                if isinstance(entry, cst.DictElement):
+                    yield from self._flatten(entry.value, self._reeval(entry.value, frame), frame)
             return
         flat: list[V.Str] = []
 
@@ -1029,14 +1070,21 @@ class Evaluator:
         if key in self._use_keys:
             return
         use = NameUse(
-            value, kind, phase, site, replaceable, call, frame.function, frame.quant_call if phase == Phase.AFTER else None
+            value,
+            kind,
+            phase,
+            site,
+            replaceable,
+            call,
+            frame.function,
+            frame.quant_call if phase == Phase.AFTER else None,
         )
         self._use_keys[key] = len(self.uses)
         if phase == Phase.UNKNOWN:
             frame.pending.append(len(self.uses))
         self.uses.append(use)
 
-    # -- AMCT calls ---------------------------------------------------------------------------------------------
+    # -- AMCT calls ------------------------------------------------------------------------------------------
 
     def _amct(
         self,
@@ -1099,7 +1147,10 @@ class Evaluator:
                         literal = _file_literal(s)
                         self.models.append(
                             ModelCandidate(
-                                s.value, ModelSource.SAVE_MODEL, literal.span if literal else None, "save_model(pb_model=...)"
+                                s.value,
+                                ModelSource.SAVE_MODEL,
+                                literal.span if literal else None,
+                                "save_model(pb_model=...)",
                             )
                         )
         if api in QUANTIZE_APIS:
@@ -1119,7 +1170,7 @@ class Evaluator:
                 return (V.Seq(((V.Opaque("graph"),), (V.Opaque("calib_outputs"),))),)
         return (V.Opaque("amct", api),)
 
-    # -- walking into the script's own functions -----------------------------------------------------------------
+    # -- walking into the script's own functions -------------------------------------------------------------
 
     def _inline(
         self,
@@ -1128,7 +1179,11 @@ class Evaluator:
         keywords: dict[str, tuple[cst.Arg, V.Vals]],
         frame: Frame,
     ) -> V.Vals:
-        if fn.node in self._stack or len(self._stack) >= MAX_INLINE_DEPTH or self._activations >= MAX_ACTIVATIONS:
+        if (
+            fn.node in self._stack
+            or len(self._stack) >= MAX_INLINE_DEPTH
+            or self._activations >= MAX_ACTIVATIONS
+        ):
             return ()
         args = [vals for _, vals in positional]
         kwargs = {k: vals for k, (_, vals) in keywords.items()}
@@ -1189,7 +1244,7 @@ class Evaluator:
         return V.union(frame.returns), frame.phase, frame.quant_call
 
 
-# -- helpers ---------------------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------------------
 
 
 def _with_phase(use: NameUse, phase: Phase) -> NameUse:

@@ -1,4 +1,4 @@
-"""What the analysis of one script finds: plain data for `check.py` (and the hover), nothing about the model."""
+"""What the analysis of one script finds: plain data for `check.py` and the hover, nothing about the model."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ class Phase(str, Enum):
     BEFORE = "before"  # before quantize_model: the original graph
     AFTER = "after"  # after quantize_model: the rewritten graph (inference / calibration)
     SAVE = "save_model"  # save_model(outputs=...): re-reads the original .pb, so original (op) names
-    CALIB = "calib_outputs"  # quantize_model(calib_outputs=...): original names, AMCT updates the list in place
+    CALIB = (
+        "calib_outputs"  # quantize_model(calib_outputs=...): original names, AMCT updates the list in place
+    )
     UNKNOWN = "unknown"  # a function we never saw called and that does not call quantize_model itself
 
     @property

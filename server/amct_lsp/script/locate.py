@@ -1,8 +1,8 @@
 """Find the files a script names (its model, its AMCT config) the way the user runs it.
 
-A relative path is tried against the script's folder, then each parent up to the workspace root: scripts are
-run from their own folder as often as from the project root. The choice, and every folder tried, is kept so the
-user can see why a model was (not) found.
+A relative path is tried against the script's folder, then each parent up to the workspace root: scripts
+are run from their own folder as often as from the project root. The choice, and every folder tried, is kept
+so the user can see why a model was (not) found.
 """
 
 from __future__ import annotations
@@ -64,14 +64,17 @@ def _relative_note(folder: str | None, dirs: list[str]) -> str:
         return "an absolute path"
     if folder == dirs[0]:
         return "relative to the script's folder"
-    return f"relative to {folder} ({dirs.index(folder)} level{'s' if dirs.index(folder) > 1 else ''} above the script)"
+    levels = dirs.index(folder)
+    return f"relative to {folder} ({levels} level{'s' if levels > 1 else ''} above the script)"
 
 
 _TIERS = ((ModelSource.DIRECTIVE,), (ModelSource.LOADER, ModelSource.SAVE_MODEL), (ModelSource.CONSTANT,))
 
 
-def locate_model(analysis: ScriptAnalysis, script_path: str, root: str | None, explicit: str | None) -> Located:
-    """Which model the script loads: `explicit` (--model), then `# amct: model=`, then what reaches a loader."""
+def locate_model(
+    analysis: ScriptAnalysis, script_path: str, root: str | None, explicit: str | None
+) -> Located:
+    """The script's model: `explicit` (--model), then `# amct: model=`, then what reaches a loader."""
     dirs = search_dirs(script_path, root)
     if explicit:
         path = os.path.abspath(os.path.expanduser(explicit))
@@ -87,17 +90,21 @@ def locate_model(analysis: ScriptAnalysis, script_path: str, root: str | None, e
         if not group:
             continue
         for cand in group:
-            path, folder = resolve(cand.path, dirs)
-            if path is not None:
+            found, folder = resolve(cand.path, dirs)
+            if found is not None:
                 note = f"'{cand.path}' from {cand.how}, found {_relative_note(folder, dirs)}"
-                return Located(cand.path, path, cand.span, note, tuple(dirs))
+                return Located(cand.path, found, cand.span, note, tuple(dirs))
         first = group[0]
         if os.path.isabs(os.path.expanduser(first.path)):
             where = f"{os.path.normpath(os.path.expanduser(first.path))} does not exist"
         else:
             where = "looked in " + ", ".join(dirs)
-        return Located(first.path, None, first.span, f"'{first.path}' (from {first.how}) not found: {where}", tuple(dirs))
-    return Located(None, None, None, "the script names no .pb/.pbtxt model that reaches a loader", tuple(dirs))
+        return Located(
+            first.path, None, first.span, f"'{first.path}' (from {first.how}) not found: {where}", tuple(dirs)
+        )
+    return Located(
+        None, None, None, "the script names no .pb/.pbtxt model that reaches a loader", tuple(dirs)
+    )
 
 
 def locate_file(wanted: str, script_path: str, root: str | None) -> str | None:

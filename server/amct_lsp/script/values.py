@@ -20,7 +20,7 @@ MAX_ALTERNATIVES = 64
 
 @dataclass(frozen=True, slots=True)
 class Literal:
-    """A string literal in the script (or the text part of an f-string) that characters of a value come from."""
+    """A string literal in the script (or an f-string's text part) that characters of a value come from."""
 
     span: Span  # the whole literal, quotes and prefix included (for an f-string: the whole f-string)
     value: str  # the evaluated characters of this literal (piece)
@@ -42,7 +42,7 @@ class Literal:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of characters of a value: `literal.value[offset:offset+len(text)]`, or computed when literal is None."""
+    """A run of a value's characters, `literal.value[offset:offset+len(text)]` (computed: literal None)."""
 
     text: str
     literal: Literal | None = None
@@ -99,7 +99,7 @@ class DictV:
 
 @dataclass(frozen=True, slots=True)
 class Opaque:
-    """A value we only know the kind of: a TF session, the argparse namespace, a function, an AMCT call result."""
+    """A value we only know the kind of: a TF session, argparse's namespace, a function, an AMCT result."""
 
     kind: str
     ref: object = None
@@ -244,7 +244,7 @@ def to_str(v: Val) -> Str | None:
 
 
 def format_template(template: Str, args: list[Val], kwargs: dict[str, Val]) -> Str | None:
-    """`template.format(*args, **kwargs)` for plain `{}`, `{0}` and `{name}` fields (no spec, no conversion)."""
+    """`template.format(*args, **kwargs)` for plain `{}`, `{0}` and `{name}` fields (no spec/conversion)."""
     try:
         parsed = list(string.Formatter().parse(template.value))
     except ValueError:
