@@ -438,16 +438,20 @@ class AmctExtension implements vscode.Disposable {
         uri,
         new vscode.Range(position, position),
         vscode.CodeActionKind.QuickFix.value,
+        // Resolve the edits: the server sends them lazily (codeAction/resolve) when the client supports it.
+        10,
       )) ?? [];
     // A `Command` has a string `command`; a `CodeAction` has an optional `Command` object there.
     const codeActions = actions.filter((action): action is vscode.CodeAction => typeof action.command !== 'string');
     const fix =
       codeActions.find((action) => action.diagnostics?.some(isAmctDiagnostic) ?? false) ??
       codeActions.find((action) => action.isPreferred === true);
-    if (fix === undefined) {
+    if (fix === undefined || (fix.edit === undefined && fix.command === undefined)) {
+      this.log(`No AMCT fix at ${uri.toString()}:${line + 1}:${character + 1} (${actions.length} code actions)`);
       void vscode.window.showInformationMessage('AMCT: there is no fix at this position.');
       return;
     }
+    this.log(`Applying "${fix.title}"`);
     if (fix.edit !== undefined) {
       await vscode.workspace.applyEdit(fix.edit);
     }

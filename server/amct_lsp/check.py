@@ -318,6 +318,8 @@ class _Checker:
         self.log_chains: dict[str, RenameChain] = {}
         self.created: dict[str, RenameChain] = {}  # post-rewrite name (tensor and op form) -> its chain
         self._lines: list[str] | None = None
+        self._by_literal: dict[Literal, list[NameUse]] | None = None
+        self._by_site: dict[Span, set[str]] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -612,13 +614,21 @@ class _Checker:
         suggestions = [f"{c}{suffix}" for c in close[:3]]
         model = os.path.basename(self.result.model_path or "the model")
         message = f"'{value}' is not in the model {model} and quantize_model does not create it"
+        replacement = suggestions[0] if suggestions else None
         if suggestions:
             message += "; did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?"
         else:
             message += "; no node has a similar name"
+        if replacement is not None and use.phase == Phase.AFTER:
+            # After quantize_model the right name is what the suggestion becomes.
+            chain, _ = self._chain(replacement if is_tensor else f"{replacement}:0")
+            if chain is not None:
+                final = chain.final if is_tensor else chain.final.rpartition(":")[0]
+                message += f" After quantize_model, '{replacement}' is renamed to '{final}'."
+                replacement = final
         return _Verdict(
             Code.UNKNOWN_NAME,
-            replacement=suggestions[0] if suggestions else None,
+            replacement=replacement,
             message=message,
             change=(0, len(op_name)) if suggestions else None,
         )
@@ -695,9 +705,7 @@ class _Checker:
         new = verdict.replacement
         group_sites = {u.site for u in uses}
         shared = [
-            u
-            for u in self.analysis.uses
-            if literal in u.value.literals and not (u.value == value and u.site in group_sites)
+            u for u in self._uses_of(literal) if not (u.value == value and u.site in group_sites)
         ]
         if not shared:
             edit = literal_edit(value, new)
@@ -716,11 +724,23 @@ class _Checker:
         where = "at its use" if len(edits) == 1 else f"at its {len(edits)} uses"
         return Fix(f"Use '{new}' {where}{reason}", tuple(dict.fromkeys(edits)))
 
+    def _uses_of(self, literal: Literal) -> list[NameUse]:
+        """Every use whose value has characters from `literal` (indexed once per check)."""
+        if self._by_literal is None:
+            self._by_literal = {}
+            self._by_site = {}
+            for use in self.analysis.uses:
+                for lit in use.value.literals:
+                    self._by_literal.setdefault(lit, []).append(use)
+                self._by_site.setdefault(use.site, set()).add(use.value.value)
+        return self._by_literal.get(literal, [])
+
     def _site_replaceable(self, use: NameUse) -> bool:
         if not use.site_replaceable:
             return False
-        values = {u.value.value for u in self.analysis.uses if u.site == use.site}
-        return len(values) == 1
+        self._uses_of(use.value.literals[0])
+        assert self._by_site is not None
+        return len(self._by_site.get(use.site, ())) == 1
 
     def _calib_fix(self, value: Str, uses: list[NameUse], verdict: _Verdict, *, primary: bool) -> Fix | None:
         """Pass the name through quantize_model(calib_outputs=...) and fetch from that list (rename-proof)."""
@@ -839,7 +859,8 @@ def _fresh_name(base: str, taken: frozenset[str]) -> str:
 
 
 def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:
-    """The literal holding the characters that change (else the first one)."""
+    """The literal holding the characters that change; when several do, the one holding the ':N' (the
+    template of a `+`, `%`, `.format` or f-string construction), else the name's end, else the first."""
     if change is not None:
         found = value.locate(*change)
         if found is not None:
@@ -847,6 +868,11 @@ def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:
         at = value.locate(change[0], change[0])
         if at is not None and change[0] == change[1]:
             return at[0]
+    text = value.value
+    for at in (text.rfind(":"), len(text) - 1):
+        found = value.locate(at, at + 1) if at >= 0 else None
+        if found is not None:
+            return found[0]
     return value.literals[0]
 
 

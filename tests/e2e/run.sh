@@ -88,6 +88,7 @@ cat >"$USER_DATA/User/settings.json" <<'EOF'
   "extensions.autoUpdate": false,
   "extensions.autoCheckUpdates": false,
   "editor.hover.delay": 150,
+  "editor.hover.above": false,
   "editor.minimap.enabled": false,
   "chat.disableAIFeatures": true,
   "workbench.secondarySideBar.defaultVisibility": "hidden",

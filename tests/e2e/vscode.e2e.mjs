@@ -128,7 +128,8 @@ function editorState(page, find) {
         target = { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
       }
     }
-    return { lines, squiggles, target };
+    const problems = document.querySelector('[id="status.problems"]')?.getAttribute('aria-label') ?? '';
+    return { lines, squiggles, target, problems };
   }, find);
 }
 
@@ -154,7 +155,7 @@ try {
   context = await chromium.launchPersistentContext(opts.profile, {
     executablePath: opts.chromium,
     headless: true,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1400, height: 1000 },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -198,6 +199,7 @@ try {
     // Give the server a moment: a squiggle on line 18 arriving late would still be a failure.
     await sleep(1500);
     const settled = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
+    log(`problems: ${settled.problems}`);
     const onInfer = settled.squiggles.filter((q) => q.line === INFER_LINE);
     const onSave = settled.squiggles.filter((q) => q.line === SAVE_LINE);
     if (onInfer.length === 0) {
@@ -228,9 +230,54 @@ try {
       if ((await hover.count()) === 0) {
         return undefined;
       }
-      const content = (await hover.first().innerText()).replace(/\u00a0/g, ' ');
+      // Only the server's part (a markdown hover), not the diagnostic's message, which also quotes the chain.
+      const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
+      const content = parts.join('\n').replace(/\u00a0/g, ' ');
       return content.includes(CHAIN) ? content : undefined;
     });
+    // The hover starts with the diagnostic's message; scroll (as a user would, with the wheel over the hover)
+    // until the server's part — the chain and the links — is at the top, so the screenshot shows it.
+    const box = await hover.first().boundingBox();
+    const offset = await hover.first().evaluate((el, chain) => {
+      const parts = [...el.querySelectorAll('.markdown-hover')];
+      const ours = parts.find((p) => p.textContent.replace(/\u00a0/g, ' ').includes(chain));
+      return ours ? [ours.getBoundingClientRect().top - el.getBoundingClientRect().top, ours.getBoundingClientRect().height] : [0, 0];
+    }, CHAIN);
+    log(`server part of the hover at +${Math.round(offset[0])} px, ${Math.round(offset[1])} px high`);
+    // The hover is resizable (VS Code ≥ 1.79): drag its bottom edge down so the whole server part fits, the way
+    // a user would; fall back to scrolling to the server part with the wheel.
+    const [partTop, partHeight] = offset;
+    const wanted = partTop + partHeight + 70 - (box?.height ?? 0);
+    let grown = false;
+    if (box && wanted > 0) {
+      const sash = await hover.first().evaluateHandle((el) => {
+        const widget = el.closest('.resizable-widget, .monaco-resizable-hover') ?? el.parentElement;
+        return [...(widget?.querySelectorAll('.monaco-sash.horizontal') ?? [])]
+          .map((s) => ({ s, top: s.getBoundingClientRect().top }))
+          .sort((a, b) => b.top - a.top)[0]?.s ?? null;
+      });
+      const sashBox = await sash.asElement()?.boundingBox();
+      if (sashBox) {
+        const sx = sashBox.x + sashBox.width / 2;
+        const sy = sashBox.y + sashBox.height / 2;
+        await page.mouse.move(sx, sy, { steps: 3 });
+        await page.mouse.down();
+        await page.mouse.move(sx, sy + wanted, { steps: 8 });
+        await page.mouse.up();
+        // Off the sash (its highlight would cover the hover's last row), staying inside the hover.
+        await page.mouse.move(sx, sashBox.y + wanted - 150, { steps: 4 });
+        const after = await hover.first().boundingBox();
+        grown = after !== null && after.height > box.height + 20;
+        log(`hover resized from ${Math.round(box.height)} to ${Math.round(after?.height ?? 0)} px`);
+      }
+    }
+    if (!grown && box && partTop > 0) {
+      await page.mouse.move(box.x + box.width / 2, box.y + 8, { steps: 4 });
+      for (let i = 0; i < 6; i++) {
+        await page.mouse.wheel(0, 100);
+        await sleep(50);
+      }
+    }
     await sleep(800);
     await page.screenshot({ path: join(opts.artifacts, 'hover.png') });
     log(`hover screenshot: ${join(opts.artifacts, 'hover.png')}`);
@@ -254,12 +301,22 @@ try {
     await rows.first().waitFor({ timeout: T.fix });
     const titles = (await rows.allInnerTexts()).map((t) => t.trim());
     log(`quick fixes offered: ${JSON.stringify(titles)}`);
-    const wanted = titles.findIndex((t) => t.includes('search_n_quant'));
-    if (wanted > 0) {
-      await rows.nth(wanted).click();
-    } else {
-      await page.keyboard.press('Enter');
+    // The first row is the "Quick Fix" header; the focused row is the first fix. Move the focus to the rename
+    // fix (clicking is blocked by the menu's pointer shield) and apply it with Enter.
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < titles.length; i++) {
+      const current = (await focused.count()) > 0 ? await focused.first().innerText() : '';
+      if (current.includes('search_n_quant')) {
+        break;
+      }
+      await page.keyboard.press('ArrowDown');
     }
+    const chosen = (await focused.count()) > 0 ? (await focused.first().innerText()).trim() : '';
+    if (!chosen.includes('search_n_quant')) {
+      throw new Error(`no quick fix renames to search_n_quant: ${JSON.stringify(titles)}`);
+    }
+    log(`applying: ${chosen}`);
+    await page.keyboard.press('Enter');
     const line = await until(`line ${INFER_LINE} to be rewritten`, T.fix, async () => {
       const s = await editorState(page);
       const text = s?.lines[INFER_LINE]?.trim();
@@ -276,13 +333,21 @@ try {
   });
 
   await test('the error squiggle goes away after the fix', async () => {
-    await until('no error squiggles', T.fix, async () => {
+    // Replacing the marked text hides its squiggle at once; what counts is the server's new diagnostics, which
+    // the Problems count in the status bar reflects.
+    const state = await until('the server to report no errors', T.fix, async () => {
       const s = await editorState(page);
-      return s !== undefined && s.squiggles.length === 0 ? true : undefined;
+      return s !== undefined && /^(No Problems|0 errors?\b)/i.test(s.problems) ? s : undefined;
     }).catch(async (error) => {
       const s = await editorState(page);
-      throw new Error(`${error.message}; still: ${JSON.stringify(s?.squiggles)}`);
+      throw new Error(`${error.message}; problems: ${JSON.stringify(s?.problems)}, squiggles: ${JSON.stringify(s?.squiggles)}`);
     });
+    log(`problems: ${state.problems}`);
+    await sleep(1000);
+    const after = await editorState(page);
+    if (after.squiggles.length > 0) {
+      throw new Error(`error squiggles remain: ${JSON.stringify(after.squiggles)}`);
+    }
   });
 } catch (error) {
   fatal = error;

@@ -158,7 +158,7 @@ class Session:
         return await asyncio.wait_for(poll(), timeout)
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-        """Wait until `condition()` holds; it is re-evaluated whenever the server sends something we record."""
+        """Wait until `condition()` holds; it is re-evaluated each time the server sends something."""
 
         async def poll() -> None:
             while not condition():

@@ -225,7 +225,9 @@ async def test_syntax_error_mid_edit_then_fixed(seed: Path) -> None:
 async def test_model_changes_on_disk(seed: Path, fixture_path: Callable[[str], Path]) -> None:
     """The model becomes one whose tail is Relu: didChangeWatchedFiles → AMCT001 gives way to AMCT002."""
     async with start_session(root=seed) as s:
-        await s.wait_until(lambda: any(r.method == "workspace/didChangeWatchedFiles" for r in s.rec.registrations))
+        await s.wait_until(
+            lambda: any(r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES for r in s.rec.registrations)
+        )
         watch = [r for r in s.rec.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
         options = watch[0].register_options
         globs = {w["globPattern"] for w in options["watchers"]} if isinstance(options, dict) else set()
@@ -375,3 +377,106 @@ async def test_disable_and_models_setting(seed: Path, fixture_path: Callable[[st
         s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
         await s.wait_published(uri, 1, after=mark, where=lambda p: list(p.diagnostics) == [])
         assert await s.hover(uri, SEED_LINE, SEED_COL + 2) is None
+
+
+async def test_model_paths_setting(seed: Path, tmp_path: Path) -> None:
+    """A model the script names but that is not where it says is found by name in `modelPaths`."""
+    elsewhere = tmp_path / "models"
+    elsewhere.mkdir()
+    shutil.move(seed / "pb_model" / "case_1_1.pb", elsewhere / "case_1_1.pb")
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT004"]
+    async with start_session(root=seed, settings={"modelPaths": [str(elsewhere)]}) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    """One length-delimited protobuf field."""
+
+    def varint(value: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                return bytes(out)
+
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def _grow_model(model: Path, extra_bytes: int) -> None:
+    """Append an unused Const node holding `extra_bytes` of weights (GraphDef messages concatenate).
+
+    Field numbers: GraphDef.node = 1; NodeDef.name = 1, op = 2, attr = 5 (entry key = 1, value = 2);
+    AttrValue.tensor = 8; TensorProto.dtype = 1 (varint), tensor_content = 4.
+    """
+    tensor = b"\x08\x01" + _field(4, bytes(extra_bytes))  # dtype DT_FLOAT, the weights
+    attr = _field(5, _field(1, b"value") + _field(2, _field(8, tensor)))
+    node = _field(1, b"unused_big_weights") + _field(2, b"Const") + attr
+    with model.open("ab") as f:
+        f.write(_field(1, node))
+
+
+@pytest.mark.slow
+async def test_progress_while_a_large_model_loads(seed: Path) -> None:
+    """A model over ~50 MB is read under a work-done progress created with window/workDoneProgress/create."""
+    _grow_model(seed / "pb_model" / "case_1_1.pb", 60 * 1024 * 1024)
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
+
+        def ended() -> bool:
+            return any(
+                reports and isinstance(reports[-1], types.WorkDoneProgressEnd)
+                for reports in s.client.progress_reports.values()
+            )
+
+        for _ in range(100):
+            if ended():
+                break
+            await asyncio.sleep(0.05)
+        reports = next(iter(s.client.progress_reports.values()))
+        assert isinstance(reports[0], types.WorkDoneProgressBegin), reports
+        assert "model" in reports[0].title
+        assert isinstance(reports[-1], types.WorkDoneProgressEnd), reports
+
+
+async def test_bad_requests_do_not_stop_the_server(seed: Path) -> None:
+    """Commands with bad arguments and requests on unknown documents get empty answers; the server goes on."""
+    async with start_session(root=seed) as s:
+        missing = uri_of(seed / "not_open.py")
+        assert await s.hover(missing, 0, 0) is None
+        assert await s.code_actions(missing, []) == []
+        report = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct.explainModel", arguments=[])
+        )
+        assert isinstance(report, str) and "failed" in report
+        applied = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[{"uri": missing}])
+        )
+        assert applied is False
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
+
+
+async def test_pull_mode_model_change_asks_for_refresh(
+    seed: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    async with start_session(caps=capabilities(pull=True), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await s.diagnostics(uri)) == ["AMCT001"]
+        model = seed / "pb_model" / "case_1_1.pb"
+        shutil.copyfile(fixture_path("neg_relu"), model)
+        s.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=uri_of(model), type=types.FileChangeType.Changed)]
+            )
+        )
+        for _ in range(100):
+            if s.client.diagnostic_refresh_count:
+                break
+            await asyncio.sleep(0.05)
+        assert s.client.diagnostic_refresh_count == 1
+        assert "AMCT002" in codes(await s.diagnostics(uri))

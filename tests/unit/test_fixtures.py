@@ -53,6 +53,22 @@ EXPECTED_TAILS: dict[str, dict[str, str]] = {
     "col_bias_add_scope": {"Add:0": "Add", "bias_add/inner:0": "Identity"},
     "col_search_n_quant": {"Conv2D:0": "Conv2D", "search_n_quant:0": "Identity"},
     "multi_output": {"head_a/Add:0": "Add", "head_b/BiasAdd:0": "BiasAdd"},
+    # Added by the rules review: rule details the FAQ does not show.
+    "s5_unfused_bn_noscale": {UNFUSED: "AddV2"},
+    "s5_unfused_bn_nocenter": {UNFUSED: "AddV2"},
+    "s5_unfused_bn_bare": {UNFUSED: "AddV2"},
+    "s5_unfused_bn_depthwise": {UNFUSED: "AddV2"},
+    "s5_unfused_bn_tf1_add": {UNFUSED: "Add"},
+    "s1_add_depthwise": {"Add:0": "Add"},
+    "s1_add_deconv": {"Add:0": "Add"},
+    "s1_add_matmul": {"add:0": "AddV2"},
+    "s1_add_identity_bias": {"Add:0": "Add"},
+    "ctrl_dep_tail": {"Conv2D:0": "Conv2D"},
+    "neg_matmul_transpose_a": {"MatMul:0": "MatMul"},
+    "multi_fbn": {
+        "bn_a/FusedBatchNormV3:0": "FusedBatchNormV3",
+        "bn_b/FusedBatchNormV3:0": "FusedBatchNormV3",
+    },
 }
 KERAS = ("keras_conv_bn", "keras_mobilenet_v2")
 ALL = (*EXPECTED_TAILS, *KERAS)

@@ -57,18 +57,10 @@ class Analysis:
 
 
 def result_deps(result: CheckResult | None) -> frozenset[str]:
-    """The files on disk a result depends on, as real paths."""
+    """The files on disk a result depends on (model, log, configs), as real paths."""
     if result is None:
         return frozenset()
-    paths: list[str] = []
-    for name in ("model_path", "log_path"):
-        value = getattr(result, name, None)
-        if isinstance(value, str) and value:
-            paths.append(value)
-    for name in ("config_paths", "configs"):
-        value = getattr(result, name, None)
-        if isinstance(value, list | tuple | frozenset | set):
-            paths.extend(str(v) for v in value)
+    paths = [p for p in (result.model_path, result.log_path, *result.config_paths) if p]
     return frozenset(os.path.realpath(p) for p in paths)
 
 
@@ -82,7 +74,7 @@ def is_affected(analysis: Analysis, changed: str) -> bool:
     lower = changed.lower()
     if lower.endswith(MODEL_SUFFIXES):
         # A model appearing (or reappearing) can only matter to a script that has none yet.
-        return result is None or getattr(result, "model_error", None) is not None
+        return result is None or result.model_error is not None
     base = os.path.dirname(real)
     if os.path.basename(base) == "amct_log":
         base = os.path.dirname(base)  # a log belongs to the directory the script ran from

@@ -6,11 +6,11 @@ table), and the whole chain always sits on one line so it can be read (and searc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep
-from amct_lsp.findings import Finding, Position, Span
+from amct_lsp.findings import Position, Span
 from amct_lsp.lsp.convert import span_contains
 
 if TYPE_CHECKING:
@@ -60,47 +60,48 @@ def _notes(notes: Iterable[str]) -> list[str]:
     return [f"- {n}" for n in seen]
 
 
-def name_hover(name: NameInfo, findings: Sequence[Finding], model_path: str | None) -> str:
+def name_hover(name: NameInfo, result: CheckResult) -> str:
     """The hover of one name string: its chain with every step, or a one-line verdict when it is fine."""
-    finding = next((f for f in findings if f.span == name.span), None)
+    finding = next((f for f in result.findings if f.span == name.span), None)
     chain = name.chain or (finding.chain if finding else None)
     parts: list[str] = []
     if chain is None:
         verdict = name.verdict or (finding.message if finding else "not renamed by quantize_model")
-        line = f"**amct** {_code(name.value)}: {verdict}"
+        parts.append(f"**amct** {_code(name.value)}: {verdict}")
         if finding is not None and finding.message != verdict:
-            parts.extend([line, f"**{finding.code.value}**: {finding.message}"])
-        else:
-            parts.append(line)
+            parts.append(f"**{finding.code.value}**: {finding.message}")
         if finding is not None and finding.primary_fix is not None:
             parts.append(f"**Fix:** {finding.primary_fix.message}")
         return "\n\n".join(parts)
 
-    renamed = chain.steps and chain.final != chain.original
-    head = (
-        f"**amct** {_code(name.value)} is renamed by `quantize_model`:"
-        if renamed
-        else f"**amct** {_code(name.value)}:"
-    )
-    parts.append(head)
-    parts.append(chain_line(chain))
+    renamed = bool(chain.steps) and chain.final != chain.original
+    if finding is not None:
+        parts.append(f"**amct {finding.code.value}** {_code(name.value)} is renamed by `quantize_model`:")
+    elif name.verdict:
+        parts.append(f"**amct** {_code(name.value)} is right here: {name.verdict}.")
+        if renamed:
+            parts.append("What `quantize_model` does to it:")
+    else:
+        parts.append(f"**amct** {_code(name.value)}:")
+    parts.append(_code(chain_line(chain)))
     if chain.steps:
         parts.append("\n".join(step_lines(chain)))
-    effect = (
-        "The original node is **removed** by the rewrite: fetching the old name fails with a `KeyError`."
-        if chain.removes_original
-        else "The original node survives but no longer ends the network: fetching it skips the inserted ops."
-    )
-    if renamed:
-        parts.append(effect)
+    if renamed and finding is not None:
+        parts.append(
+            "The original node is **removed** by the rewrite: fetching the old name fails with a `KeyError`."
+            if chain.removes_original
+            else "The original node survives but no longer ends the network: fetching it skips the new ops."
+        )
     notes = _notes([*chain.notes, *(finding.notes if finding else ())])
     if notes:
         parts.append("Notes:\n\n" + "\n".join(notes))
-    if finding is not None:
-        parts.append(f"**{finding.code.value}**: {finding.message}")
-    elif name.verdict:
-        parts.append(f"This use is fine: {name.verdict}")
-    model = (finding.model if finding else None) or model_path
+    evidence = name.evidence or (finding.evidence if finding else None)
+    if evidence == "amct-log":
+        where = f" {_code(result.log_path)}" if result.log_path else ""
+        parts.append(f"Evidence: confirmed by the AMCT log{where}.")
+    elif evidence:
+        parts.append(f"Evidence: predicted from the model (weakest step: {chain.evidence.label}).")
+    model = (finding.model if finding else None) or result.model_path
     if model:
         parts.append(f"Model: {_code(model)}")
     if finding is not None and finding.primary_fix is not None:
@@ -152,7 +153,7 @@ def model_report(result: CheckResult) -> str:
     parts.append(tails_table(prediction))
     for chain in prediction.chains:
         parts.append(f"## {_code(chain.tail)}")
-        parts.append(chain_line(chain))
+        parts.append(_code(chain_line(chain)))
         parts.append("\n".join(step_lines(chain)))
         notes = _notes(chain.notes)
         if notes:
@@ -167,11 +168,11 @@ def hover_at(result: CheckResult, pos: Position) -> tuple[str, Span] | None:
     """Markdown for what is under `pos` (a name string, a variable holding one, the model path), its span."""
     for name in result.names:
         if span_contains(name.span, pos):
-            return name_hover(name, result.findings, result.model_path), name.span
+            return name_hover(name, result), name.span
     for name in result.names:
         for use in name.uses:
             if span_contains(use, pos):
-                return name_hover(name, result.findings, result.model_path), use
+                return name_hover(name, result), use
     if result.model_span is not None and span_contains(result.model_span, pos):
         return model_hover(result), result.model_span
     for finding in result.findings:

@@ -42,6 +42,8 @@ class ProgressBridge:
         self._loads: dict[str, _Load] = {}
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Future[None]] = set()
+        #: Paths whose load just ended: a late `finish()` for them must not open a new progress.
+        self._done_recently: set[str] = set()
 
     def attach(self, cache: Any) -> None:
         """Hook into a cache; must run on the event loop thread (it remembers the loop)."""
@@ -71,7 +73,9 @@ class ProgressBridge:
         load = self._loads.get(path)
         finished = fraction >= 1.0
         if load is None:
-            if finished or not self._supported():
+            # The cache only reports files over its threshold, so even a read that jumps straight to 1.0 (one
+            # huge weight skipped at once) was a large model: show its begin and end.
+            if not self._supported() or path in self._done_recently:
                 return
             token = f"amct-model-{next(self._ids)}"
             load = _Load(token=token, ready=asyncio.ensure_future(self._create(token, path)))
@@ -82,6 +86,9 @@ class ProgressBridge:
         load.last_percent = percent
         if finished:
             del self._loads[path]
+            self._done_recently.add(path)
+            loop = asyncio.get_running_loop()
+            loop.call_later(1.0, self._done_recently.discard, path)
         task = asyncio.ensure_future(self._send(load, percent, finished))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -8,6 +8,7 @@ position encodings, file watching, progress, and keeping every feature alive whe
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -179,6 +180,11 @@ class AmctLanguageServer(LanguageServer):
         """Report an engine failure (once) and close the progress of a model load the reader gave up on."""
         if analysis.serial in self._seen_serials:
             return
+        if not self._seen_serials:
+            # Everything imported for the first check (libcst, the engine) lives as long as the server:
+            # move it out of the collector's way so full collections stay short.
+            gc.collect()
+            gc.freeze()
         if len(self._seen_serials) > 1000:
             self._seen_serials.clear()
         self._seen_serials.add(analysis.serial)
@@ -378,11 +384,6 @@ def did_open(ls: AmctLanguageServer, params: types.DidOpenTextDocumentParams) ->
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: AmctLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     ls.analyzer.schedule(params.text_document.uri, ls.debounce)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-def did_save(ls: AmctLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    """Saving does not change the text we check, but the model search may now find a relative path."""
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

@@ -139,6 +139,8 @@ class Evaluator:
         self._memo: dict[tuple[object, ...], tuple[V.Vals, PhaseSet, AmctCall | None]] = {}
         self._activations = 0
         self._written: set[Span] = set()  # literals that flowed into a write-mode open()
+        #: Values of the items of the latest list/tuple/dict displays, so sinks can look at each item.
+        self._items: dict[cst.CSTNode, V.Vals] = {}
         self.module_env = Env()
 
     # -- entry -----------------------------------------------------------------------------------------------
@@ -161,7 +163,10 @@ class Evaluator:
     def exec_block(
         self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement], frame: Frame
     ) -> None:
+        top = body is self.parsed.statements
         for stmt in body:
+            if top:
+                self.parsed.focus(stmt)
             self.exec_stmt(stmt, frame)
 
     def exec_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
@@ -412,7 +417,9 @@ class Evaluator:
             pairs: list[tuple[V.Vals, V.Vals]] = []
             for el in node.elements:
                 if isinstance(el, cst.DictElement):
-                    pairs.append((self.eval(el.key, frame), self.eval(el.value, frame)))
+                    key, value = self.eval(el.key, frame), self.eval(el.value, frame)
+                    self._items[el.key], self._items[el.value] = key, value
+                    pairs.append((key, value))
                 else:
                     self.eval(el.value, frame)
             return (V.DictV(tuple(pairs)),)
@@ -457,6 +464,7 @@ class Evaluator:
     def _elements(self, elements: Sequence[cst.BaseElement], frame: Frame) -> Iterable[V.Vals]:
         for el in elements:
             vals = self.eval(el.value, frame)
+            self._items[el.value] = vals
             if isinstance(el, cst.StarredElement):
                 seqs = [v for v in vals if isinstance(v, V.Seq)]
                 if len(seqs) == 1:
@@ -465,13 +473,16 @@ class Evaluator:
             yield vals
 
     def _literal(self, node: cst.SimpleString) -> V.Literal | None:
-        value = node.evaluated_value
-        if not isinstance(value, str):
-            return None  # bytes
-        span = self.parsed.span(node)
         prefix = node.prefix
+        if "b" in prefix.lower():
+            return None  # bytes are never names
         quote = node.quote
         body_raw = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
+        # `evaluated_value` compiles the literal; names almost never hold escapes, so skip that when we can.
+        value = body_raw if "\\" not in body_raw else node.evaluated_value
+        if not isinstance(value, str):
+            return None
+        span = self.parsed.span(node)
         editable = (
             body_raw == value and "\\" not in body_raw and "\n" not in body_raw and "\r" not in body_raw
         )
@@ -1011,7 +1022,10 @@ class Evaluator:
                         self._record(s, UseKind.FEED, None, site, False, call_span, frame)
 
     def _reeval(self, expr: cst.BaseExpression, frame: Frame) -> V.Vals:
-        """Value of a sub-expression already evaluated once; only pure shapes are re-evaluated."""
+        """Value of a display's item, already evaluated once; only pure shapes are re-evaluated."""
+        known = self._items.get(expr)
+        if known is not None:
+            return known
         pure = cst.SimpleString | cst.Name | cst.Subscript | cst.BinaryOperation | cst.FormattedString
         if isinstance(expr, pure) and not any(isinstance(n, cst.Call) for n in _walk(expr)):
             return self.eval(expr, frame)
@@ -1237,10 +1251,12 @@ class Evaluator:
                 env.vars[name] = self.eval(param.default, Frame(fn.closure, fn.qualname, phase))
         frame = Frame(env, fn.qualname, phase)
         self._stack.append(fn.node)
+        focus = self.parsed.focus(fn.node)
         try:
             self.exec_suite(fn.node.body, frame)
         finally:
             self._stack.pop()
+            self.parsed.restore(focus)
         return V.union(frame.returns), frame.phase, frame.quant_call
 
 

@@ -61,7 +61,7 @@ def resolve(wanted: str, dirs: list[str]) -> tuple[str | None, str | None]:
 
 def _relative_note(folder: str | None, dirs: list[str]) -> str:
     if folder is None:
-        return "an absolute path"
+        return "at an absolute path"
     if folder == dirs[0]:
         return "relative to the script's folder"
     levels = dirs.index(folder)

@@ -26,12 +26,22 @@ _CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
+class _Item:
+    """One parsed run of lines: its tree, every node's range in it, and the functions defined in it."""
+
+    module: cst.Module
+    ranges: Mapping[cst.CSTNode, CodeRange]
+    functions: tuple[cst.FunctionDef, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Chunk:
     """A run of whole lines holding one or more top-level statements (and the comments before them)."""
 
     module: cst.Module
     ranges: Mapping[cst.CSTNode, CodeRange]
     first_line: int  # 0-based line of the chunk's first line in the script
+    functions: tuple[cst.FunctionDef, ...] = ()
 
 
 class ParseError(Exception):
@@ -49,17 +59,17 @@ class _ChunkCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[str, tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]] = OrderedDict()
+        self._items: OrderedDict[str, _Item] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, text: str) -> tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]] | None:
+    def get(self, text: str) -> _Item | None:
         with self._lock:
             item = self._items.get(text)
             if item is not None:
                 self._items.move_to_end(text)
             return item
 
-    def put(self, text: str, item: tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]) -> None:
+    def put(self, text: str, item: _Item) -> None:
         with self._lock:
             self._items[text] = item
             self._items.move_to_end(text)
@@ -74,10 +84,11 @@ class _ChunkCache:
 CACHE = _ChunkCache(_CACHE_SIZE)
 
 
-def _parse_text(text: str) -> tuple[cst.Module, Mapping[cst.CSTNode, CodeRange]]:
+def _parse_text(text: str) -> _Item:
     module = cst.parse_module(text)
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return module, ranges
+    functions = tuple(node for node in ranges if isinstance(node, cst.FunctionDef))
+    return _Item(module, ranges, functions)
 
 
 class Parsed:
@@ -87,22 +98,44 @@ class Parsed:
         self._chunks = list(chunks)
         self._last = 0
         self.statements: list[cst.BaseStatement] = [s for c in self._chunks for s in c.module.body]
+        #: Top-level statements and functions → their chunk, so lookups start in the right one.
+        self._owner: dict[cst.CSTNode, int] = {}
+        for index, chunk in enumerate(self._chunks):
+            for stmt in chunk.module.body:
+                self._owner[stmt] = index
+            for fn in chunk.functions:
+                self._owner[fn] = index
+
+    def focus(self, node: cst.CSTNode) -> int:
+        """Look in `node`'s chunk first from now on (a statement or function); returns the previous focus."""
+        previous = self._last
+        self._last = self._owner.get(node, previous)
+        return previous
+
+    def restore(self, focus: int) -> None:
+        self._last = focus
 
     def span(self, node: cst.CSTNode) -> Span:
         """Where `node` is in the script; raises KeyError for a node that is not part of it."""
         chunks = self._chunks
-        order = [self._last, *range(len(chunks))]
-        for index in order:
+        first = chunks[self._last].ranges.get(node)
+        if first is not None:
+            return self._shift(first, chunks[self._last].first_line)
+        for index in range(len(chunks)):
             chunk = chunks[index]
             found = chunk.ranges.get(node)
             if found is not None:
                 self._last = index
-                offset = chunk.first_line - 1  # CodeRange lines are 1-based
-                return Span(
-                    Position(found.start.line + offset, found.start.column),
-                    Position(found.end.line + offset, found.end.column),
-                )
+                return self._shift(found, chunk.first_line)
         raise KeyError(node)
+
+    @staticmethod
+    def _shift(found: CodeRange, first_line: int) -> Span:
+        offset = first_line - 1  # CodeRange lines are 1-based
+        return Span(
+            Position(found.start.line + offset, found.start.column),
+            Position(found.end.line + offset, found.end.column),
+        )
 
 
 def split_lines(source: str) -> list[str]:
@@ -165,15 +198,15 @@ def _chunk(text: str, first_line: int, seen: set[str]) -> _Chunk:
         if text not in seen:
             CACHE.put(text, item)
     seen.add(text)
-    return _Chunk(item[0], item[1], first_line)
+    return _Chunk(item.module, item.ranges, first_line, item.functions)
 
 
 def _whole(source: str) -> _Chunk:
     try:
-        module, ranges = _parse_text(source)
+        item = _parse_text(source)
     except cst.ParserSyntaxError as err:
         raise _error(err, 0) from None
-    return _Chunk(module, ranges, 0)
+    return _Chunk(item.module, item.ranges, 0, item.functions)
 
 
 def _error(err: cst.ParserSyntaxError, line_offset: int) -> ParseError:

@@ -1,0 +1,375 @@
+// The real-VS Code test: drives code-server (the VS Code workbench + extension host) in Debian's Chromium with
+// playwright-core, against the seed example with the packaged extension and the real amct-lsp server.
+// Started by tests/e2e/run.sh, which owns code-server's lifetime. Prints `e2e: N passed, M failed`; exit 1 on failure.
+//
+//   node tests/e2e/vscode.e2e.mjs --url http://127.0.0.1:PORT --workspace DIR --artifacts DIR --profile DIR
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const { values: opts } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    workspace: { type: 'string' },
+    artifacts: { type: 'string' },
+    profile: { type: 'string' },
+    chromium: { type: 'string', default: '/usr/bin/chromium' },
+  },
+});
+for (const key of ['url', 'workspace', 'artifacts', 'profile']) {
+  if (!opts[key]) {
+    console.error(`vscode.e2e: --${key} is required`);
+    process.exit(2);
+  }
+}
+mkdirSync(opts.artifacts, { recursive: true });
+
+const CHAIN = 'Add:0 → bias_add/BiasAdd:0 → search_n_quant/search_n_quant_SEARCHN/Identity:0';
+const FIXED_LINE = "infer_output_name = 'search_n_quant/search_n_quant_SEARCHN/Identity:0'";
+const INFER_LINE = 16;
+const SAVE_LINE = 18;
+const T = { health: 30_000, workbench: 60_000, squiggle: 90_000, hover: 20_000, fix: 30_000 };
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = (message) => console.log(`[e2e ${elapsed()}] ${message}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForHealth(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) {
+        return;
+      }
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = String(error.cause?.code ?? error.message);
+    }
+    await sleep(250);
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms (${last})`);
+}
+
+/** Polls `probe` (returning a value or undefined) until it yields a value. */
+async function until(what, timeoutMs, probe) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined && last !== false) {
+      return last;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * Everything the assertions need from the editor in one snapshot: each visible line's number and text (nbsp →
+ * space), the line each error squiggle sits on, and the screen box of a substring on a line.
+ */
+function editorState(page, find) {
+  return page.evaluate((find) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor, .monaco-editor');
+    if (!editor) {
+      return undefined;
+    }
+    const midY = (el) => {
+      const box = el.getBoundingClientRect();
+      return box.top + box.height / 2;
+    };
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].map((el) => ({
+      n: Number.parseInt(el.textContent.trim(), 10),
+      box: el.getBoundingClientRect(),
+    }));
+    const lineAt = (y) => numbers.find((l) => y >= l.box.top && y < l.box.bottom)?.n;
+    const lines = {};
+    const lineEls = {};
+    for (const el of editor.querySelectorAll('.view-lines .view-line')) {
+      const n = lineAt(midY(el));
+      if (n !== undefined) {
+        lines[n] = el.textContent.replace(/\u00a0/g, ' ');
+        lineEls[n] = el;
+      }
+    }
+    const squiggles = [...editor.querySelectorAll('.squiggly-error')].map((el) => {
+      const box = el.getBoundingClientRect();
+      return { line: lineAt(midY(el)), left: box.left, right: box.right };
+    });
+    let target;
+    if (find && lineEls[find.line]) {
+      // Screen box of the substring, from the text nodes of the rendered line.
+      const el = lineEls[find.line];
+      const text = el.textContent;
+      const start = text.indexOf(find.text);
+      if (start >= 0) {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        const range = document.createRange();
+        let node;
+        let begun = false;
+        while ((node = walker.nextNode())) {
+          const len = node.textContent.length;
+          if (!begun && start < offset + len) {
+            range.setStart(node, start - offset);
+            begun = true;
+          }
+          if (begun && start + find.text.length <= offset + len) {
+            range.setEnd(node, start + find.text.length - offset);
+            break;
+          }
+          offset += len;
+        }
+        const box = range.getBoundingClientRect();
+        target = { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
+      }
+    }
+    const problems = document.querySelector('[id="status.problems"]')?.getAttribute('aria-label') ?? '';
+    return { lines, squiggles, target, problems };
+  }, find);
+}
+
+const results = [];
+async function test(name, body) {
+  const t0 = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    log(`PASS ${name} (${Date.now() - t0} ms)`);
+  } catch (error) {
+    results.push({ name, ok: false, error });
+    log(`FAIL ${name}: ${error.message}`);
+  }
+}
+
+let context;
+let page;
+let fatal;
+try {
+  await waitForHealth(opts.url, T.health);
+  log('code-server is up');
+  context = await chromium.launchPersistentContext(opts.profile, {
+    executablePath: opts.chromium,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  await page.goto(`${opts.url}/?folder=${encodeURIComponent(opts.workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
+  log('workbench loaded');
+
+  // Open quant.py from the Explorer (Quick Open as a fallback if the Explorer is not showing).
+  const row = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="quant.py"]');
+  try {
+    await row.first().waitFor({ timeout: 20_000 });
+    await row.first().click();
+  } catch {
+    log('Explorer row not found; using Quick Open');
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('quant.py');
+    await sleep(500);
+    await page.keyboard.press('Enter');
+  }
+  await until('quant.py in the editor', T.workbench, async () => {
+    const state = await editorState(page);
+    return state?.lines[INFER_LINE]?.includes('infer_output_name') ? true : undefined;
+  });
+  log('quant.py is open');
+
+  await test(`error squiggle on 'Add:0' of infer_output_name (line ${INFER_LINE}), none on line ${SAVE_LINE}`, async () => {
+    const state = await until('an error squiggle on line 16', T.squiggle, async () => {
+      const s = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
+      return s?.squiggles.some((q) => q.line === INFER_LINE) ? s : undefined;
+    });
+    // Give the server a moment: a squiggle on line 18 arriving late would still be a failure.
+    await sleep(1500);
+    const settled = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
+    log(`problems: ${settled.problems}`);
+    const onInfer = settled.squiggles.filter((q) => q.line === INFER_LINE);
+    const onSave = settled.squiggles.filter((q) => q.line === SAVE_LINE);
+    if (onInfer.length === 0) {
+      throw new Error(`the squiggle on line ${INFER_LINE} went away: ${JSON.stringify(settled.squiggles)}`);
+    }
+    const t = settled.target ?? state.target;
+    const covers = onInfer.some((q) => q.left <= t.left + 2 && q.right >= t.right - 2);
+    if (!covers) {
+      throw new Error(`no squiggle covers 'Add:0' at x=${t.left}..${t.right}: ${JSON.stringify(onInfer)}`);
+    }
+    if (onSave.length > 0) {
+      throw new Error(`unexpected error squiggle on line ${SAVE_LINE} (save_output_name): ${JSON.stringify(onSave)}`);
+    }
+  });
+
+  await test('hover on Add:0 shows the rename chain and the command links', async () => {
+    const state = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
+    if (!state?.target) {
+      throw new Error(`'Add:0' not found on line ${INFER_LINE}: ${JSON.stringify(state?.lines[INFER_LINE])}`);
+    }
+    const x = (state.target.left + state.target.right) / 2;
+    const y = (state.target.top + state.target.bottom) / 2;
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    const text = await until('a hover with the rename chain', T.hover, async () => {
+      await page.mouse.move(x - 3, y);
+      await page.mouse.move(x, y, { steps: 2 });
+      await sleep(400);
+      if ((await hover.count()) === 0) {
+        return undefined;
+      }
+      // Only the server's part (a markdown hover), not the diagnostic's message, which also quotes the chain.
+      const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
+      const content = parts.join('\n').replace(/\u00a0/g, ' ');
+      return content.includes(CHAIN) ? content : undefined;
+    });
+    // The hover starts with the diagnostic's message; scroll (as a user would, with the wheel over the hover)
+    // until the server's part — the chain and the links — is at the top, so the screenshot shows it.
+    const box = await hover.first().boundingBox();
+    const offset = await hover.first().evaluate((el, chain) => {
+      const parts = [...el.querySelectorAll('.markdown-hover')];
+      const ours = parts.find((p) => p.textContent.replace(/\u00a0/g, ' ').includes(chain));
+      return ours ? [ours.getBoundingClientRect().top - el.getBoundingClientRect().top, ours.getBoundingClientRect().height] : [0, 0];
+    }, CHAIN);
+    log(`server part of the hover at +${Math.round(offset[0])} px, ${Math.round(offset[1])} px high`);
+    // The hover is resizable (VS Code ≥ 1.79): drag its bottom edge down so the whole server part fits, the way
+    // a user would; fall back to scrolling to the server part with the wheel.
+    const [partTop, partHeight] = offset;
+    const wanted = partTop + partHeight + 70 - (box?.height ?? 0);
+    let grown = false;
+    if (box && wanted > 0) {
+      const sash = await hover.first().evaluateHandle((el) => {
+        const widget = el.closest('.resizable-widget, .monaco-resizable-hover') ?? el.parentElement;
+        return [...(widget?.querySelectorAll('.monaco-sash.horizontal') ?? [])]
+          .map((s) => ({ s, top: s.getBoundingClientRect().top }))
+          .sort((a, b) => b.top - a.top)[0]?.s ?? null;
+      });
+      const sashBox = await sash.asElement()?.boundingBox();
+      if (sashBox) {
+        const sx = sashBox.x + sashBox.width / 2;
+        const sy = sashBox.y + sashBox.height / 2;
+        await page.mouse.move(sx, sy, { steps: 3 });
+        await page.mouse.down();
+        await page.mouse.move(sx, sy + wanted, { steps: 8 });
+        await page.mouse.up();
+        // Off the sash (its highlight would cover the hover's last row), staying inside the hover.
+        await page.mouse.move(sx, sashBox.y + wanted - 150, { steps: 4 });
+        const after = await hover.first().boundingBox();
+        grown = after !== null && after.height > box.height + 20;
+        log(`hover resized from ${Math.round(box.height)} to ${Math.round(after?.height ?? 0)} px`);
+      }
+    }
+    if (!grown && box && partTop > 0) {
+      await page.mouse.move(box.x + box.width / 2, box.y + 8, { steps: 4 });
+      for (let i = 0; i < 6; i++) {
+        await page.mouse.wheel(0, 100);
+        await sleep(50);
+      }
+    }
+    await sleep(800);
+    await page.screenshot({ path: join(opts.artifacts, 'hover.png') });
+    log(`hover screenshot: ${join(opts.artifacts, 'hover.png')}`);
+    await hover.first().locator('a', { hasText: 'Apply fix' }).first().click();
+    await sleep(1500);
+    log('LINE16 after link: ' + JSON.stringify((await editorState(page)).lines[16]));
+    process.exitCode = 1;
+    for (const link of ['Apply fix', 'Open model folder']) {
+      if (!text.includes(link)) {
+        throw new Error(`the hover lacks the "${link}" link:\n${text}`);
+      }
+    }
+    const commandLinks = await hover.first().locator('a[data-href^="command:amct."], a[href^="command:amct."]').count();
+    if (commandLinks < 2) {
+      log(`note: ${commandLinks} command anchors found by href (rendering may hide them)`);
+    }
+  });
+
+  await test(`Ctrl+. applies the quick fix on line ${INFER_LINE}`, async () => {
+    await page.keyboard.press('Escape');
+    const state = await editorState(page, { line: INFER_LINE, text: 'Add:0' });
+    await page.mouse.click(state.target.left + 4, (state.target.top + state.target.bottom) / 2);
+    await page.keyboard.press('Control+.');
+    const rows = page.locator('.action-widget .monaco-list-row');
+    await rows.first().waitFor({ timeout: T.fix });
+    const titles = (await rows.allInnerTexts()).map((t) => t.trim());
+    log(`quick fixes offered: ${JSON.stringify(titles)}`);
+    // The first row is the "Quick Fix" header; the focused row is the first fix. Move the focus to the rename
+    // fix (clicking is blocked by the menu's pointer shield) and apply it with Enter.
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < titles.length; i++) {
+      const current = (await focused.count()) > 0 ? await focused.first().innerText() : '';
+      if (current.includes('search_n_quant')) {
+        break;
+      }
+      await page.keyboard.press('ArrowDown');
+    }
+    const chosen = (await focused.count()) > 0 ? (await focused.first().innerText()).trim() : '';
+    if (!chosen.includes('search_n_quant')) {
+      throw new Error(`no quick fix renames to search_n_quant: ${JSON.stringify(titles)}`);
+    }
+    log(`applying: ${chosen}`);
+    await page.keyboard.press('Enter');
+    const line = await until(`line ${INFER_LINE} to be rewritten`, T.fix, async () => {
+      const s = await editorState(page);
+      const text = s?.lines[INFER_LINE]?.trim();
+      return text === FIXED_LINE ? text : undefined;
+    }).catch(async (error) => {
+      const s = await editorState(page);
+      throw new Error(`${error.message}; line ${INFER_LINE} is ${JSON.stringify(s?.lines[INFER_LINE])}`);
+    });
+    log(`line ${INFER_LINE}: ${line}`);
+    const save = (await editorState(page)).lines[SAVE_LINE]?.trim();
+    if (save !== "save_output_name = 'Add:0'") {
+      throw new Error(`line ${SAVE_LINE} changed too: ${JSON.stringify(save)}`);
+    }
+  });
+
+  await test('the error squiggle goes away after the fix', async () => {
+    // Replacing the marked text hides its squiggle at once; what counts is the server's new diagnostics, which
+    // the Problems count in the status bar reflects.
+    const state = await until('the server to report no errors', T.fix, async () => {
+      const s = await editorState(page);
+      return s !== undefined && /^(No Problems|0 errors?\b)/i.test(s.problems) ? s : undefined;
+    }).catch(async (error) => {
+      const s = await editorState(page);
+      throw new Error(`${error.message}; problems: ${JSON.stringify(s?.problems)}, squiggles: ${JSON.stringify(s?.squiggles)}`);
+    });
+    log(`problems: ${state.problems}`);
+    await sleep(1000);
+    const after = await editorState(page);
+    if (after.squiggles.length > 0) {
+      throw new Error(`error squiggles remain: ${JSON.stringify(after.squiggles)}`);
+    }
+  });
+} catch (error) {
+  fatal = error;
+  log(`FATAL ${error.stack ?? error.message}`);
+}
+
+const failed = results.filter((r) => !r.ok).length + (fatal ? 1 : 0);
+if (failed > 0 && page) {
+  try {
+    await page.screenshot({ path: join(opts.artifacts, 'failure.png') });
+    log(`failure screenshot: ${join(opts.artifacts, 'failure.png')}`);
+  } catch (error) {
+    log(`could not take a failure screenshot: ${error.message}`);
+  }
+}
+await context?.close().catch(() => undefined);
+const expected = 4;
+const passed = results.filter((r) => r.ok).length;
+const notRun = Math.max(0, expected - results.length);
+console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);
+process.exit(1);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The end-to-end test in a real VS Code: packages the extension, installs it into a fresh code-server, opens the seed
+# example with `amct.interpreter` = the repo's .venv, and drives it with Playwright in Debian's Chromium
+# (tests/e2e/_tmp_link.e2e.mjs). Assumes scripts/system-deps.sh ran and .venv has the package (`make test` does both);
+# installs code-server itself into the cached .e2e/ (tests/e2e/setup.sh). Artifacts go to tests/artifacts/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+ARTIFACTS="$ROOT/tests/artifacts"
+PY="$ROOT/.venv/bin/python"
+E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
+CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-240}"
+
+log() { echo "e2e: $*"; }
+
+[ -x "$PY" ] || { log "$PY not found; run 'make test' (or create .venv and 'pip install -e .')" >&2; exit 1; }
+"$PY" -c 'import amct_lsp.lsp.server' || { log "amct_lsp.lsp.server does not import in $PY" >&2; exit 1; }
+
+bash "$ROOT/tests/e2e/setup.sh"
+
+mkdir -p "$ARTIFACTS"
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+
+log "packaging the extension"
+vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
+[ -f "$vsix" ] || { log "packaging did not produce a VSIX ($vsix)" >&2; exit 1; }
+
+RUN="$(mktemp -d "${TMPDIR:-/tmp}/amct-e2e.XXXXXX")"
+USER_DATA="$RUN/user-data"
+EXTENSIONS="$RUN/extensions"
+WORKSPACE="$RUN/workspace"
+# code-server writes into ~/.config and ~/.local/share on every call, Chromium into its profile: keep both here.
+export XDG_CONFIG_HOME="$RUN/xdg/config" XDG_DATA_HOME="$RUN/xdg/data" XDG_CACHE_HOME="$RUN/xdg/cache"
+mkdir -p "$USER_DATA/User" "$EXTENSIONS" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+
+cs_pid=""
+status=1
+dump_logs() {
+  log "---- code-server log ----"
+  cat "$RUN/code-server.log" 2>/dev/null || true
+  cp "$RUN/code-server.log" "$ARTIFACTS/code-server.log" 2>/dev/null || true
+  # The extension's output channel ("AMCT": client messages and the server's stderr) and the extension host log.
+  while IFS= read -r -d '' file; do
+    name="$(basename "$(dirname "$file")")-$(basename "$file")"
+    log "---- $name ----"
+    cat "$file"
+    cp "$file" "$ARTIFACTS/$name"
+  done < <(find "$USER_DATA/logs" -type f \( -name '*AMCT*.log' -o -name 'exthost.log' -o -name 'remoteexthost.log' \) -print0 2>/dev/null)
+}
+cleanup() {
+  if [ -n "$cs_pid" ]; then
+    # code-server was started with setsid: its pid is the process group of the extension host and the server.
+    kill -TERM -- "-$cs_pid" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 -- "-$cs_pid" 2>/dev/null || break
+      sleep 0.3
+    done
+    kill -KILL -- "-$cs_pid" 2>/dev/null || true
+  fi
+  if [ "$status" != 0 ]; then
+    dump_logs
+    log "artifacts in $ARTIFACTS"
+  fi
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "workspace: a copy of examples/seed with amct.interpreter = $PY"
+cp -r "$ROOT/examples/seed" "$WORKSPACE"
+mkdir -p "$WORKSPACE/.vscode"
+cat >"$WORKSPACE/.vscode/settings.json" <<EOF
+{
+  "amct.interpreter": "$PY",
+  "amct.trace.server": "messages"
+}
+EOF
+cat >"$USER_DATA/User/settings.json" <<'EOF'
+{
+  "security.workspace.trust.enabled": false,
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "editor.hover.delay": 150,
+  "editor.hover.above": false,
+  "editor.minimap.enabled": false,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "git.enabled": false
+}
+EOF
+
+log "installing $(basename "$vsix") into a fresh extensions folder"
+"$CODE_SERVER" --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" --install-extension "$vsix" \
+  >"$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
+
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+log "starting code-server on 127.0.0.1:$port"
+setsid "$CODE_SERVER" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$WORKSPACE" \
+  >"$RUN/code-server.log" 2>&1 &
+cs_pid=$!
+
+set +e
+timeout --kill-after=10 "$TEST_TIMEOUT_S" node "$ROOT/tests/e2e/_tmp_link.e2e.mjs" \
+  --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile"
+status=$?
+set -e
+if [ "$status" = 124 ]; then
+  log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
+  echo "e2e: 0 passed, 4 failed"
+fi
+exit "$status"

@@ -1,0 +1,455 @@
+"""check_source: findings, messages, fixes and verdicts against real TensorFlow-built model fixtures."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from amct_lsp.check import CheckResult, apply_edits, check_paths, check_source, primary_edits
+from amct_lsp.findings import Code, Finding, Severity
+from amct_lsp.model.cache import ModelCache
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "examples" / "seed"
+CACHE = ModelCache()
+HEAD = "import tensorflow as tf\nimport amct_tensorflow as amct\n"
+
+Make = Callable[..., Path]
+
+
+@pytest.fixture
+def make(tmp_path: Path, fixture_path: Callable[[str], Path]) -> Make:
+    """Write a script (HEAD + dedented body) next to a copy of a fixture model at `model/<fixture>.pb`."""
+
+    def build(fixture: str | None, body: str, *, name: str = "quant.py", model_as: str | None = None) -> Path:
+        if fixture is not None:
+            target = tmp_path / (model_as or f"model/{fixture}.pb")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(fixture_path(fixture), target)
+        script = tmp_path / name
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text(HEAD + textwrap.dedent(body), encoding="utf-8")
+        return script
+
+    return build
+
+
+def check(script: Path, **kwargs: object) -> CheckResult:
+    kwargs.setdefault("root", str(script.parent))
+    return check_source(script.read_text(encoding="utf-8"), str(script), cache=CACHE, **kwargs)  # type: ignore[arg-type]
+
+
+def codes(result: CheckResult) -> list[tuple[str, int, str | None]]:
+    """(code, 1-based line, tensor) of every finding."""
+    return [(f.code.value, f.span.start.line + 1, f.tensor) for f in result.findings]
+
+
+def fix_and_recheck(script: Path, result: CheckResult) -> CheckResult:
+    source = script.read_text(encoding="utf-8")
+    script.write_text(apply_edits(source, primary_edits(result.findings)), encoding="utf-8")
+    return check(script)
+
+
+def infer_script(fixture: str, name: str) -> str:
+    return f"""
+        def main():
+            with tf.gfile.GFile('./model/{fixture}.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            amct.quantize_model(graph, './c.json', './r.txt')
+            with tf.Session() as sess:
+                sess.run(graph.get_tensor_by_name('{name}'))
+        main()
+        """
+
+
+# -- the seed --------------------------------------------------------------------------------------------------
+
+
+def test_seed_script_end_to_end() -> None:
+    source = (SEED / "quant.py").read_text(encoding="utf-8")
+    result = check_source(source, str(SEED / "quant.py"), cache=CACHE)
+    assert result.model_path == str(SEED / "pb_model" / "case_1_1.pb")
+    assert result.model_note is not None and "found relative to the script's folder" in result.model_note
+    (finding,) = result.findings
+    assert finding.code is Code.STALE_NAME and finding.severity is Severity.ERROR
+    assert (finding.span.start.line + 1, finding.span.start.character + 1) == (16, 25)
+    assert finding.tensor == "Add:0"
+    assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+    assert finding.message == (
+        "'Add:0' is renamed by quantize_model: Add:0 → bias_add/BiasAdd:0 → "
+        "search_n_quant/search_n_quant_SEARCHN/Identity:0; use "
+        "'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model"
+    )
+    assert finding.evidence == "predicted"
+    assert finding.related[0].span.start.line + 1 == 34  # the get_tensor_by_name use
+    assert apply_edits(source, primary_edits(result.findings)) == (SEED / "quant_fixed.py").read_text("utf-8")
+    save = next(n for n in result.names if n.phase == "save_model")
+    assert save.value == "Add" and save.verdict is not None and "save_model" in save.verdict
+    fixed = check_source((SEED / "quant_fixed.py").read_text("utf-8"), str(SEED / "quant_fixed.py"), cache=CACHE)
+    assert fixed.findings == []
+    new = next(n for n in fixed.names if n.phase == "after")
+    assert new.verdict is not None and "created by quantize_model" in new.verdict
+
+
+# -- AMCT001 ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name", "final", "severity"),
+    [
+        ("s1_add", "Add:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
+        ("s1_addv2", "add:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
+        ("s2_biasadd_conv2d", "BiasAdd:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
+        ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
+        ("s4_fbn_v3", "batch_normalization/FusedBatchNormV3:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
+        ("s5_unfused_bn", "batch_normalization/batchnorm/add_1:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
+    ],
+)
+def test_stale_name_after_quantize(make: Make, fixture: str, name: str, final: str, severity: Severity) -> None:
+    script = make(fixture, infer_script(fixture, name))
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.code is Code.STALE_NAME and finding.severity is severity
+    assert finding.replacement == final
+    assert finding.chain is not None and finding.chain.original == name
+    assert f"'{name}' is renamed by quantize_model" in finding.message
+    if severity is Severity.WARNING:
+        assert "survives" in finding.message
+    assert fix_and_recheck(script, result).findings == []
+
+
+@pytest.mark.parametrize(
+    ("fixture", "name", "verdict"),
+    [
+        ("neg_relu", "Relu:0", "network output, not rewritten"),
+        ("neg_softmax", "Softmax:0", "network output, not rewritten"),
+        ("neg_matmul_transpose_b", "MatMul:0", "network output, not rewritten"),
+        ("neg_placeholder_weights", "Conv2D:0", "network output, not rewritten"),
+        ("neg_relu", "BiasAdd:0", "internal node of the model"),
+        ("neg_relu", "input:0", "network input"),
+    ],
+)
+def test_names_that_are_fine(make: Make, fixture: str, name: str, verdict: str) -> None:
+    result = check(make(fixture, infer_script(fixture, name)))
+    assert result.findings == []
+    (info,) = result.names
+    assert info.verdict is not None and info.verdict.startswith(verdict)
+    assert info.chain is None
+
+
+def test_op_name_form_fix_keeps_the_form(make: Make) -> None:
+    script = make(
+        "s3_deconv",
+        """
+        with tf.gfile.GFile('./model/s3_deconv.pb', 'rb') as f:
+            pass
+        amct.quantize_model(g, 'c', 'r')
+        op = g.get_operation_by_name("conv2d_transpose")
+        """,
+    )
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity"
+    fixed = apply_edits(script.read_text(), primary_edits(result.findings))
+    assert 'g.get_operation_by_name("search_n_quant/search_n_quant_SEARCHN/Identity")' in fixed
+
+
+def test_concatenated_op_name_replaces_only_the_op_part(make: Make) -> None:
+    script = make(
+        "s1_add",
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        OP = 'Add'
+        amct.quantize_model(g, 'c', 'r')
+        sess.run(g.get_tensor_by_name(OP + ':0'))
+        """,
+    )
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.span.start.line == 5  # the 'Add' literal, not the ':0'
+    fixed = apply_edits(script.read_text(), primary_edits(result.findings))
+    assert "OP = 'search_n_quant/search_n_quant_SEARCHN/Identity'" in fixed
+    assert fix_and_recheck(script, result).findings == []
+
+
+def test_shared_literal_fixes_the_use_site(make: Make) -> None:
+    script = make(
+        "s1_add",
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        OUT = "Add:0"
+        amct.quantize_model(g, 'c', 'r')
+        t = g.get_tensor_by_name(OUT)
+        amct.save_model('./model/s1_add.pb', [OUT[:-2]], 'r', 'out')
+        """,
+    )
+    result = check(script)
+    (finding,) = result.findings
+    fix = finding.primary_fix
+    assert fix is not None and "also used in save_model" in fix.message
+    fixed = apply_edits(script.read_text(), primary_edits(result.findings))
+    assert 'OUT = "Add:0"' in fixed
+    assert 't = g.get_tensor_by_name("search_n_quant/search_n_quant_SEARCHN/Identity:0")' in fixed
+    assert fix_and_recheck(script, result).findings == []
+
+
+def test_loop_over_shared_names_has_no_primary_fix_but_explains(make: Make) -> None:
+    script = make(
+        "multi_output",
+        """
+        with tf.gfile.GFile('./model/multi_output.pb', 'rb') as f:
+            pass
+        OUTS = ['head_a/Add:0', 'head_b/BiasAdd:0']
+        amct.quantize_model(g, 'c', 'r')
+        for name in OUTS:
+            sess.run(g.get_tensor_by_name(name))
+        amct.save_model('./model/multi_output.pb', [o.split(':')[0] for o in OUTS], 'r', 'out')
+        """,
+    )
+    result = check(script)
+    assert {f.tensor for f in result.findings} == {"head_a/Add:0", "head_b/BiasAdd:0"}
+    for finding in result.findings:
+        assert finding.primary_fix is None
+        assert any("No automatic fix" in n for n in finding.notes)
+
+
+def test_calib_outputs_fix_is_offered_and_works(make: Make) -> None:
+    script = make("s1_add", infer_script("s1_add", "Add:0"))
+    result = check(script)
+    (finding,) = result.findings
+    calib = [f for f in finding.fixes if not f.primary]
+    assert len(calib) == 1 and "calib_outputs" in calib[0].message
+    fixed = apply_edits(script.read_text(), calib[0].edits)
+    assert "calib_outputs = ['Add:0']\n" in fixed
+    assert "calib_outputs=calib_outputs)" in fixed
+    assert "graph.get_tensor_by_name(calib_outputs[0])" in fixed
+    compile(fixed, "fixed.py", "exec")
+    script.write_text(fixed)
+    after = check(script)
+    assert after.findings == []
+
+
+def test_existing_calib_outputs_list_is_used(make: Make) -> None:
+    script = make(
+        "s1_add",
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        outs = ['Relu:0', 'Add:0']
+        amct.quantize_model(g, 'c', 'r', calib_outputs=outs)
+        sess.run(g.get_tensor_by_name('Add:0'))
+        """,
+    )
+    (finding,) = [f for f in check(script).findings if f.code is Code.STALE_NAME]
+    calib = next(f for f in finding.fixes if not f.primary)
+    assert [e.new_text for e in calib.edits] == ["outs[1]"]
+
+
+def test_intermediate_name_after_quantize_is_stale(make: Make) -> None:
+    result = check(make("s1_add", infer_script("s1_add", "bias_add/BiasAdd:0")))
+    (finding,) = result.findings
+    assert finding.code is Code.STALE_NAME and finding.severity is Severity.WARNING
+    assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+
+
+def test_skip_layers_change_the_prediction(make: Make) -> None:
+    body = infer_script("s3_conv2d", "Conv2D:0").replace(
+        "amct.quantize_model(",
+        "amct.create_quant_config('./c.json', graph, skip_layers=['Conv2D'])\n            amct.quantize_model(",
+    )
+    assert check(make("s3_conv2d", body)).findings == []
+    assert check(make("s3_conv2d", infer_script("s3_conv2d", "Conv2D:0")), extra_skip_layers=["Conv2D"]).findings == []
+
+
+# -- AMCT002 / AMCT003 -------------------------------------------------------------------------------------------
+
+
+def test_unknown_name_suggests_close_names(make: Make) -> None:
+    result = check(make("s1_add", infer_script("s1_add", "Ad:0")))
+    (finding,) = result.findings
+    assert finding.code is Code.UNKNOWN_NAME
+    assert "did you mean 'Add:0'?" in finding.message
+    # The use is after quantize_model: the suggestion is what 'Add:0' becomes there.
+    assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+    before = check(make("s1_add", infer_script("s1_add", "Ad:0").replace("amct.quantize_model", "print")))
+    assert before.findings[0].replacement == "Add:0"
+
+
+def test_wrong_output_index(make: Make) -> None:
+    result = check(make("neg_relu", infer_script("neg_relu", "Relu:1")))
+    (finding,) = result.findings
+    assert finding.code is Code.UNKNOWN_NAME and "single output" in finding.message
+    assert finding.replacement == "Relu:0"
+
+
+def test_tensor_vs_op_form(make: Make) -> None:
+    result = check(make("neg_relu", infer_script("neg_relu", "Relu")))
+    (finding,) = result.findings
+    assert finding.code is Code.UNKNOWN_NAME and "get_tensor_by_name needs a tensor name" in finding.message
+    assert finding.primary_fix is not None and finding.primary_fix.edits[0].new_text == "Relu:0"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        g.get_tensor_by_name('search_n_quant/search_n_quant_SEARCHN/Identity:0')
+        amct.quantize_model(g, 'c', 'r')
+        """,
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        amct.quantize_model(g, 'c', 'r')
+        amct.save_model('./model/s1_add.pb', ['search_n_quant/search_n_quant_SEARCHN/Identity'], 'r', 'out')
+        """,
+    ],
+)
+def test_post_rewrite_name_too_early(make: Make, body: str) -> None:
+    script = make("s1_add", body)
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.code is Code.NAME_TOO_EARLY
+    assert finding.replacement in ("Add:0", "Add")
+    assert fix_and_recheck(script, result).findings == []
+
+
+# -- AMCT004 and the model search ---------------------------------------------------------------------------------
+
+
+def test_model_not_found_says_where_it_looked(make: Make) -> None:
+    script = make(None, infer_script("missing", "Add:0"))
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.code is Code.MODEL_PROBLEM and finding.severity is Severity.WARNING
+    assert "./model/missing.pb" in finding.message and str(script.parent) in finding.message
+    assert finding.span.start.line == 4  # the model path string
+    assert result.model_error is not None
+
+
+def test_no_model_named_points_at_quantize_call(make: Make) -> None:
+    result = check(make(None, "amct.quantize_model(g, 'c', 'r')\n"))
+    (finding,) = result.findings
+    assert finding.code is Code.MODEL_PROBLEM and finding.span.start.line == 2
+    assert "names no .pb" in finding.message
+
+
+def test_unreadable_model(make: Make, tmp_path: Path) -> None:
+    script = make(None, infer_script("broken", "Add:0"))
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "broken.pb").write_bytes(b"\x0a\xff\xff\xff\xff not a graph")
+    (finding,) = check(script).findings
+    assert finding.code is Code.MODEL_PROBLEM and finding.message.startswith("The model cannot be used:")
+
+
+def test_model_found_in_a_parent_folder(make: Make, tmp_path: Path) -> None:
+    script = make("s1_add", infer_script("s1_add", "Add:0"), name="scripts/sub/quant.py")
+    result = check(script, root=str(tmp_path))
+    assert result.model_path == str(tmp_path / "model" / "s1_add.pb")
+    assert result.model_note is not None and "2 levels above the script" in result.model_note
+
+
+def test_directive_and_explicit_model_override(make: Make, fixture_path: Callable[[str], Path]) -> None:
+    body = "\n        # amct: model=model/s1_add.pb" + infer_script("neg_relu", "Add:0")
+    script = make("s1_add", body)
+    assert check(script).model_path == str(script.parent / "model" / "s1_add.pb")
+    assert [f.code for f in check(script).findings] == [Code.STALE_NAME]
+    other = check(script, model=str(fixture_path("neg_relu")))
+    assert other.model_path == str(fixture_path("neg_relu"))
+    assert [f.code for f in other.findings] == [Code.UNKNOWN_NAME]
+
+
+def test_script_without_amct_has_no_findings(tmp_path: Path) -> None:
+    script = tmp_path / "plain.py"
+    script.write_text("import tensorflow as tf\ng.get_tensor_by_name('Nope:0')\n")
+    result = check(script)
+    assert result.findings == [] and result.model_path is None
+
+
+# -- log, ignores, syntax ---------------------------------------------------------------------------------------
+
+FAQ_LOG = (
+    "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: Replace ADD at the end of the network! "
+    "You need to replace the old output node by the new output node in inference process! \n"
+    ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>The name of the old output node is 'Add:0'\n"
+    "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<The name of the new output node is 'bias_add/BiasAdd:0'\n"
+    "2020-09-01 09:31:04,979 - WARNING - [AMCT]:[quantize_model]: Insert searchN operator at the end of the "
+    "network! You need to replace the old output node by the new output node in inference process! \n"
+    ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>The name of the old output node is 'bias_add/BiasAdd:0'\n"
+    "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<The name of the new output node is 'search_n_quant_1/Identity:0'\n"
+)
+
+
+def test_log_beats_prediction(make: Make, tmp_path: Path) -> None:
+    script = make("s1_add", infer_script("s1_add", "Add:0"))
+    (tmp_path / "amct_log").mkdir()
+    (tmp_path / "amct_log" / "amct_tensorflow.log").write_text(FAQ_LOG)
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.evidence == "amct-log" and finding.replacement == "search_n_quant_1/Identity:0"
+    assert "confirmed by the AMCT log" in finding.message
+    assert result.log_path == str(tmp_path / "amct_log" / "amct_tensorflow.log")
+    assert fix_and_recheck(script, result).findings == []
+
+
+def test_log_override(make: Make, tmp_path: Path) -> None:
+    script = make("s1_add", infer_script("s1_add", "Add:0"))
+    log = tmp_path / "elsewhere.log"
+    log.write_text(FAQ_LOG)
+    (finding,) = check(script, log=str(log)).findings
+    assert finding.evidence == "amct-log"
+
+
+@pytest.mark.parametrize(
+    ("comment", "suppressed"),
+    [("# amct: ignore", True), ("# amct: ignore[AMCT001]", True), ("# amct: ignore[AMCT002]", False)],
+)
+def test_ignore_comments(make: Make, comment: str, suppressed: bool) -> None:
+    body = infer_script("s1_add", "Add:0").replace("get_tensor_by_name('Add:0'))", f"get_tensor_by_name('Add:0'))  {comment}")
+    result = check(make("s1_add", body))
+    assert (result.findings == []) is suppressed
+
+
+def test_syntax_error_is_one_warning(make: Make) -> None:
+    script = make("s1_add", "def main(:\n    g.get_tensor_by_name('Add:0')\n")
+    (finding,) = check(script).findings
+    assert finding.code is Code.SYNTAX and finding.severity is Severity.WARNING
+    assert finding.span.start.line >= 2 and "does not parse" in finding.message
+
+
+# -- apply_edits, check_paths -----------------------------------------------------------------------------------
+
+
+def test_apply_edits_rejects_overlaps_and_handles_crlf() -> None:
+    from amct_lsp.findings import Position, Span, TextEdit
+
+    source = "a = 'x'\r\nb = 'y'\r\n"
+    edit = TextEdit(Span(Position(1, 5), Position(1, 6)), "zz")
+    assert apply_edits(source, [edit]) == "a = 'x'\r\nb = 'zz'\r\n"
+    with pytest.raises(ValueError):
+        apply_edits(source, [edit, TextEdit(Span(Position(1, 4), Position(1, 6)), "q")])
+
+
+def test_check_paths_reads_folders_once(make: Make, tmp_path: Path) -> None:
+    make("s1_add", infer_script("s1_add", "Add:0"), name="a/one.py")
+    make("s1_add", infer_script("s1_add", "Add:0"), name="a/two.py")
+    (tmp_path / "a" / "notes.txt").write_text("x")
+    cache = ModelCache()
+    results = check_paths([str(tmp_path / "a")], root=str(tmp_path), cache=cache)
+    assert [Path(r.path).name for r in results] == ["one.py", "two.py"]
+    assert [codes(r) for r in results] == [[("AMCT001", 10, "Add:0")]] * 2
+    assert len(cache) == 1
+    with pytest.raises(FileNotFoundError):
+        check_paths([str(tmp_path / "nope")])
+
+
+def first(findings: list[Finding]) -> Finding:
+    return findings[0]
