@@ -23,7 +23,7 @@ from amct_lsp.script import parse
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "seed"
 
-HEADER = '''import os
+HEADER = """import os
 import argparse
 
 import numpy as np
@@ -41,7 +41,7 @@ def load_pb(model_name):
         graph_def = tf.GraphDef()
         graph_def.ParseFromString(f.read())
     tf.import_graph_def(graph_def, name="")
-'''
+"""
 
 FUNCTION = '''
 
@@ -59,7 +59,7 @@ def stage_{i}(graph, sess, scale={i}):
     return op, result
 '''
 
-MAIN = '''
+MAIN = """
 
 def main():
     load_pb(MODEL)
@@ -73,7 +73,7 @@ def main():
 
 if __name__ == "__main__":
     main()
-'''
+"""
 
 
 def make_script(lines: int) -> str:
@@ -99,7 +99,9 @@ def measure(run: Callable[[int], None], runs: int) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args_parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    args_parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     args_parser.add_argument("--runs", type=int, default=20)
     args_parser.add_argument("--lines", type=int, default=2000)
     args = args_parser.parse_args(argv)
@@ -116,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         check_source(source, path, cache=cache)
 
     def edited(k: int) -> None:
-        changed = source.replace("def stage_7(graph, sess, scale=7):", f"def stage_7(graph, sess, scale={k + 100}):")
+        changed = source.replace(
+            "def stage_7(graph, sess, scale=7):", f"def stage_7(graph, sess, scale={k + 100}):"
+        )
         check_source(changed, path, cache=cache)
 
     def cold(_: int) -> None:
@@ -128,14 +132,19 @@ def main(argv: list[str] | None = None) -> int:
         ("warm: one function edited per run", *measure(edited, args.runs)),
         ("model cached, statement cache cleared", *measure(cold, args.runs)),
     ]
-    print(f"`check_source` on a generated script: {n_lines} lines, {n_names} name strings, "
-          f"{len(first.findings)} findings; {args.runs} runs each, Python {sys.version.split()[0]}.\n")
+    print(
+        f"`check_source` on a generated script: {n_lines} lines, {n_names} name strings, "
+        f"{len(first.findings)} findings; {args.runs} runs each, Python {sys.version.split()[0]}.\n"
+    )
     print("| situation | median (ms) | p95 (ms) |")
     print("|---|---:|---:|")
     for label, median, p95 in rows:
         print(f"| {label} | {median:.1f} | {p95:.1f} |")
     target = rows[1][1]
-    print(f"\nTarget: under 150 ms warm — {'met' if target < 150 else 'NOT met'} ({target:.1f} ms median on an edit).")
+    print(
+        f"\nTarget: under 150 ms warm — {'met' if target < 150 else 'NOT met'} "
+        f"({target:.1f} ms median on an edit)."
+    )
     return 0
 
 

@@ -704,9 +704,7 @@ class _Checker:
         assert verdict.replacement is not None
         new = verdict.replacement
         group_sites = {u.site for u in uses}
-        shared = [
-            u for u in self._uses_of(literal) if not (u.value == value and u.site in group_sites)
-        ]
+        shared = [u for u in self._uses_of(literal) if not (u.value == value and u.site in group_sites)]
         if not shared:
             edit = literal_edit(value, new)
             if edit is not None:
@@ -869,10 +867,10 @@ def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:
         if at is not None and change[0] == change[1]:
             return at[0]
     text = value.value
-    for at in (text.rfind(":"), len(text) - 1):
-        found = value.locate(at, at + 1) if at >= 0 else None
-        if found is not None:
-            return found[0]
+    for index in (text.rfind(":"), len(text) - 1):
+        holder = value.locate(index, index + 1) if index >= 0 else None
+        if holder is not None:
+            return holder[0]
     return value.literals[0]
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any, TextIO
 
-from amct_lsp.amct.chain import Prediction, TailVerdict
+from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep, TailVerdict
 from amct_lsp.amct.driver import predict
+from amct_lsp.amct.layers import option_warnings
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
@@ -59,49 +61,93 @@ def verdict_json(verdict: TailVerdict) -> dict[str, Any]:
     }
 
 
+_WIDTH = 100
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    """`text` wrapped at the table width; tensor names are never split (they contain no spaces)."""
+    return textwrap.wrap(
+        text, _WIDTH, initial_indent=indent, subsequent_indent=indent, break_long_words=False,
+        break_on_hyphens=False,
+    )  # fmt: skip
+
+
+def _fate(chain: RenameChain) -> str:
+    """What happens to the original tensor, in the user's terms."""
+    if chain.removes_original:
+        return f"the old node is removed: fetching '{chain.original}' after quantize_model raises KeyError"
+    return (
+        f"the old node stays but no longer ends the network: fetching '{chain.original}' skips the searchN "
+        "op, so the last layer's calibration is incomplete"
+    )
+
+
+def _step_lines(number: int, step: RenameStep) -> list[str]:
+    """`1. pass: old → new  [evidence]`, with `→ new` on its own line when the names are long."""
+    head = f"  {number}. {step.pass_name}: {step.old} → {step.new}  [{step.evidence.label}]"
+    if len(head) <= _WIDTH:
+        lines = [head]
+    else:
+        lines = [f"  {number}. {step.pass_name}: {step.old}", f"     → {step.new}  [{step.evidence.label}]"]
+    return lines + _wrapped(step.reason, "     ")
+
+
+def _caveat_key(note: str) -> str:
+    return note.split(";", 1)[0]
+
+
 def render_text(prediction: Prediction, node_count: int | None = None) -> str:
-    """A table per tail: its tensor and op, what it becomes, then one row per rename step and the notes."""
+    """Per tail: its tensor and op, what it becomes and why, then one numbered entry per rename step."""
     lines: list[str] = []
     size = f"{node_count} nodes, " if node_count is not None else ""
     count = len(prediction.tails)
     lines.append(
         f"Model: {prediction.model_path or '<in memory>'} ({size}{count} tail{'s' if count != 1 else ''})"
     )
+    shown_caveats: set[str] = set()
     for verdict in prediction.tails:
         lines.append("")
         chain = verdict.chain
         output = chain.original if chain is not None else f"{verdict.tail}:0"
         lines.append(f"Tail {output}  [{verdict.op}]")
         if chain is None:
-            lines.append(f"  keeps its name: {verdict.reason}")
+            lines.extend(_wrapped(f"keeps its name: {verdict.reason}", "  "))
             continue
-        kind = "removed" if chain.removes_original else "kept, but no longer the output"
-        lines.append(f"  becomes {chain.final}  (old node {kind}; {chain.evidence.label})")
-        width_pass = max(len(s.pass_name) for s in chain.steps)
-        width_move = max(len(f"{s.old} → {s.new}") for s in chain.steps)
-        for step in chain.steps:
-            move = f"{step.old} → {step.new}"
-            lines.append(
-                f"  {step.pass_name:<{width_pass}}  {move:<{width_move}}  "
-                f"({step.evidence.label})  {step.reason}"
-            )
-        lines.extend(f"  note: {note}" for note in chain.notes)
+        lines.append(f"  becomes {chain.final}  [{chain.evidence.label}]")
+        lines.extend(_wrapped(_fate(chain), "  "))
+        for number, step in enumerate(chain.steps, 1):
+            lines.extend(_step_lines(number, step))
+        for note in chain.notes:
+            lines.extend(_wrapped(f"note: {note}", "  "))
+            shown_caveats.add(_caveat_key(note))
     if not prediction.tails:
         lines.append("")
         lines.append("The model has no tails (no node whose output is unused), so nothing is renamed.")
+    # A model-wide caveat every chain already carries is not repeated.
+    model_notes = [n for n in prediction.notes if _caveat_key(n) not in shown_caveats]
+    if model_notes:
+        lines.append("")
+        for note in model_notes:
+            lines.extend(_wrapped(f"Note: {note}", ""))
     return "\n".join(lines) + "\n"
 
 
 def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Print the prediction for `args.model`; 2 and one line when the model or config is unusable."""
+    """Print the prediction for `args.model`; 2 and one line when the model or config is unusable.
+
+    Skip settings that cannot match the model (a name it lacks, a tensor name, a non-layer op) are warned
+    about on stderr: AMCT would quietly quantize the layer anyway, so the user's exclusion does nothing.
+    """
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     try:
         options = options_from_args(args)
         graph = read_model(args.model)
     except (ModelError, ConfigError) as error:
-        print(f"amct-lsp explain: {error}", file=stderr)
+        print(f"amct-lsp explain: {_one_line(str(error))}", file=stderr)
         return EXIT_ERROR
+    for warning in option_warnings(graph, options):
+        print(f"amct-lsp explain: warning: {warning}", file=stderr)
     prediction = predict(graph, options)
     if getattr(args, "format", "text") == "json":
         json.dump([verdict_json(v) for v in prediction.tails], stdout, indent=2, ensure_ascii=False)
@@ -109,3 +155,8 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     else:
         stdout.write(render_text(prediction, len(graph)))
     return EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    """Error messages can quote file content (a parser's complaint): keep the report on one line."""
+    return " ".join(message.split())

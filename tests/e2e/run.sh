@@ -68,12 +68,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "workspace: a copy of examples/seed with amct.interpreter = $PY"
+# AMCT_E2E_INTERPRETER: run the editor against another interpreter (e.g. one without amct_lsp, to see the
+# install notification); the test then fails, with its screenshot and logs.
+INTERPRETER="${AMCT_E2E_INTERPRETER:-$PY}"
+log "workspace: a copy of examples/seed with amct.interpreter = $INTERPRETER"
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
 mkdir -p "$WORKSPACE/.vscode"
 cat >"$WORKSPACE/.vscode/settings.json" <<EOF
 {
-  "amct.interpreter": "$PY",
+  "amct.interpreter": "$INTERPRETER",
   "amct.trace.server": "messages"
 }
 EOF
@@ -114,6 +117,6 @@ status=$?
 set -e
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, 4 failed"
+  echo "e2e: 0 passed, 5 failed"
 fi
 exit "$status"

@@ -133,6 +133,42 @@ function editorState(page, find) {
   }, find);
 }
 
+/** Hovers over 'Add:0' on the infer line until the server's hover (with the chain) shows; returns it. */
+async function showHover() {
+  const state = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
+  if (!state?.target) {
+    throw new Error(`'Add:0' not found on line ${INFER_LINE}: ${JSON.stringify(state?.lines[INFER_LINE])}`);
+  }
+  const x = (state.target.left + state.target.right) / 2;
+  const y = (state.target.top + state.target.bottom) / 2;
+  const hover = page.locator('.monaco-hover:not(.hidden)');
+  const text = await until('a hover with the rename chain', T.hover, async () => {
+    await page.mouse.move(x - 3, y);
+    await page.mouse.move(x, y, { steps: 2 });
+    await sleep(400);
+    if ((await hover.count()) === 0) {
+      return undefined;
+    }
+    // Only the server's part (a markdown hover), not the diagnostic's message, which also quotes the chain.
+    const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
+    const content = parts.join('\n').replace(/\u00a0/g, ' ');
+    return content.includes(CHAIN) ? content : undefined;
+  });
+  return { hover, text };
+}
+
+/** Waits until the infer line reads FIXED_LINE. */
+async function waitForFixedLine() {
+  return until(`line ${INFER_LINE} to be rewritten`, T.fix, async () => {
+    const s = await editorState(page);
+    const text = s?.lines[INFER_LINE]?.trim();
+    return text === FIXED_LINE ? text : undefined;
+  }).catch(async (error) => {
+    const s = await editorState(page);
+    throw new Error(`${error.message}; line ${INFER_LINE} is ${JSON.stringify(s?.lines[INFER_LINE])}`);
+  });
+}
+
 const results = [];
 async function test(name, body) {
   const t0 = Date.now();
@@ -216,27 +252,8 @@ try {
   });
 
   await test('hover on Add:0 shows the rename chain and the command links', async () => {
-    const state = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
-    if (!state?.target) {
-      throw new Error(`'Add:0' not found on line ${INFER_LINE}: ${JSON.stringify(state?.lines[INFER_LINE])}`);
-    }
-    const x = (state.target.left + state.target.right) / 2;
-    const y = (state.target.top + state.target.bottom) / 2;
-    const hover = page.locator('.monaco-hover:not(.hidden)');
-    const text = await until('a hover with the rename chain', T.hover, async () => {
-      await page.mouse.move(x - 3, y);
-      await page.mouse.move(x, y, { steps: 2 });
-      await sleep(400);
-      if ((await hover.count()) === 0) {
-        return undefined;
-      }
-      // Only the server's part (a markdown hover), not the diagnostic's message, which also quotes the chain.
-      const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
-      const content = parts.join('\n').replace(/\u00a0/g, ' ');
-      return content.includes(CHAIN) ? content : undefined;
-    });
-    // The hover starts with the diagnostic's message; scroll (as a user would, with the wheel over the hover)
-    // until the server's part — the chain and the links — is at the top, so the screenshot shows it.
+    const { hover, text } = await showHover();
+    // The hover starts with the diagnostic's message and is too short for the whole server part.
     const box = await hover.first().boundingBox();
     const offset = await hover.first().evaluate((el, chain) => {
       const parts = [...el.querySelectorAll('.markdown-hover')];
@@ -317,14 +334,7 @@ try {
     }
     log(`applying: ${chosen}`);
     await page.keyboard.press('Enter');
-    const line = await until(`line ${INFER_LINE} to be rewritten`, T.fix, async () => {
-      const s = await editorState(page);
-      const text = s?.lines[INFER_LINE]?.trim();
-      return text === FIXED_LINE ? text : undefined;
-    }).catch(async (error) => {
-      const s = await editorState(page);
-      throw new Error(`${error.message}; line ${INFER_LINE} is ${JSON.stringify(s?.lines[INFER_LINE])}`);
-    });
+    const line = await waitForFixedLine();
     log(`line ${INFER_LINE}: ${line}`);
     const save = (await editorState(page)).lines[SAVE_LINE]?.trim();
     if (save !== "save_output_name = 'Add:0'") {
@@ -349,6 +359,20 @@ try {
       throw new Error(`error squiggles remain: ${JSON.stringify(after.squiggles)}`);
     }
   });
+
+  await test('the hover\'s "Apply fix" link applies the fix too (after undo)', async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Z');
+    await until(`the error squiggle back on line ${INFER_LINE}`, T.squiggle, async () => {
+      const s = await editorState(page);
+      return s?.lines[INFER_LINE]?.includes("'Add:0'") && s.squiggles.some((q) => q.line === INFER_LINE)
+        ? true
+        : undefined;
+    });
+    const { hover } = await showHover();
+    await hover.first().locator('a', { hasText: 'Apply fix' }).first().click();
+    await waitForFixedLine();
+  });
 } catch (error) {
   fatal = error;
   log(`FATAL ${error.stack ?? error.message}`);
@@ -364,7 +388,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = 4;
+const expected = 5;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

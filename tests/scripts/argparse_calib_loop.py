@@ -3,17 +3,18 @@
 
 import argparse
 
+import amct_tensorflow as amct
 import numpy as np
 import tensorflow.compat.v1 as tf
-
-import amct_tensorflow as amct
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description="MobileNetV2 calibration")
     parser.add_argument("--model", type=str, default="./model/mobilenet_v2.pb", help="frozen graph")
     parser.add_argument(
-        "--output_node", type=str, default="batch_normalization/FusedBatchNormV3:0"  # expect: AMCT001
+        "--output_node",
+        type=str,
+        default="batch_normalization/FusedBatchNormV3:0",  # expect: AMCT001
     )
     parser.add_argument("--batch_num", type=int, default=4)
     return parser.parse_args()

@@ -3,9 +3,8 @@
 
 import os
 
-import tensorflow as tf
-
 import amct_tensorflow as amct
+import tensorflow as tf
 
 MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model")
 

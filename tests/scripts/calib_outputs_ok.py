@@ -1,9 +1,8 @@
 # corpus: model=s1_add at=pb_model/case_1_1.pb
-"""The rename-proof way: calib_outputs is updated in place by AMCT. save_model is given a post-rewrite name."""
-
-import tensorflow as tf
+"""The rename-proof way: calib_outputs is updated in place by AMCT; save_model gets a post-rewrite name."""
 
 import amct_tensorflow as amct
+import tensorflow as tf
 
 
 def main():

@@ -1,9 +1,8 @@
 # corpus: model=s1_addv2 at=pb_model/addv2_net.pb
 """The FAQ's shape with more helpers: the name travels through parameters and return values."""
 
-import tensorflow as tf
-
 import amct_tensorflow as amct
+import tensorflow as tf
 
 
 def load_pb(model_name):

@@ -3,9 +3,8 @@
 
 from pathlib import Path
 
-import tensorflow.compat.v1 as tf
-
 import amct_tensorflow as amct
+import tensorflow.compat.v1 as tf
 
 MODEL = Path(__file__).parent / "models" / "net.pbtxt"
 
@@ -23,7 +22,7 @@ class Runner:
 
 def main():
     graph = tf.Graph()
-    with open(MODEL, "r") as f:
+    with open(MODEL) as f:
         text = f.read()
     Runner(graph).calibrate()
     return text

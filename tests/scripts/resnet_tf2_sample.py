@@ -3,10 +3,9 @@
 
 import os
 
+import amct_tensorflow as amct
 import numpy as np
 import tensorflow as tf
-
-import amct_tensorflow as amct
 
 PATH = os.path.realpath("./")
 OUTPUTS = os.path.join(PATH, "outputs/calibration")

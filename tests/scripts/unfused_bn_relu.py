@@ -3,14 +3,13 @@
 
 import os
 
-import tensorflow as tf
-
 import amct_tensorflow as amct
+import tensorflow as tf
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 MODEL_FILE = os.path.join(ROOT, "model", "bn_net.pb")
 SCOPE = "batch_normalization"
-OUTPUT = "%s/batchnorm/add_1:%d" % (SCOPE, 0)  # expect: AMCT001
+OUTPUT = "%s/batchnorm/add_1:%d" % (SCOPE, 0)  # noqa: UP031  # expect: AMCT001
 WRONG_INDEX = "Conv2D:1"  # expect: AMCT002
 
 

@@ -67,7 +67,7 @@ def infer_script(fixture: str, name: str) -> str:
         """
 
 
-# -- the seed --------------------------------------------------------------------------------------------------
+# -- the seed ------------------------------------------------------------------------------------------------
 
 
 def test_seed_script_end_to_end() -> None:
@@ -90,13 +90,15 @@ def test_seed_script_end_to_end() -> None:
     assert apply_edits(source, primary_edits(result.findings)) == (SEED / "quant_fixed.py").read_text("utf-8")
     save = next(n for n in result.names if n.phase == "save_model")
     assert save.value == "Add" and save.verdict is not None and "save_model" in save.verdict
-    fixed = check_source((SEED / "quant_fixed.py").read_text("utf-8"), str(SEED / "quant_fixed.py"), cache=CACHE)
+    fixed = check_source(
+        (SEED / "quant_fixed.py").read_text("utf-8"), str(SEED / "quant_fixed.py"), cache=CACHE
+    )
     assert fixed.findings == []
     new = next(n for n in fixed.names if n.phase == "after")
     assert new.verdict is not None and "created by quantize_model" in new.verdict
 
 
-# -- AMCT001 ---------------------------------------------------------------------------------------------------
+# -- AMCT001 -------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -104,13 +106,30 @@ def test_seed_script_end_to_end() -> None:
     [
         ("s1_add", "Add:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
         ("s1_addv2", "add:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
-        ("s2_biasadd_conv2d", "BiasAdd:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
+        (
+            "s2_biasadd_conv2d",
+            "BiasAdd:0",
+            "search_n_quant/search_n_quant_SEARCHN/Identity:0",
+            Severity.WARNING,
+        ),
         ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
-        ("s4_fbn_v3", "batch_normalization/FusedBatchNormV3:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
-        ("s5_unfused_bn", "batch_normalization/batchnorm/add_1:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
+        (
+            "s4_fbn_v3",
+            "batch_normalization/FusedBatchNormV3:0",
+            "search_n_quant/search_n_quant_SEARCHN/Identity:0",
+            Severity.ERROR,
+        ),
+        (
+            "s5_unfused_bn",
+            "batch_normalization/batchnorm/add_1:0",
+            "search_n_quant/search_n_quant_SEARCHN/Identity:0",
+            Severity.ERROR,
+        ),
     ],
 )
-def test_stale_name_after_quantize(make: Make, fixture: str, name: str, final: str, severity: Severity) -> None:
+def test_stale_name_after_quantize(
+    make: Make, fixture: str, name: str, final: str, severity: Severity
+) -> None:
     script = make(fixture, infer_script(fixture, name))
     result = check(script)
     (finding,) = result.findings
@@ -262,13 +281,17 @@ def test_intermediate_name_after_quantize_is_stale(make: Make) -> None:
 def test_skip_layers_change_the_prediction(make: Make) -> None:
     body = infer_script("s3_conv2d", "Conv2D:0").replace(
         "amct.quantize_model(",
-        "amct.create_quant_config('./c.json', graph, skip_layers=['Conv2D'])\n            amct.quantize_model(",
+        "amct.create_quant_config('./c.json', graph, skip_layers=['Conv2D'])\n"
+        "            amct.quantize_model(",
     )
     assert check(make("s3_conv2d", body)).findings == []
-    assert check(make("s3_conv2d", infer_script("s3_conv2d", "Conv2D:0")), extra_skip_layers=["Conv2D"]).findings == []
+    assert (
+        check(make("s3_conv2d", infer_script("s3_conv2d", "Conv2D:0")), extra_skip_layers=["Conv2D"]).findings
+        == []
+    )
 
 
-# -- AMCT002 / AMCT003 -------------------------------------------------------------------------------------------
+# -- AMCT002 / AMCT003 ---------------------------------------------------------------------------------------
 
 
 def test_unknown_name_suggests_close_names(make: Make) -> None:
@@ -322,7 +345,7 @@ def test_post_rewrite_name_too_early(make: Make, body: str) -> None:
     assert fix_and_recheck(script, result).findings == []
 
 
-# -- AMCT004 and the model search ---------------------------------------------------------------------------------
+# -- AMCT004 and the model search ----------------------------------------------------------------------------
 
 
 def test_model_not_found_says_where_it_looked(make: Make) -> None:
@@ -374,7 +397,7 @@ def test_script_without_amct_has_no_findings(tmp_path: Path) -> None:
     assert result.findings == [] and result.model_path is None
 
 
-# -- log, ignores, syntax ---------------------------------------------------------------------------------------
+# -- log, ignores, syntax ------------------------------------------------------------------------------------
 
 FAQ_LOG = (
     "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: Replace ADD at the end of the network! "
@@ -413,7 +436,9 @@ def test_log_override(make: Make, tmp_path: Path) -> None:
     [("# amct: ignore", True), ("# amct: ignore[AMCT001]", True), ("# amct: ignore[AMCT002]", False)],
 )
 def test_ignore_comments(make: Make, comment: str, suppressed: bool) -> None:
-    body = infer_script("s1_add", "Add:0").replace("get_tensor_by_name('Add:0'))", f"get_tensor_by_name('Add:0'))  {comment}")
+    body = infer_script("s1_add", "Add:0").replace(
+        "get_tensor_by_name('Add:0'))", f"get_tensor_by_name('Add:0'))  {comment}"
+    )
     result = check(make("s1_add", body))
     assert (result.findings == []) is suppressed
 
@@ -425,7 +450,7 @@ def test_syntax_error_is_one_warning(make: Make) -> None:
     assert finding.span.start.line >= 2 and "does not parse" in finding.message
 
 
-# -- apply_edits, check_paths -----------------------------------------------------------------------------------
+# -- apply_edits, check_paths --------------------------------------------------------------------------------
 
 
 def test_apply_edits_rejects_overlaps_and_handles_crlf() -> None:

@@ -57,7 +57,11 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert item["replacement"] == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
     assert item["chain"] == [
         {"pass": "replace_add_pass", "old": "Add:0", "new": "bias_add/BiasAdd:0"},
-        {"pass": "quantize_model", "old": "bias_add/BiasAdd:0", "new": "search_n_quant/search_n_quant_SEARCHN/Identity:0"},
+        {
+            "pass": "quantize_model",
+            "old": "bias_add/BiasAdd:0",
+            "new": "search_n_quant/search_n_quant_SEARCHN/Identity:0",
+        },
     ]
     assert item["evidence"] == "predicted"
     assert item["model"] == str(seed.parent / "pb_model" / "case_1_1.pb")
@@ -69,7 +73,9 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
-def test_json_nulls_for_model_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_nulls_for_model_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     shutil.copy(SEED / "quant.py", tmp_path / "quant.py")
     code, out, _ = run(capsys, "--format", "json", "quant.py")
@@ -83,7 +89,9 @@ def test_json_nulls_for_model_problem(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_github_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "github", "quant.py")
     assert code == 1
-    assert out.startswith("::error file=quant.py,line=16,col=25,endLine=16,endColumn=32,title=AMCT001::'Add:0' is renamed")
+    assert out.startswith(
+        "::error file=quant.py,line=16,col=25,endLine=16,endColumn=32,title=AMCT001::'Add:0' is renamed"
+    )
     assert out.count("\n") == 1
 
 
@@ -122,7 +130,9 @@ def test_fix_gives_the_hand_fixed_script(seed: Path, capsys: pytest.CaptureFixtu
         (lambda text: text.replace("\n", "\r\n").encode("utf-8"), "crlf"),
     ],
 )
-def test_fix_keeps_encoding_and_newlines(seed: Path, capsys: pytest.CaptureFixture[str], encode, label: str) -> None:  # type: ignore[no-untyped-def]
+def test_fix_keeps_encoding_and_newlines(
+    seed: Path, capsys: pytest.CaptureFixture[str], encode, label: str
+) -> None:  # type: ignore[no-untyped-def]
     original = seed.read_text(encoding="utf-8")
     expected = (SEED / "quant_fixed.py").read_text(encoding="utf-8")
     seed.write_bytes(encode(original))
@@ -134,7 +144,9 @@ def test_fix_keeps_encoding_and_newlines(seed: Path, capsys: pytest.CaptureFixtu
     assert seed.read_bytes() == encode(expected)
 
 
-def test_invalid_bytes_are_reported_not_crashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_bytes_are_reported_not_crashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.py").write_bytes(b"import amct_tensorflow as amct\nx = '\xff\xfe'\n")
     code, out, _ = run(capsys, "--format", "json", "bad.py")
@@ -144,7 +156,9 @@ def test_invalid_bytes_are_reported_not_crashed(tmp_path: Path, monkeypatch: pyt
     assert "not valid utf-8" in item["message"]
 
 
-def test_fix_is_atomic(seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_is_atomic(
+    seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = seed.read_bytes()
 
     def fail(src: str, dst: str) -> None:
@@ -174,24 +188,30 @@ def test_model_and_skip_layers_options(seed: Path, capsys: pytest.CaptureFixture
     (item,) = json.loads(out)
     # Conv2D not quantized: no searchN, but replace_add still renames Add:0.
     assert item["replacement"] == "bias_add/BiasAdd:0"
-    code, out, _ = run(capsys, "--model", str(seed.parent / "pb_model" / "case_1_1.pb"), "--format", "json", ".")
+    code, out, _ = run(
+        capsys, "--model", str(seed.parent / "pb_model" / "case_1_1.pb"), "--format", "json", "."
+    )
     assert code == 1 and len(json.loads(out)) == 1
 
 
 def test_folder_and_log_options(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = seed.parent / "run.log"
     log.write_text(
-        "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: Replace ADD at the end of the network! "
+        "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: "
+        "Replace ADD at the end of the network! "
         "You need to replace the old output node by the new output node in inference process! "
         ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>The name of the old output node is 'Add:0' "
         "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<The name of the new output node is 'bias_add_7/BiasAdd:0'\n"
     )
     code, out, _ = run(capsys, "--log", str(log), "--format", "json", str(seed.parent))
+    assert code == 1
     (item,) = json.loads(out)
     assert item["evidence"] == "amct-log" and item["replacement"] == "bias_add_7/BiasAdd:0"
 
 
-def test_internal_errors_exit_2(seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_errors_exit_2(
+    seed: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from amct_lsp.cli import main
+from amct_lsp.model import schema
 
 SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
 FixturePath = Callable[[str], Path]
@@ -34,14 +36,17 @@ def test_text_table(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == f"Model: {path} (5 nodes, 1 tail)"
-    assert "Tail Add:0  [Add]" in lines
-    assert f"  becomes {SN}  (old node removed; vendor FAQ)" in lines
-    steps = [line for line in lines if line.startswith(("  replace_add_pass", "  quantize_model"))]
-    assert len(steps) == 2
-    assert "Add:0 → bias_add/BiasAdd:0" in steps[0] and "(vendor FAQ)" in steps[0]
-    assert f"bias_add/BiasAdd:0 → {SN}" in steps[1]
-    # Columns line up: the evidence starts at the same place on each step row.
-    assert steps[0].index("(vendor FAQ)") == steps[1].index("(vendor FAQ)")
+    assert lines[2:] == [
+        "Tail Add:0  [Add]",
+        f"  becomes {SN}  [vendor FAQ]",
+        "  the old node is removed: fetching 'Add:0' after quantize_model raises KeyError",
+        "  1. replace_add_pass: Add:0 → bias_add/BiasAdd:0  [vendor FAQ]",
+        "     Add of a 1-D bias after Conv2D is replaced by a BiasAdd",
+        f"  2. quantize_model: bias_add/BiasAdd:0 → {SN}  [vendor FAQ]",
+        "     searchN is inserted after the quantized Conv2D and its BiasAdd 'bias_add/BiasAdd'; the old",
+        "     output survives",
+    ]
+    assert all(len(line) <= 100 for line in lines[1:])
 
 
 def test_text_for_untouched_and_noted_tails(
@@ -54,8 +59,25 @@ def test_text_for_untouched_and_noted_tails(
     assert code == 0
     assert "(14 nodes, 2 tails)" in out
     assert "Tail head_a/Add:0  [Add]" in out and "Tail head_b/BiasAdd:0  [BiasAdd]" in out
-    assert "inferred (not confirmed by the vendor)" in out
+    assert "[inferred (not confirmed by the vendor)]" in out
     assert "  note: The model has 1 other quantizable layer ('trunk/Conv2D')" in out
+    # The model-wide version of a caveat every chain shows is not printed again.
+    assert "Note: The model has" not in out
+    code, out, _ = run(capsys, str(fixture_path("s3_avgpool")))
+    assert "skips the searchN op, so the last layer's calibration is incomplete" in " ".join(out.split())
+    assert "shift-N" in out
+
+
+def test_long_names_wrap_onto_an_arrow_line(
+    capsys: pytest.CaptureFixture[str], fixture_path: FixturePath
+) -> None:
+    code, out, _ = run(capsys, str(fixture_path("s5_unfused_bn")))
+    assert code == 0
+    lines = out.splitlines()
+    first = lines.index("  1. replace_bn_pass: batch_normalization/batchnorm/add_1:0")
+    assert lines[first + 1] == (
+        "     → batch_normalization/batchnorm/bn_replace/batch_normalization/FusedBatchNormV3:0  [vendor FAQ]"
+    )
 
 
 def test_json_shape(capsys: pytest.CaptureFixture[str], fixture_path: FixturePath) -> None:
@@ -154,3 +176,177 @@ def test_errors_exit_2_without_traceback(
     assert out == ""
     assert err.startswith("amct-lsp explain: ") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --- the toughest user: bad input of every kind, one clear line on stderr, exit 2 ---
+
+
+def _graph_bytes(weights: int = 0) -> bytes:
+    """input -> MatMul(Const[n,8]) with `weights` float32 values in the Const, built with our schema."""
+    graph = schema.GraphDef()
+    graph.node.add(name=b"input", op=b"Placeholder")
+    const = graph.node.add(name=b"w", op=b"Const")
+    tensor = const.attr.add(key=b"value").value.tensor
+    tensor.dtype = 1
+    rows = max(weights // 8, 1)
+    tensor.tensor_shape.dim.add(size=rows)
+    tensor.tensor_shape.dim.add(size=8)
+    tensor.tensor_content = b"\0" * (rows * 8 * 4)
+    matmul = graph.node.add(name=b"MatMul", op=b"MatMul", input=[b"input", b"w"])
+    matmul.attr.add(key=b"T").value.type = 1
+    return bytes(graph.SerializeToString())
+
+
+def _bad_model(kind: str, tmp_path: Path, fixture_path: FixturePath, tf: Any) -> tuple[Path, str]:
+    """A path of the given bad kind and a fragment its error message must contain."""
+    if kind == "empty":
+        return write(tmp_path / "m.pb", b""), "is empty (0 bytes)"
+    if kind == "truncated":
+        data = fixture_path("s5_unfused_bn").read_bytes()
+        return write(tmp_path / "m.pb", data[: len(data) // 2]), "is truncated"
+    if kind == "text":
+        return write(tmp_path / "notes.pb", b"this is not a graph\n"), "not a GraphDef in text format (line 1"
+    if kind == "script":
+        return write(tmp_path / "quant.py", b"import tensorflow as tf\n"), "not a GraphDef in text format"
+    if kind == "saved_model_dir":
+        saved = tmp_path / "saved"
+        saved.mkdir()
+        write(saved / "saved_model.pb", b"\x08\x01\x12\x00")
+        return saved, "is a SavedModel directory"
+    if kind == "saved_model_pb":
+        return write(tmp_path / "saved_model.pb", b"\x08\x01\x12\x00"), "SavedModel proto"
+    if kind == "meta":
+        meta = tf.compat.v1.MetaGraphDef()
+        meta.graph_def.ParseFromString(fixture_path("s1_add").read_bytes())
+        meta.meta_info_def.tags.append("serve")
+        return write(tmp_path / "model.ckpt.meta", meta.SerializeToString()), "is a MetaGraphDef"
+    assert kind == "directory"
+    return tmp_path, "is a directory"
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+BAD_MODELS = [
+    "empty",
+    "truncated",
+    "text",
+    "script",
+    "saved_model_dir",
+    "saved_model_pb",
+    "meta",
+    "directory",
+]
+
+
+@pytest.mark.parametrize("kind", BAD_MODELS)
+def test_bad_models_give_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], fixture_path: FixturePath, tmp_path: Path, tf: Any, kind: str
+) -> None:
+    path, fragment = _bad_model(kind, tmp_path, fixture_path, tf)
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith("amct-lsp explain: ") and err.endswith("\n") and err.count("\n") == 1, err
+    assert fragment in err
+    assert "Traceback" not in err and "amct_lsp.tf" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "does not exist"),
+        ("{oops", "is not valid JSON: Expecting property name enclosed in double quotes at line 1"),
+        ('{"do_fusion": "no"}', '"do_fusion" must be true or false, not "no"'),
+        ('{"Conv2D": {"quant_enable": 0}}', '"Conv2D".quant_enable must be true or false'),
+        ('{"skip_fusion_layers": 3}', '"skip_fusion_layers" must be a list of layer names'),
+        ("[1, 2]", "must hold a JSON object at the top level"),
+        ("", "is not valid JSON"),
+    ],
+)
+def test_bad_config_files(
+    capsys: pytest.CaptureFixture[str],
+    fixture_path: FixturePath,
+    tmp_path: Path,
+    content: str | None,
+    fragment: str,
+) -> None:
+    config = tmp_path / "config.json"
+    if content is not None:
+        config.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, str(fixture_path("s1_add")), "--config", str(config))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+
+
+def test_config_with_a_byte_order_mark(
+    capsys: pytest.CaptureFixture[str], fixture_path: FixturePath, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.json"
+    config.write_bytes(b"\xef\xbb\xbf" + json.dumps({"Conv2D": {"quant_enable": False}}).encode())
+    [entry] = run_json(capsys, str(fixture_path("s3_conv2d")), "--config", str(config))
+    assert entry["chain"] == [] and '"quant_enable": false' in entry["reason"]
+
+
+def test_missing_relative_path_says_where_it_looked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "pb_model/case_1_1.pb")
+    assert code == 2
+    assert err == (
+        f"amct-lsp explain: Model file pb_model/case_1_1.pb does not exist (relative to the current "
+        f"directory {tmp_path}); check the path.\n"
+    )
+
+
+def test_skip_names_not_in_the_model_are_warned_about(
+    capsys: pytest.CaptureFixture[str], fixture_path: FixturePath
+) -> None:
+    code, out, err = run(
+        capsys,
+        str(fixture_path("s2_biasadd_conv2d")),
+        "--skip-layers",
+        "conv2d,BiasAdd,Conv2D:0",
+        "--skip-layer-types",
+        "Matmul",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(out)[0]["final"] == SN  # none of them matches, so the searchN is still predicted
+    assert err.splitlines() == [
+        "amct-lsp explain: warning: skip_layers names 'BiasAdd', an op of type BiasAdd, not a layer AMCT "
+        "quantizes (AvgPool, Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative, MatMul)",
+        "amct-lsp explain: warning: skip_layers names the tensor 'Conv2D:0'; AMCT wants the layer's op name "
+        "'Conv2D'",
+        "amct-lsp explain: warning: skip_layers names 'conv2d', which is not in the model; did you mean "
+        "'Conv2D'?",
+        "amct-lsp explain: warning: skip_layer_types names 'Matmul', but the model has no op of that type",
+    ]
+    # Names that match give no warning.
+    code, _, err = run(capsys, str(fixture_path("s2_biasadd_conv2d")), "--skip-layers", "Conv2D")
+    assert code == 0 and err == ""
+
+
+def test_not_frozen_graph_gets_a_model_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    graph = schema.GraphDef()
+    graph.node.add(name=b"input", op=b"Placeholder")
+    graph.node.add(name=b"w", op=b"VarHandleOp")
+    graph.node.add(name=b"read", op=b"ReadVariableOp", input=[b"w"])
+    graph.node.add(name=b"MatMul", op=b"MatMul", input=[b"input", b"read"])
+    graph.node.add(name=b"init", op=b"AssignVariableOp", input=[b"w", b"input"])
+    code, out, _ = run(capsys, str(write(tmp_path / "m.pb", graph.SerializeToString())))
+    assert code == 0
+    assert "(5 nodes, 1 tail)" in out  # the AssignVariableOp is bookkeeping, not a tail
+    assert "Note: The graph is not frozen: it holds 1 variable ('w')." in out
+
+
+def test_a_100_mb_model(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path / "big.pb", _graph_bytes(weights=26_000_000))
+    assert path.stat().st_size > 100_000_000
+    start = time.perf_counter()
+    [entry] = run_json(capsys, str(path))
+    assert entry["final"] == SN
+    assert time.perf_counter() - start < 2.0  # measured ~0.05 s: the weights are skipped, not read

@@ -317,3 +317,36 @@ def test_parse_log_never_raises(parts: list[str]) -> None:
         assert rename.old and rename.new and rename.line >= 1
     chains = log_chains(renames)
     assert all(chain.steps for chain in chains.values())
+
+
+@pytest.mark.parametrize("tag", ["", "[replace_bn_pass]:"])
+def test_continuation_records_with_or_without_the_module_tag(tag: str) -> None:
+    """Whether AMCT's logger repeats `[module]:` on the records of a split message is not documented."""
+    old = "scope/" * 70 + "batchnorm/add_1:0"
+    new = "scope/" * 70 + "batchnorm/bn_replace/scope/FusedBatchNormV3:0"
+    message = (
+        "Replace BN at the end of the network! You need to replace the old output node by the new output "
+        f"node in inference process! \n{GT}The name of the old output node is '{old}'\n"
+        f"{LT}The name of the new output node is '{new}'"
+    )
+    chunks = [message[i : i + 500] for i in range(0, len(message), 500)]
+    assert len(chunks) >= 2
+    ts = "2020-09-01 09:46:46,426"
+    text = f"{ts} - WARNING - [AMCT]:[replace_bn_pass]: {chunks[0]}\n"
+    text += "".join(f"{ts} - WARNING - [AMCT]:{tag} {chunk}\n" for chunk in chunks[1:])
+    text += physical(
+        "2020-09-01 09:46:46,439",
+        "conv_bn_fusion_pass",
+        "Fused BN at the end of the network!",
+        new,
+        "bias_add:0",
+    )
+    renames = parse_log(text)
+    assert [(r.pass_name, r.old, r.new) for r in renames] == [
+        ("replace_bn_pass", old, new),
+        ("conv_bn_fusion_pass", new, "bias_add:0"),
+    ]
+    # A record of another module is never glued on.
+    other = text.replace(f"[AMCT]:{tag} ", "[AMCT]:[quantize_model]: ", 1) if tag == "" else None
+    if other is not None:
+        assert [r.old for r in parse_log(other)] == [new]

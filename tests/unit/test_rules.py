@@ -6,16 +6,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from amct_lsp.amct.chain import Evidence, Prediction, TailVerdict
 from amct_lsp.amct.driver import predict
-from amct_lsp.amct.layers import output_channels, weights_are_const, will_be_quantized
+from amct_lsp.amct.layers import option_warnings, output_channels, weights_are_const, will_be_quantized
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.amct.passes.search_n import AVGPOOL_NOTE
 from amct_lsp.model.graph import ModelGraph, Node
-from amct_lsp.model.reader import read_model
+from amct_lsp.model.reader import read_model, read_model_bytes
 
 SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
 BN_FAQ = "batch_normalization/batchnorm/bn_replace/batch_normalization/FusedBatchNormV3:0"
@@ -86,8 +87,35 @@ FAQ_CHAINS: dict[str, tuple[str, list[tuple[str, str, str, Evidence, bool]]]] = 
                 (QM, "bias_add:0", SN, FAQ, False),
             ],
         )
-        for name in ("s5_unfused_bn", "s5_unfused_bn_bias")
+        for name in (
+            "s5_unfused_bn",
+            "s5_unfused_bn_bias",
+            # Rule details beyond the FAQ's own graphs, built with real TensorFlow as users' graphs are:
+            "s5_unfused_bn_noscale",  # scale=False: x * Rsqrt, no mul by gamma
+            "s5_unfused_bn_nocenter",  # center=False: Neg(mean) * inv instead of Sub(beta, ...)
+            "s5_unfused_bn_bare",  # both
+            "s5_unfused_bn_depthwise",  # x from DepthwiseConv2dNative
+            "s5_unfused_bn_tf1_add",  # Add (TF 1.x) instead of AddV2 in both places
+        )
     },
+    # The bias length is checked against each layer type's output channels.
+    "s1_add_depthwise": (  # channel multiplier 2: 3 input channels, bias of 6
+        "Add",
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "s1_add_deconv": (
+        "Add",
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "s1_add_matmul": (
+        "add",
+        [(ADD, "add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "s1_add_identity_bias": (  # the bias reaches its Const through two Identity nodes
+        "Add",
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
+    ),
+    "ctrl_dep_tail": ("Conv2D", [(QM, "Conv2D:0", SN, FAQ, False)]),  # ^Conv2D does not consume it
 }
 
 
@@ -130,6 +158,7 @@ NEGATIVE = {
     "neg_softmax": ("Softmax", "Softmax is not quantized, so AMCT leaves this output alone"),
     "neg_identity": ("output", "Identity is not quantized, so AMCT leaves this output alone"),
     "neg_matmul_transpose_b": ("MatMul", "MatMul with transpose_b=True is not quantized by AMCT"),
+    "neg_matmul_transpose_a": ("MatMul", "MatMul with transpose_a=True is not quantized by AMCT"),
     "neg_placeholder_weights": ("Conv2D", "weights of Conv2D come from Placeholder 'weights', not a Const"),
     "neg_float16": ("Conv2D", "dtype float16; AMCT quantizes float32 layers only"),
     "neg_add_2d": ("Add", "constant operand is 2-D (shape [1,8]), not a 1-D bias"),
@@ -276,10 +305,13 @@ def test_collision_with_existing_search_n_quant(fixture_path: FixturePath) -> No
 def test_multi_output(fixture_path: FixturePath) -> None:
     prediction = predict(load(fixture_path, "multi_output"))
     assert [v.tail for v in prediction.tails] == ["head_a/Add", "head_b/BiasAdd"]
+    # Both tails get a searchN; which one AMCT numbers first is undocumented, so both are inferred.
     assert chain_of(prediction, "head_a/Add") == [
         (ADD, "head_a/Add:0", "bias_add/BiasAdd:0", FAQ, True),
-        (QM, "bias_add/BiasAdd:0", SN, FAQ, False),
+        (QM, "bias_add/BiasAdd:0", SN, INF, False),
     ]
+    a_chain = verdict(prediction, "head_a/Add").chain
+    assert a_chain is not None and "another tail ('head_b/BiasAdd') also gets" in a_chain.steps[1].reason
     second = "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"
     assert chain_of(prediction, "head_b/BiasAdd") == [(QM, "head_b/BiasAdd:0", second, INF, False)]
     b_chain = verdict(prediction, "head_b/BiasAdd").chain
@@ -513,6 +545,7 @@ def test_two_fused_tails_number_in_graph_order() -> None:
     a, b = chain_of(prediction, "bn_a"), chain_of(prediction, "bn_b")
     assert [s[2] for s in a] == ["bias_add:0", SN]
     assert [s[2] for s in b] == ["bias_add_1:0", "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"]
+    assert [s[3] for s in a] == [INF, INF]  # the winner of an undocumented race is not sure either
     assert [s[3] for s in b] == [INF, INF]
 
 
@@ -582,3 +615,115 @@ def test_output_channels() -> None:
     assert output_channels(g, op("t", "Conv2DBackpropInput", "s", "w", "x")) == 4
     assert output_channels(g, op("c", "Conv2D", "x", "x")) is None
     assert output_channels(g, op("c", "Conv2D", "x", "w", data_format="NCHW")) is None
+
+
+# --- found by the rules review: each test failed before its fix ---
+
+
+def test_two_real_fused_bn_tails_are_both_inferred(fixture_path: FixturePath) -> None:
+    prediction = predict(load(fixture_path, "multi_fbn"))
+    a, b = chain_of(prediction, "bn_a/FusedBatchNormV3"), chain_of(prediction, "bn_b/FusedBatchNormV3")
+    assert [(s[2], s[3]) for s in a] == [("bias_add:0", INF), (SN, INF)]
+    assert [(s[2], s[3]) for s in b] == [
+        ("bias_add_1:0", INF),
+        ("search_n_quant_1/search_n_quant_SEARCHN/Identity:0", INF),
+    ]
+    first = verdict(prediction, "bn_a/FusedBatchNormV3").chain
+    assert first is not None and first.evidence is INF
+    assert "another tail ('bn_b/FusedBatchNormV3') also gets a new 'bias_add'" in first.steps[0].reason
+
+
+def test_single_tail_keeps_faq_evidence_despite_other_allocations(fixture_path: FixturePath) -> None:
+    # Only contested names are downgraded: one tail asking for bias_add and search_n_quant stays FAQ.
+    steps = chain_of(predict(load(fixture_path, "s4_fbn_v3")), "batch_normalization/FusedBatchNormV3")
+    assert [s[3] for s in steps] == [FAQ, FAQ]
+
+
+def test_bn_replace_suffix_is_inferred_not_tf() -> None:
+    # An op already holds the bn_replace scope name: TF would suffix some scope, but which one AMCT opens
+    # fresh (and so where the `_1` lands) is our inference.
+    g = graph(
+        *conv_net(*unfused_bn("batch_normalization/batchnorm", "conv")),
+        Node("batch_normalization/batchnorm/bn_replace", "Identity", ("input",), {"T": "DT_FLOAT"}),
+    )
+    step = chain_of(predict(g), "batch_normalization/batchnorm/add_1")[0]
+    assert step[2] == "batch_normalization/batchnorm/bn_replace_1/batch_normalization/FusedBatchNormV3:0"
+    assert step[3] is INF
+
+
+def test_skip_fusion_layers_may_name_the_unfused_bn_tail(fixture_path: FixturePath) -> None:
+    tail = "batch_normalization/batchnorm/add_1"
+    options = QuantOptions(skip_fusion_layers=frozenset({tail}))
+    prediction = predict(load(fixture_path, "s5_unfused_bn"), options)
+    assert chain_of(prediction, tail) == [(BN, f"{tail}:0", BN_FAQ, FAQ, True)]
+    assert f"'{tail}' is listed in skip_fusion_layers" in verdict(prediction, tail).reason
+
+
+def test_fusion_refused_for_dynamic_conv_weights_is_labelled_inferred() -> None:
+    params = [const(f"p{i}", (8,)) for i in range(4)]
+    nodes = [
+        Node("input", "Placeholder", (), {"dtype": "DT_FLOAT"}),
+        Node("w", "Placeholder", (), {"dtype": "DT_FLOAT"}),
+        op("conv", "Conv2D", "input", "w"),
+        *params,
+        op("bn", "FusedBatchNormV3", "conv", *(p.name for p in params), is_training=False),
+    ]
+    found = verdict(predict(graph(*nodes)), "bn")
+    assert found.chain is None and "not a Const" in found.reason and "inferred" in found.reason
+
+
+def test_non_rank_1_add_mentions_the_newer_documentation(fixture_path: FixturePath) -> None:
+    found = verdict(predict(load(fixture_path, "neg_add_2d")), "Add")
+    assert found.chain is None and "newer AMCT documentation" in found.reason
+
+
+def test_graph_that_is_not_frozen(tf: Any) -> None:
+    """A real TF1 graph with a resource variable and a Saver: bookkeeping ops are not tails, and a note
+    says the graph is not frozen."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [1, 8, 8, 3], name="input")
+        w = tf.compat.v1.get_variable("w", [3, 3, 3, 8], use_resource=True)
+        tf.nn.conv2d(x, w, 1, "SAME")
+        tf.compat.v1.train.Saver()
+        tf.compat.v1.global_variables_initializer()
+    prediction = predict(read_model_bytes(g.as_graph_def().SerializeToString()))
+    ops = {v.op for v in prediction.tails}
+    assert "Conv2D" in ops
+    assert not ops & {"AssignVariableOp", "VarIsInitializedOp", "NoOp"}, ops
+    conv = next(v for v in prediction.tails if v.op == "Conv2D")
+    assert conv.chain is None and "ReadVariableOp" in conv.reason
+    assert any(n.startswith("The graph is not frozen: it holds 1 variable ('w')") for n in prediction.notes)
+    assert not any("not frozen" in n for n in predict(load_s1(tf)).notes)
+
+
+def load_s1(tf: Any) -> ModelGraph:
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [1, 4], name="input")
+        tf.matmul(x, tf.constant([[1.0]] * 4))
+    return read_model_bytes(g.as_graph_def().SerializeToString())
+
+
+# --- warnings about skip settings that cannot match ---
+
+
+def test_option_warnings(fixture_path: FixturePath) -> None:
+    g = load(fixture_path, "s1_add")
+    options = QuantOptions(
+        skip_layers=frozenset({"Conv2D:0", "conv2d", "Add", "Conv2D"}),
+        skip_layer_types=frozenset({"Matmul", "Conv2D"}),
+        disabled_layers=frozenset({"other/Conv2D"}),
+        skip_fusion_layers=frozenset({"bn"}),
+    )
+    warnings = option_warnings(g, options)
+    assert warnings == [
+        "skip_layers names 'Add', an op of type Add, not a layer AMCT quantizes "
+        "(AvgPool, Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative, MatMul)",
+        "skip_layers names the tensor 'Conv2D:0'; AMCT wants the layer's op name 'Conv2D'",
+        "skip_layers names 'conv2d', which is not in the model; did you mean 'Conv2D'?",
+        "\"quant_enable\": false names 'other/Conv2D', which is not in the model",
+        "skip_layer_types names 'Matmul', but the model has no op of that type",
+        "skip_fusion_layers names 'bn', which is not in the model",
+    ]
+    assert option_warnings(g, QuantOptions(skip_layers=frozenset({"Conv2D"}))) == []

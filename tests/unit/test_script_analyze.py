@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from amct_lsp.script import Phase, UseKind, analyze
+from amct_lsp.script import analyze
 from amct_lsp.script.facts import ModelSource, ScriptAnalysis
-
 
 HEAD = "import tensorflow as tf\nimport amct_tensorflow as amct\n"
 
@@ -65,7 +65,10 @@ def test_positional_and_keyword_arguments() -> None:
     create, quant, save = a.calls
     assert create.arg_strings["skip_layers"] == ("conv1/Conv2D",)
     assert a.skip_layers == ("conv1/Conv2D",) and a.skip_layer_types == ("MatMul",)
-    assert {(c.kind, c.path) for c in a.configs} >= {("config_defination", "q.cfg"), ("config_file", "c.json")}
+    assert {(c.kind, c.path) for c in a.configs} >= {
+        ("config_defination", "q.cfg"),
+        ("config_file", "c.json"),
+    }
     assert quant.arg_strings["calib_outputs"] == ("Add:0",)
     assert save.arg_strings["pb_model"] == ("m.pb",)
     assert uses(a) >= {
@@ -230,7 +233,11 @@ def test_branches_merge_and_subprocess_run_is_not_a_session() -> None:
     ("code", "expected", "how"),
     [
         ("with tf.gfile.GFile('./m/a.pb', 'rb') as f: pass", "./m/a.pb", "tf.gfile.GFile"),
-        ("with tf.io.gfile.GFile(os.path.join('model', 'a.pb'), 'rb') as f: pass", "model/a.pb", "tf.io.gfile"),
+        (
+            "with tf.io.gfile.GFile(os.path.join('model', 'a.pb'), 'rb') as f: pass",
+            "model/a.pb",
+            "tf.io.gfile",
+        ),
         ("open(os.path.join(os.path.dirname(__file__), 'a.pbtxt'))", "/work/proj/a.pbtxt", "open"),
         (
             "PATH = os.path.realpath('./')\nopen(os.path.join(PATH, 'model', 'a.pb'), 'rb')",
@@ -284,7 +291,10 @@ def test_syntax_error_is_data() -> None:
 
 
 def test_positions_are_code_points_on_the_right_line() -> None:
-    source = HEAD + "# 中文注释\nname = '名字/Add:0'\namct.quantize_model(g, 'c', 'r')\ng.get_tensor_by_name(name)\n"
+    source = (
+        HEAD
+        + "# 中文注释\nname = '名字/Add:0'\namct.quantize_model(g, 'c', 'r')\ng.get_tensor_by_name(name)\n"
+    )
     a = analyze(source, "/x/q.py")
     (use,) = a.uses
     literal = use.value.literals[0]
@@ -304,3 +314,47 @@ def test_identical_functions_get_their_own_positions() -> None:
     body = "def f(g):\n    amct.quantize_model(g, 'c', 'r')\n    g.get_tensor_by_name('Add:0')\n"
     a = analyze(HEAD + body + "\n\n" + body, "/x/q.py")
     assert sorted(u.site.start.line for u in a.uses) == [4, 9]
+
+
+def test_chunked_parse_matches_whole_module_positions() -> None:
+    import libcst as cst
+
+    from amct_lsp.script import parse as P
+
+    corpus = sorted((Path(__file__).resolve().parents[1] / "scripts").glob("*.py"))
+    tricky = (
+        "x = '''\nnot_a_statement = 1\n'''\n@dec\n\n@dec2(\n  1)\ndef f(a,\nb):\n    return [\n1]\n"
+        "if a:\n    pass\nelse:\n    pass\ny = 1; z = 2\nw = 'a' \\\n  'b'\n# trailing\n"
+    )
+    for source in [tricky, *(p.read_text(encoding="utf-8") for p in corpus)]:
+        chunked = P.parse(source)
+        whole = P.Parsed([P._whole(source)])
+        strings_a = [chunked.span(n) for s in chunked.statements for n in _strings(s)]
+        strings_b = [whole.span(n) for s in whole.statements for n in _strings(s)]
+        assert strings_a == strings_b
+        assert "".join(cst.Module(body=[s]).code for s in chunked.statements).strip() != ""
+
+
+def _strings(node: object) -> list[object]:
+    import libcst as cst
+
+    out: list[object] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        assert isinstance(current, cst.CSTNode)
+        if isinstance(current, cst.SimpleString):
+            out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
+def test_scan_guessing_wrong_falls_back_to_the_whole_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    from amct_lsp.script import parse as P
+
+    source = "s = ('a'\n'b')\nx = 1\n"
+    assert P._boundaries(source) == [1, 3]
+    monkeypatch.setattr(P, "_boundaries", lambda text: [1, 2, 3])  # cuts the first statement in two
+    parsed = P.parse(source)
+    assert len(parsed.statements) == 2
+    assert parsed.span(parsed.statements[1]).start.line == 2

@@ -34,7 +34,11 @@ def test_split_and_partition() -> None:
     assert isinstance(first, V.Str) and first.value == "scope/Add" and first.locate(0, 9) is not None
     last = V.split_str(s, "/", right=True).items[-1][0]
     assert isinstance(last, V.Str) and last.value == "Add:0"
-    assert [v[0].value for v in V.partition_str(s, ":").items if isinstance(v[0], V.Str)] == ["scope/Add", ":", "0"]
+    assert [v[0].value for v in V.partition_str(s, ":").items if isinstance(v[0], V.Str)] == [
+        "scope/Add",
+        ":",
+        "0",
+    ]
 
 
 def test_format_and_percent() -> None:

@@ -48,7 +48,8 @@ class RenameChain:
 
     tail: str  # node name of the original tail, "Add"
     steps: tuple[RenameStep, ...]
-    #: Caveats to show with the chain (AvgPool/shift-N, numbering may differ when other layers are rewritten, ...).
+    #: Caveats to show with the chain (AvgPool/shift-N, numbering may differ when other layers are rewritten,
+    #: ...).
     notes: tuple[str, ...] = ()
 
     @property

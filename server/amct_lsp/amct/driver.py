@@ -6,7 +6,9 @@ Each pass runs over every tail (graph order) before the next pass starts, as AMC
 
 from __future__ import annotations
 
-from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep, TailVerdict
+from dataclasses import replace
+
+from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
 from amct_lsp.amct.layers import QUANTIZABLE_OPS, resolve_identity, will_be_quantized
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
@@ -39,6 +41,7 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
                 steps[tail.name].append(step)
                 current[tail.name] = step.new
     ctx.tail = None
+    _mark_contested(ctx, steps)
 
     other = _other_quantized_layers(ctx, tails)
     other_note = ""
@@ -70,8 +73,48 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
             reason += f"; {misses[0]}"
         verdicts.append(TailVerdict(tail.name, tail.op, chain, reason))
     renamed = any(v.chain is not None for v in verdicts)
-    model_notes = (other_note.replace("this name", "the tails' new names"),) if other_note and renamed else ()
-    return Prediction(graph.path, tuple(verdicts), frozenset(created), model_notes)
+    model_notes = [other_note.replace("this name", "the tails' new names")] if other_note and renamed else []
+    model_notes.extend(_not_frozen_note(graph))
+    return Prediction(graph.path, tuple(verdicts), frozenset(created), tuple(model_notes))
+
+
+_VARIABLE_OPS = frozenset({"VariableV2", "VarHandleOp", "Variable"})
+
+
+def _not_frozen_note(graph: ModelGraph) -> list[str]:
+    """A graph with variables is not a frozen .pb: layers reading them look unquantized."""
+    variables = [n.name for n in graph if n.op in _VARIABLE_OPS]
+    if not variables:
+        return []
+    shown = ", ".join(f"'{v}'" for v in variables[:3]) + (", …" if len(variables) > 3 else "")
+    return [
+        f"The graph is not frozen: it holds {len(variables)} variable{'s' if len(variables) != 1 else ''} "
+        f"({shown}). AMCT quantizes layers whose weights are Const, so layers reading a variable are "
+        "predicted to keep their names; freeze the graph (convert_variables_to_constants_v2) for the "
+        "prediction the script's frozen .pb will get."
+    ]
+
+
+def _mark_contested(ctx: PassContext, steps: dict[str, list[RenameStep]]) -> None:
+    """A name several tails ask for goes to whichever AMCT handles first, which no document says: every
+    step that asked for it is inferred, the un-suffixed winner included."""
+    askers: dict[str, set[str]] = {}
+    for tail, wanted in ctx.allocations.values():
+        askers.setdefault(wanted.lower(), set()).add(tail)
+    for tail, tail_steps in steps.items():
+        for index, step in enumerate(tail_steps):
+            allocation = ctx.allocations.get(step.new.rpartition(":")[0])
+            if allocation is None or step.evidence is Evidence.INFERRED:
+                continue
+            others = sorted(askers[allocation[1].lower()] - {tail})
+            if not others:
+                continue
+            shown = ", ".join(f"'{t}'" for t in others[:3]) + (", …" if len(others) > 3 else "")
+            reason = (
+                f"{step.reason}; another tail ({shown}) also gets a new '{allocation[1]}', and which one "
+                "AMCT names first (and so which one gets a _1 suffix) is not documented"
+            )
+            tail_steps[index] = replace(step, evidence=Evidence.INFERRED, reason=reason)
 
 
 def _no_rename_reason(tail: Node, misses: list[str]) -> str:

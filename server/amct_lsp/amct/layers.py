@@ -3,6 +3,8 @@ output channels does it have. Each answer that is "no" comes with a one-line rea
 
 from __future__ import annotations
 
+import difflib
+
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import ModelGraph, Node
 
@@ -121,3 +123,47 @@ def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | Non
         if source.op != "Const":
             return False, f"weights of {node.op} come from {source.op} '{source.name}', not a Const"
     return True, f"{node.op} is quantized by AMCT"
+
+
+def _closest(name: str, candidates: list[str]) -> str:
+    """`; did you mean 'x'?` for a misspelt name, or ""."""
+    by_lower = {c.lower(): c for c in candidates}
+    found = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return f"; did you mean '{by_lower[found[0]]}'?" if found else ""
+
+
+def option_warnings(graph: ModelGraph, options: QuantOptions) -> list[str]:
+    """One line per skip setting that cannot match this model: a name it lacks, a tensor name where AMCT
+    wants an op name, an op that is not a layer AMCT quantizes, an op type the model does not use. Such an
+    entry excludes nothing, so the layer the user meant is still quantized (and still renamed)."""
+    warnings: list[str] = []
+    layers = sorted(n.name for n in graph if n.op in QUANTIZABLE_OPS)
+    settings = [(name, "skip_layers") for name in sorted(options.skip_layers)]
+    settings += [(name, '"quant_enable": false') for name in sorted(options.disabled_layers)]
+    for name, kind in settings:
+        node = graph.get(name)
+        if node is None:
+            op_name, sep, index = name.rpartition(":")
+            if sep and index.isdigit() and op_name in graph:
+                warnings.append(
+                    f"{kind} names the tensor '{name}'; AMCT wants the layer's op name '{op_name}'"
+                )
+            else:
+                hint = _closest(name, layers)
+                warnings.append(f"{kind} names '{name}', which is not in the model{hint}")
+        elif node.op not in QUANTIZABLE_OPS:
+            warnings.append(
+                f"{kind} names '{name}', an op of type {node.op}, not a layer AMCT quantizes "
+                f"({', '.join(sorted(QUANTIZABLE_OPS))}){_closest(name, layers)}"
+            )
+    types = sorted({n.op for n in graph})
+    for op_type in sorted(options.skip_layer_types):
+        if op_type not in types:
+            hint = _closest(op_type, types)
+            warnings.append(f"skip_layer_types names '{op_type}', but the model has no op of that type{hint}")
+    fusable = sorted(n.name for n in graph if n.op in CONV_OPS or n.op.startswith("FusedBatchNorm"))
+    for name in sorted(options.skip_fusion_layers):
+        if name not in graph:
+            hint = _closest(name, fusable)
+            warnings.append(f"skip_fusion_layers names '{name}', which is not in the model{hint}")
+    return warnings

@@ -97,7 +97,8 @@ def parse_log(text: str) -> list[LogRename]:
         # Join continuation records of a message split at 500 characters.
         while not _complete(message) and j < len(records) and len(message) < _MAX_MESSAGE:
             nxt = records[j]
-            if nxt.module != record.module or nxt.level != record.level:
+            # A continuation repeats the record's level; its module tag may be repeated or left out.
+            if nxt.module not in (record.module, "") or nxt.level != record.level:
                 break
             if (
                 _OLD.search(message) is None

@@ -83,7 +83,7 @@ def merge(*options: QuantOptions) -> QuantOptions:
 def _read_text(path: str | os.PathLike[str], what: str) -> str:
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8-sig")  # Windows editors may start the file with a BOM
     except FileNotFoundError:
         raise ConfigError(f"The {what} '{p}' does not exist.", str(p)) from None
     except IsADirectoryError:

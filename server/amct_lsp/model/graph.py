@@ -15,8 +15,11 @@ AttrValue = AttrScalar | tuple[int, ...] | tuple[str, ...]
 #: Ops that can never be a network tail (they produce no computed output).
 NON_TAIL_OPS = frozenset(
     {"Const", "Placeholder", "PlaceholderWithDefault", "NoOp", "VariableV2", "VarHandleOp", "Variable",
-     "Assert", "SaveV2", "RestoreV2", "Print", "PrintV2"}
-)
+     "Assert", "SaveV2", "RestoreV2", "Print", "PrintV2",
+     # Variable and checkpoint bookkeeping of graphs that were not frozen: never the network's output.
+     "Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp",
+     "VarIsInitializedOp", "IsVariableInitialized", "MergeV2Checkpoints"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +104,11 @@ class ModelGraph:
         return list(self._consumers.get(name, ()))
 
     def tails(self) -> list[Node]:
-        """Nodes whose outputs feed no other node's data input, excluding Const, Placeholder, NoOp and the like."""
+        """Nodes whose outputs feed no other node's data input (control inputs don't count), excluding
+        Const, Placeholder, NoOp and the like."""
         return [n for n in self.nodes.values() if n.name not in self._consumers and n.op not in NON_TAIL_OPS]
 
     def has_tensor(self, tensor: str) -> bool:
-        """Whether `tensor` ("name:N" or an op name) names something in this graph (index range not checked)."""
+        """Whether `tensor` ("name:N" or an op name) names something in this graph (the index is not
+        checked)."""
         return split_input(tensor)[0] in self.nodes

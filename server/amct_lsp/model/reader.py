@@ -481,6 +481,15 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text.strip()) and all(ch >= " " or ch in "\t\n\r\f\v" for ch in text)
 
 
+def _text_error(error: text_format.ParseError) -> str:
+    """protobuf's complaint without our schema's package: `line 1, column 1: GraphDef has no field ...`."""
+    message = re.sub(r'Message type "[\w.]*?(\w+)"', r"\1", str(error)).strip().rstrip(".")
+    match = re.match(r"(\d+):(\d+)\s*:\s*(.*)", message, re.S)
+    if match:
+        message = f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
+    return " ".join(message.split())[:300]
+
+
 def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
     text = text.removeprefix("\ufeff")
     graph = schema.GraphDef()
@@ -498,8 +507,8 @@ def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
             text_format.Parse(text, graph, allow_unknown_field=True)
         except text_format.ParseError:
             raise CorruptModel(
-                f"{display} is not a GraphDef in text format ({strict_error}); fix the text or export the "
-                "graph again with tf.io.write_graph(..., as_text=True).",
+                f"{display} is not a GraphDef in text format ({_text_error(strict_error)}); fix the text or "
+                "export the graph again with tf.io.write_graph(..., as_text=True).",
             ) from None
     producer = int(graph.versions.producer) if graph.HasField("versions") else None
     return list(graph.node), producer
@@ -594,6 +603,17 @@ def _read_binary(
             f"{display} is not a valid GraphDef: at byte offset {where} it holds {what}. "
             "Check that it is a frozen TensorFlow graph (.pb) and export it again if it was damaged.",
         ) from None
+    nameless = next((n for n in nodes.values() if not n.name or not n.op), None)
+    if nameless is not None:
+        # TensorFlow never writes a node without a name and an op: this is another message's bytes.
+        wrong_kind = _container_error(src, display, suffix)
+        if wrong_kind is not None:
+            raise wrong_kind
+        raise CorruptModel(
+            f"{display} is not a valid GraphDef: it holds a node without "
+            f"{'a name' if not nameless.name else 'an op'}, which TensorFlow never writes. Check that it is "
+            "a frozen TensorFlow graph (.pb) and export it again if it was damaged.",
+        )
     if odd:
         wrong_kind = _container_error(src, display, suffix)
         if wrong_kind is not None:
@@ -723,11 +743,8 @@ def _open(path: str) -> tuple[BinaryIO, int]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise ModelNotFound(
-            f"Model file {path} does not exist; check the path (relative paths start from the script's "
-            "folder or the workspace root).",
-            path=path,
-        ) from None
+        where = "" if os.path.isabs(path) else f" (relative to the current directory {os.getcwd()})"
+        raise ModelNotFound(f"Model file {path} does not exist{where}; check the path.", path=path) from None
     except OSError as err:
         raise ModelUnreadable(
             f"Cannot read {path}: {err.strerror or err}; check the path and its permissions.", path=path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from amct_lsp.findings import Position, Span
@@ -36,7 +37,9 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
         )
         return result
     evaluator = Evaluator(parsed, path)
-    evaluator.run()
+    with contextlib.suppress(RecursionError):  # absurdly deep expressions: keep what the walk found
+        evaluator.run()
+
     result.uses_amct = evaluator.uses_amct
     result.amct_aliases = tuple(
         sorted(

@@ -2,16 +2,14 @@
 
 libcst's `PositionProvider` re-generates the code of the whole module, which costs more than the parse itself.
 An editor re-checks the script on every keystroke while only one function changes, so the module is cut into
-its top-level statements (found with the stdlib `ast`, which is fast) and each statement is parsed and given
-positions on its own, cached by its text; a statement's spans are shifted by the line it starts on.
+its top-level statements (found by a quick scan of strings, brackets and column-0 lines) and each statement is
+parsed and given positions on its own, cached by its text; a statement's spans are shifted by its first line.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 import threading
-import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -149,41 +147,74 @@ def _line_starts(source: str) -> list[int]:
     return starts
 
 
-def _boundaries(source: str) -> list[int] | None:
-    """1-based last line of each top-level chunk, from the stdlib parser; None when it cannot parse."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-    ends: list[int] = []
-    for stmt in tree.body:
-        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        end = stmt.end_lineno or stmt.lineno
-        if ends and first <= ends[-1]:  # `a = 1; b = 2` share a line: one chunk
-            ends[-1] = max(ends[-1], end)
-        else:
-            ends.append(end)
-    return ends
+_TOKENS = re.compile(
+    r"""
+    (?P<str>[rRbBuUfF]{0,2}(?:'\'\'(?:\\.|[^\\])*?'\'\'|\"\"\"(?:\\.|[^\\])*?\"\"\"
+        |'(?:\\.|[^\\'\r\n])*'|"(?:\\.|[^\\"\r\n])*"))
+    |(?P<comment>\#[^\r\n]*)
+    |(?P<open>[(\[{])
+    |(?P<close>[)\]}])
+    |(?P<cont>\\(?:\r\n|\r|\n))
+    |(?P<nl>\r\n|\r|\n)
+    """,
+    re.VERBOSE,
+)
+#: Lines at column 0 that continue the statement before them.
+_CLAUSES = re.compile(r"(?:else|elif|except|finally)\b")
+
+
+def _boundaries(source: str) -> list[int]:
+    """1-based first line of each top-level statement (decorators included), from a quick scan.
+
+    Tracks strings, comments, brackets and backslash continuations; a line that starts at column 0 outside all
+    of them starts a statement, unless it is an `else:`-like clause or follows a decorator. A wrong guess only
+    costs speed: a chunk that does not parse makes `parse` fall back to the whole module."""
+    starts: list[int] = [1]
+    line = 1
+    depth = 0
+    decorated = False
+    lines = source
+    for match in _TOKENS.finditer(source):
+        kind = match.lastgroup
+        if kind == "str":
+            line += len(_NEWLINE.findall(match.group()))
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "cont":
+            line += 1
+        elif kind == "nl":
+            line += 1
+            if depth:
+                continue
+            at = match.end()
+            ch = lines[at : at + 1]
+            if not ch or ch in " \t\r\n#\f" or _CLAUSES.match(lines, at):
+                continue
+            if decorated:
+                decorated = ch == "@"
+                continue
+            decorated = ch == "@"
+            starts.append(line)
+    return starts
 
 
 def parse(source: str) -> Parsed:
     """Parse `source`; raises ParseError with libcst's message and location when it does not parse."""
-    ends = _boundaries(source)
-    if ends is None or not ends:
-        return Parsed([_whole(source)])
-    starts = _line_starts(source)
+    firsts = _boundaries(source)
+    line_starts = _line_starts(source)
     chunks: list[_Chunk] = []
     seen: set[str] = set()
-    first = 1
-    for i, end in enumerate(ends):
-        last = len(starts) if i == len(ends) - 1 else end  # the last chunk keeps the trailing comments
-        lo = starts[first - 1]
-        hi = starts[last] if last < len(starts) else len(source)
-        text = source[lo:hi]
-        chunks.append(_chunk(text, first - 1, seen))
-        first = last + 1
+    firsts = [f for f in firsts if f <= len(line_starts)]
+    for i, first in enumerate(firsts):
+        lo = line_starts[first - 1]
+        nxt = firsts[i + 1] if i + 1 < len(firsts) else None
+        hi = line_starts[nxt - 1] if nxt is not None else len(source)
+        try:
+            chunks.append(_chunk(source[lo:hi], first - 1, seen))
+        except ParseError:
+            return Parsed([_whole(source)])  # a real syntax error, or the scan guessed wrong
     return Parsed(chunks)
 
 

@@ -42,6 +42,9 @@ class PassContext:
     notes: dict[str, list[str]] = field(default_factory=dict)
     #: Per original tail name: the model's layers (quantizable ops) its rewrite consumed.
     claimed: dict[str, set[str]] = field(default_factory=dict)
+    #: Every op name a pass allocated → (original tail name, the name it asked for). Two tails asking for the
+    #: same name make both steps depend on AMCT's undocumented tail order.
+    allocations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def node(self, ref: str) -> Node | None:
         """The node producing `ref` ("x", "x:0"), created nodes first."""
@@ -104,6 +107,7 @@ def allocate(ctx: PassContext, scopes: Sequence[str], op: str) -> Allocation:
             stack.enter_context(alloc.name_scope(scope))
         got = alloc.unique_name(op)
     wanted = "/".join([s.rstrip("/") for s in scopes if s] + [op])
+    ctx.allocations[got] = (ctx._key(), wanted)
     if got == wanted:
         return Allocation(got, wanted)
     return _explain_suffix(alloc, wanted, got)

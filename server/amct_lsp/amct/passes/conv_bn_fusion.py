@@ -43,7 +43,9 @@ class ConvBnFusionPass:
                 f"do_fusion is false{opts.source_text()}, so AMCT does not fuse {node.op} into {conv.op}"
             )
             return None
-        skipped = [n for n in (conv.name, node.name) if n in opts.skip_fusion_layers]
+        # The user can only name layers of the model: for replace_bn's result that is the original tail.
+        names = [conv.name, node.name] + ([ctx.tail.name] if ctx.tail is not None else [])
+        skipped = [n for n in names if n in opts.skip_fusion_layers]
         if skipped:
             ctx.miss(
                 f"'{skipped[0]}' is listed in skip_fusion_layers{opts.source_text()}, so AMCT does not fuse "
@@ -52,7 +54,8 @@ class ConvBnFusionPass:
             return None
         if conv.data_inputs[1:] and not weights_are_const(ctx.graph, conv.data_inputs[1]):
             ctx.miss(
-                f"weights of {describe(conv)} are not a Const, so the BatchNorm cannot be folded into it"
+                f"weights of {describe(conv)} are not a Const, so the BatchNorm cannot be folded into it "
+                "(inferred: folding rewrites the weights)"
             )
             return None
         ctx.claim(conv)

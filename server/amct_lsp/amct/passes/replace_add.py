@@ -47,7 +47,9 @@ class ReplaceAddPass:
         if shape is None or len(shape) != 1:
             dims = f"{len(shape)}-D (shape {_shape_text(shape)})" if shape is not None else "of unknown shape"
             ctx.miss(
-                f"{node.op}'s constant operand is {dims}, not a 1-D bias, so replace_add_pass does not apply"
+                f"{node.op}'s constant operand is {dims}, not a 1-D bias, so replace_add_pass does not apply "
+                "(as in the vendor FAQ; newer AMCT documentation also lists scalar and multi-dimensional "
+                "constants, so an AMCT log showing a rename wins)"
             )
             return None
         channels = output_channels(ctx.graph, layer)

@@ -1,4 +1,5 @@
-"""replace_bn_pass: an unfused BatchNorm (Mul/Rsqrt/Sub ops) ending the network becomes FusedBatchNormV3.
+"""replace_bn_pass: an unfused BatchNorm (small Rsqrt/Mul/Add ops) ending the network becomes one
+FusedBatchNormV3.
 
 FAQ scenario 5: `batch_normalization/batchnorm/add_1:0` →
 `batch_normalization/batchnorm/bn_replace/batch_normalization/FusedBatchNormV3:0`; the `{S}/bn_replace/{L}/`
@@ -7,7 +8,7 @@ pattern for other scopes is our inference from that one example.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from amct_lsp.amct.chain import Evidence, RenameStep
 from amct_lsp.amct.layers import resolve_identity, will_be_quantized
@@ -126,11 +127,18 @@ class ReplaceBnPass:
         layer = scope.rpartition("/")[0]
         scopes = [f"{scope}/" if scope else "", "bn_replace", layer]
         allocation = allocate(ctx, [s for s in scopes if s], "FusedBatchNormV3")
+        if allocation.evidence is Evidence.TF:
+            # TF's suffix rule is sure, but which of the nested scopes AMCT opens fresh is not.
+            allocation = replace(
+                allocation,
+                evidence=Evidence.INFERRED,
+                reason=f"{allocation.reason} (where AMCT opens its bn_replace scopes is our inference)",
+            )
         ctx.add_virtual(
             Node(allocation.op_name, "FusedBatchNormV3", (bn.x_ref,), {"is_training": False, "T": "DT_FLOAT"})
         )
         reason = (
-            f"the tail is an unfused BatchNorm (Mul/Rsqrt/Sub ops) on the output of {describe(conv)}; "
+            f"the tail is an unfused BatchNorm (small Rsqrt/Mul/Add ops) on the output of {describe(conv)}; "
             "AMCT replaces it by one FusedBatchNormV3"
         )
         evidence = Evidence.FAQ
