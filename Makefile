@@ -13,8 +13,8 @@ NODE_STAMP := node_modules/.installed
 
 $(BASE_STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e .
+	@echo "installing amct-lsp into $(VENV)/ (log: $(VENV)/install.log)"
+	@$(PIP) install -q -e . > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $@
 
 ## demo: create .venv, install the package, check the bundled seed example and show the fix
@@ -22,7 +22,8 @@ demo: $(BASE_STAMP)
 	@bash examples/demo.sh $(VENV)/bin/amct-lsp
 
 $(TEST_STAMP): $(BASE_STAMP) pyproject.toml
-	$(PIP) install -q -e '.[test]'
+	@echo "installing test dependencies (TensorFlow, pytest-lsp, ...) into $(VENV)/ (log: $(VENV)/install-test.log)"
+	@$(PIP) install -q -e '.[test]' > $(VENV)/install-test.log 2>&1 || { cat $(VENV)/install-test.log; exit 1; }
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json

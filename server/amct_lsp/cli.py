@@ -14,7 +14,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amct-lsp",
-        description="Find output names that AMCT's quantize_model rewrite makes stale in quantization scripts.",
+        description="Find output names that AMCT's quantize_model rewrite makes stale in scripts.",
     )
     parser.add_argument("--version", action="version", version=f"amct-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -28,10 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="scripts or folders to check")
     check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
     check.add_argument("--model", metavar="PATH", help="the frozen graph to use for every script")
-    check.add_argument("--log", metavar="PATH", help="an AMCT log to use instead of the one found next to a script")
+    check.add_argument("--log", metavar="PATH", help="an AMCT log to use instead of the one next to a script")
     check.add_argument("--root", metavar="DIR", help="workspace root: the top of the model and log search")
     check.add_argument("--fix", action="store_true", help="apply the primary fixes in place")
-    check.add_argument("--skip-layers", metavar="A,B", default="", help="extra layers to treat as not quantized")
+    check.add_argument("--skip-layers", metavar="A,B", default="", help="layers to treat as not quantized")
 
     explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
     explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")

@@ -12,7 +12,7 @@ from amct_lsp.amct.chain import RenameChain
 class Code(str, Enum):
     STALE_NAME = "AMCT001"  # used after quantize_model, renamed by the rewrite
     UNKNOWN_NAME = "AMCT002"  # not in the model and not created by the rewrite
-    NAME_TOO_EARLY = "AMCT003"  # a post-rewrite name used before quantize_model or given to save_model(outputs=)
+    NAME_TOO_EARLY = "AMCT003"  # a post-rewrite name used before quantize_model or in save_model(outputs=)
     MODEL_PROBLEM = "AMCT004"  # model not found or unreadable
     SYNTAX = "AMCT900"  # the script does not parse (mid-edit); reported once
 
