@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from typing import Any, TextIO
@@ -61,7 +62,8 @@ def verdict_json(verdict: TailVerdict) -> dict[str, Any]:
     }
 
 
-_WIDTH = 100
+_WIDTH = 100  # prose is wrapped here
+_HEAD_WIDTH = 110  # a step's `old → new` moves its `→ new` to a second line beyond this
 
 
 def _wrapped(text: str, indent: str) -> list[str]:
@@ -85,7 +87,7 @@ def _fate(chain: RenameChain) -> str:
 def _step_lines(number: int, step: RenameStep) -> list[str]:
     """`1. pass: old → new  [evidence]`, with `→ new` on its own line when the names are long."""
     head = f"  {number}. {step.pass_name}: {step.old} → {step.new}  [{step.evidence.label}]"
-    if len(head) <= _WIDTH:
+    if len(head) <= _HEAD_WIDTH:
         lines = [head]
     else:
         lines = [f"  {number}. {step.pass_name}: {step.old}", f"     → {step.new}  [{step.evidence.label}]"]
@@ -150,10 +152,17 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         print(f"amct-lsp explain: warning: {warning}", file=stderr)
     prediction = predict(graph, options)
     if getattr(args, "format", "text") == "json":
-        json.dump([verdict_json(v) for v in prediction.tails], stdout, indent=2, ensure_ascii=False)
-        stdout.write("\n")
+        text = json.dumps([verdict_json(v) for v in prediction.tails], indent=2, ensure_ascii=False) + "\n"
     else:
-        stdout.write(render_text(prediction, len(graph)))
+        text = render_text(prediction, len(graph))
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except BrokenPipeError:
+        # `amct-lsp explain m.pb | head`: the reader left, which is not an error. Point stdout at devnull
+        # so the interpreter's own flush at exit does not print a traceback.
+        if stdout is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

@@ -157,6 +157,57 @@ async function showHover() {
   return { hover, text };
 }
 
+/**
+ * Best effort, for the screenshot only: the hover starts with the diagnostic's message and is too short for the
+ * whole server part, so drag its bottom edge down (hovers are resizable since VS Code 1.79), else scroll it.
+ */
+async function enlargeHover(hover) {
+  const box = await hover.first().boundingBox({ timeout: 2000 });
+  const offset = await hover.first().evaluate((el, chain) => {
+    const parts = [...el.querySelectorAll('.markdown-hover')];
+    const ours = parts.find((p) => p.textContent.replace(/\u00a0/g, ' ').includes(chain));
+    if (!ours) {
+      return [0, 0];
+    }
+    return [ours.getBoundingClientRect().top - el.getBoundingClientRect().top, ours.getBoundingClientRect().height];
+  }, CHAIN, { timeout: 2000 });
+  log(`server part of the hover at +${Math.round(offset[0])} px, ${Math.round(offset[1])} px high`);
+  // The hover is resizable (VS Code ≥ 1.79): drag its bottom edge down so the whole server part fits, the way
+  // a user would; fall back to scrolling to the server part with the wheel.
+  const [partTop, partHeight] = offset;
+  const wanted = partTop + partHeight + 70 - (box?.height ?? 0);
+  let grown = false;
+  if (box && wanted > 0) {
+    const sash = await hover.first().evaluateHandle((el) => {
+      const widget = el.closest('.resizable-widget, .monaco-resizable-hover') ?? el.parentElement;
+      return [...(widget?.querySelectorAll('.monaco-sash.horizontal') ?? [])]
+        .map((s) => ({ s, top: s.getBoundingClientRect().top }))
+        .sort((a, b) => b.top - a.top)[0]?.s ?? null;
+    }, undefined, { timeout: 2000 });
+    const sashBox = await sash.asElement()?.boundingBox();
+    if (sashBox) {
+      const sx = sashBox.x + sashBox.width / 2;
+      const sy = sashBox.y + sashBox.height / 2;
+      await page.mouse.move(sx, sy, { steps: 3 });
+      await page.mouse.down();
+      await page.mouse.move(sx, sy + wanted, { steps: 8 });
+      await page.mouse.up();
+      // Off the sash (its highlight would cover the hover's last row), staying inside the hover.
+      await page.mouse.move(sx, sashBox.y + wanted - 150, { steps: 4 });
+      const after = await hover.first().boundingBox({ timeout: 2000 });
+      grown = after !== null && after.height > box.height + 20;
+      log(`hover resized from ${Math.round(box.height)} to ${Math.round(after?.height ?? 0)} px`);
+    }
+  }
+  if (!grown && box && partTop > 0) {
+    await page.mouse.move(box.x + box.width / 2, box.y + 8, { steps: 4 });
+    for (let i = 0; i < 6; i++) {
+      await page.mouse.wheel(0, 100);
+      await sleep(50);
+    }
+  }
+}
+
 /** Waits until the infer line reads FIXED_LINE. */
 async function waitForFixedLine() {
   return until(`line ${INFER_LINE} to be rewritten`, T.fix, async () => {
@@ -169,9 +220,21 @@ async function waitForFixedLine() {
   });
 }
 
+const SQUIGGLE = `error squiggle on 'Add:0' of infer_output_name (line ${INFER_LINE}), none on line ${SAVE_LINE}`;
+const HOVER = 'hover on Add:0 shows the rename chain and the command links';
+const QUICK_FIX = `Ctrl+. applies the quick fix on line ${INFER_LINE}`;
+const GONE = 'the error squiggle goes away after the fix';
+const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
 const results = [];
-async function test(name, body) {
+/** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
+async function test(name, body, needs = []) {
   const t0 = Date.now();
+  const missing = needs.filter((n) => !results.some((r) => r.name === n && r.ok));
+  if (missing.length > 0) {
+    results.push({ name, ok: false });
+    log(`FAIL ${name}: not run, it needs: ${missing.join('; ')}`);
+    return;
+  }
   try {
     await body();
     results.push({ name, ok: true });
@@ -227,7 +290,7 @@ try {
   });
   log('quant.py is open');
 
-  await test(`error squiggle on 'Add:0' of infer_output_name (line ${INFER_LINE}), none on line ${SAVE_LINE}`, async () => {
+  await test(SQUIGGLE, async () => {
     const state = await until('an error squiggle on line 16', T.squiggle, async () => {
       const s = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
       return s?.squiggles.some((q) => q.line === INFER_LINE) ? s : undefined;
@@ -251,49 +314,15 @@ try {
     }
   });
 
-  await test('hover on Add:0 shows the rename chain and the command links', async () => {
+  await test(HOVER, async () => {
     const { hover, text } = await showHover();
-    // The hover starts with the diagnostic's message and is too short for the whole server part.
-    const box = await hover.first().boundingBox();
-    const offset = await hover.first().evaluate((el, chain) => {
-      const parts = [...el.querySelectorAll('.markdown-hover')];
-      const ours = parts.find((p) => p.textContent.replace(/\u00a0/g, ' ').includes(chain));
-      return ours ? [ours.getBoundingClientRect().top - el.getBoundingClientRect().top, ours.getBoundingClientRect().height] : [0, 0];
-    }, CHAIN);
-    log(`server part of the hover at +${Math.round(offset[0])} px, ${Math.round(offset[1])} px high`);
-    // The hover is resizable (VS Code ≥ 1.79): drag its bottom edge down so the whole server part fits, the way
-    // a user would; fall back to scrolling to the server part with the wheel.
-    const [partTop, partHeight] = offset;
-    const wanted = partTop + partHeight + 70 - (box?.height ?? 0);
-    let grown = false;
-    if (box && wanted > 0) {
-      const sash = await hover.first().evaluateHandle((el) => {
-        const widget = el.closest('.resizable-widget, .monaco-resizable-hover') ?? el.parentElement;
-        return [...(widget?.querySelectorAll('.monaco-sash.horizontal') ?? [])]
-          .map((s) => ({ s, top: s.getBoundingClientRect().top }))
-          .sort((a, b) => b.top - a.top)[0]?.s ?? null;
-      });
-      const sashBox = await sash.asElement()?.boundingBox();
-      if (sashBox) {
-        const sx = sashBox.x + sashBox.width / 2;
-        const sy = sashBox.y + sashBox.height / 2;
-        await page.mouse.move(sx, sy, { steps: 3 });
-        await page.mouse.down();
-        await page.mouse.move(sx, sy + wanted, { steps: 8 });
-        await page.mouse.up();
-        // Off the sash (its highlight would cover the hover's last row), staying inside the hover.
-        await page.mouse.move(sx, sashBox.y + wanted - 150, { steps: 4 });
-        const after = await hover.first().boundingBox();
-        grown = after !== null && after.height > box.height + 20;
-        log(`hover resized from ${Math.round(box.height)} to ${Math.round(after?.height ?? 0)} px`);
-      }
+    try {
+      await enlargeHover(hover);
+    } catch (error) {
+      log(`could not enlarge the hover for the screenshot: ${error.message.split('\n')[0]}`);
     }
-    if (!grown && box && partTop > 0) {
-      await page.mouse.move(box.x + box.width / 2, box.y + 8, { steps: 4 });
-      for (let i = 0; i < 6; i++) {
-        await page.mouse.wheel(0, 100);
-        await sleep(50);
-      }
+    if ((await hover.count()) === 0) {
+      await showHover();
     }
     await sleep(800);
     await page.screenshot({ path: join(opts.artifacts, 'hover.png') });
@@ -307,9 +336,9 @@ try {
     if (commandLinks < 2) {
       log(`note: ${commandLinks} command anchors found by href (rendering may hide them)`);
     }
-  });
+  }, [SQUIGGLE]);
 
-  await test(`Ctrl+. applies the quick fix on line ${INFER_LINE}`, async () => {
+  await test(QUICK_FIX, async () => {
     await page.keyboard.press('Escape');
     const state = await editorState(page, { line: INFER_LINE, text: 'Add:0' });
     await page.mouse.click(state.target.left + 4, (state.target.top + state.target.bottom) / 2);
@@ -340,9 +369,9 @@ try {
     if (save !== "save_output_name = 'Add:0'") {
       throw new Error(`line ${SAVE_LINE} changed too: ${JSON.stringify(save)}`);
     }
-  });
+  }, [SQUIGGLE]);
 
-  await test('the error squiggle goes away after the fix', async () => {
+  await test(GONE, async () => {
     // Replacing the marked text hides its squiggle at once; what counts is the server's new diagnostics, which
     // the Problems count in the status bar reflects.
     const state = await until('the server to report no errors', T.fix, async () => {
@@ -358,9 +387,9 @@ try {
     if (after.squiggles.length > 0) {
       throw new Error(`error squiggles remain: ${JSON.stringify(after.squiggles)}`);
     }
-  });
+  }, [QUICK_FIX]);
 
-  await test('the hover\'s "Apply fix" link applies the fix too (after undo)', async () => {
+  await test(LINK, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Z');
     await until(`the error squiggle back on line ${INFER_LINE}`, T.squiggle, async () => {
@@ -372,7 +401,7 @@ try {
     const { hover } = await showHover();
     await hover.first().locator('a', { hasText: 'Apply fix' }).first().click();
     await waitForFixedLine();
-  });
+  }, [QUICK_FIX]);
 } catch (error) {
   fatal = error;
   log(`FATAL ${error.stack ?? error.message}`);

@@ -462,3 +462,56 @@ def test_schema_uses_its_own_package() -> None:
     assert schema.GraphDef.DESCRIPTOR.full_name == "amct_lsp.tf.GraphDef"
     assert schema.NodeDef.DESCRIPTOR.fields_by_name["attr"].number == 5
     assert struct.calcsize("<f") == 4  # float attrs are float32 on the wire
+
+
+# ----------------------------------------------------------------------------------------------------
+# Found by the explain review
+
+
+def test_meta_graph_with_only_tags_and_graph_is_named_whatever_its_suffix() -> None:
+    """MetaGraphDef field 1 (meta_info_def) parses as a GraphDef node without name or op; field 2
+    (graph_def) as its library. Without saver/collection fields nothing else looked odd."""
+    meta_info = b"\x22\x05serve"  # MetaInfoDef.tags
+    graph_def = conv_graph().SerializeToString()
+    data = _len(1, meta_info) + _len(2, graph_def)
+    for name in ("model.meta", "model.pb"):
+        with pytest.raises(WrongModelKind, match="is a MetaGraphDef"):
+            read_model_bytes(data, name)
+
+
+def test_node_without_op_is_corrupt() -> None:
+    graph = schema.GraphDef()
+    graph.node.add(name=b"a")
+    with pytest.raises(CorruptModel, match="a node without an op"):
+        read_model_bytes(graph.SerializeToString(), "m.pb")
+
+
+def test_text_error_names_line_and_column_not_our_schema() -> None:
+    with pytest.raises(CorruptModel) as caught:
+        read_model_bytes(b"hello world\n", "notes.pbtxt")
+    message = str(caught.value)
+    assert 'line 1, column 1: GraphDef has no field named "hello"' in message
+    assert "amct_lsp.tf" not in message
+
+
+def test_missing_relative_path_names_the_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ModelNotFound) as caught:
+        read_model("nope.pb")
+    assert str(caught.value) == (
+        f"Model file nope.pb does not exist (relative to the current directory {tmp_path}); check the path."
+    )
+    assert caught.value.path == str(tmp_path / "nope.pb")
+
+
+def _len(field: int, payload: bytes) -> bytes:
+    return bytes([field << 3 | 2]) + _varint(len(payload)) + payload
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)

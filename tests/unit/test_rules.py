@@ -659,17 +659,50 @@ def test_skip_fusion_layers_may_name_the_unfused_bn_tail(fixture_path: FixturePa
     assert f"'{tail}' is listed in skip_fusion_layers" in verdict(prediction, tail).reason
 
 
-def test_fusion_refused_for_dynamic_conv_weights_is_labelled_inferred() -> None:
+def test_fusions_need_a_layer_that_meets_the_constraints(tf: Any) -> None:
+    """The vendor's fusion list says every op it fuses must first meet the quantization constraints: a
+    MatMul(transpose_b) + bias Add (real TF), a BN after a conv with Placeholder weights, an unfused BN after
+    a float16 conv keep their names. Before, they were renamed with an 'inferred' label."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [1, 16], name="input")
+        tf.matmul(x, tf.constant([[0.5] * 16] * 8), transpose_b=True) + tf.constant([0.1] * 8)
+    found = verdict(predict(read_model_bytes(g.as_graph_def().SerializeToString())), "add")
+    assert found.chain is None
+    assert found.reason == (
+        "MatMul with transpose_b=True is not quantized by AMCT, and AMCT's documentation requires a fused "
+        "layer to meet the quantization constraints, so replace_add_pass does not apply"
+    )
+
     params = [const(f"p{i}", (8,)) for i in range(4)]
-    nodes = [
+    dynamic = [
         Node("input", "Placeholder", (), {"dtype": "DT_FLOAT"}),
         Node("w", "Placeholder", (), {"dtype": "DT_FLOAT"}),
         op("conv", "Conv2D", "input", "w"),
         *params,
         op("bn", "FusedBatchNormV3", "conv", *(p.name for p in params), is_training=False),
     ]
-    found = verdict(predict(graph(*nodes)), "bn")
-    assert found.chain is None and "not a Const" in found.reason and "inferred" in found.reason
+    found = verdict(predict(graph(*dynamic)), "bn")
+    assert found.chain is None and "Placeholder 'w', not a Const" in found.reason
+    assert "so conv_bn_fusion_pass does not apply" in found.reason
+
+    half = [
+        Node("input", "Placeholder", (), {"dtype": "DT_HALF"}),
+        const("w", (3, 3, 3, 8), "DT_HALF"),
+        Node("conv", "Conv2D", ("input", "w"), {"T": "DT_HALF"}),
+        *unfused_bn("bn", "conv"),
+    ]
+    found = verdict(predict(graph(*half)), "bn/add_1")
+    assert found.chain is None and "dtype float16" in found.reason
+    assert "so replace_bn_pass does not apply" in found.reason
+
+
+def test_skipped_layer_is_still_fused_but_inferred(fixture_path: FixturePath) -> None:
+    # A skip setting is not a constraint failure: the fusion is still predicted, labelled inferred.
+    options = QuantOptions(skip_layers=frozenset({"Conv2D"}))
+    prediction = predict(load(fixture_path, "s4_fbn_v3"), options)
+    tail = "batch_normalization/FusedBatchNormV3"
+    assert chain_of(prediction, tail) == [(FUSE, f"{tail}:0", "bias_add:0", INF, True)]
 
 
 def test_non_rank_1_add_mentions_the_newer_documentation(fixture_path: FixturePath) -> None:

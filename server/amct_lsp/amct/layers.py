@@ -84,6 +84,34 @@ def _dtype_name(dtype: str) -> str:
     return {"float": "float32", "double": "float64", "half": "float16"}.get(name, name)
 
 
+def constraint_failure(graph: ModelGraph, node: Node) -> str | None:
+    """Why `node` cannot meet AMCT's quantization constraints (flags, dilations, dtype, Const weights), or
+    None. Unlike a skip setting, a failure here also rules out the fusions that involve the layer: the
+    vendor's fusion list says its single ops "must first meet the quantization constraints"."""
+    if node.op == "MatMul":
+        for flag in _FLAG_ATTRS:
+            if node.attrs.get(flag) is True:
+                return f"MatMul with {flag}=True is not quantized by AMCT"
+    if node.op == "Conv2DBackpropInput":
+        dilations = node.attrs.get("dilations")
+        if isinstance(dilations, tuple) and any(d != 1 for d in dilations if isinstance(d, int)):
+            shown = ",".join(str(d) for d in dilations)
+            return f"Conv2DBackpropInput with dilations [{shown}] is not quantized by AMCT (needs all 1)"
+    dtype = node.dtype
+    if dtype is not None and dtype != "DT_FLOAT":
+        return f"{node.op} has dtype {_dtype_name(dtype)}; AMCT quantizes float32 layers only"
+    if node.op in WEIGHT_INPUT:
+        ref = weight_ref(node)
+        if ref is None:
+            return f"{node.op} has no weight input"
+        source = resolve_identity(graph, ref)
+        if source is None:
+            return f"weights of {node.op} come from '{ref}', which is not in the model"
+        if source.op != "Const":
+            return f"weights of {node.op} come from {source.op} '{source.name}', not a Const"
+    return None
+
+
 def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | None = None) -> tuple[bool, str]:
     """Whether AMCT quantizes `node` (so a tail gets a searchN after it); the reason when it does not."""
     opts = options or QuantOptions()
@@ -98,30 +126,9 @@ def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | Non
             False,
             f"'{node.name}' has \"quant_enable\": false in the quantization config{opts.source_text()}",
         )
-    if node.op == "MatMul":
-        for flag in _FLAG_ATTRS:
-            if node.attrs.get(flag) is True:
-                return False, f"MatMul with {flag}=True is not quantized by AMCT"
-    if node.op == "Conv2DBackpropInput":
-        dilations = node.attrs.get("dilations")
-        if isinstance(dilations, tuple) and any(d != 1 for d in dilations if isinstance(d, int)):
-            shown = ",".join(str(d) for d in dilations)
-            return (
-                False,
-                f"Conv2DBackpropInput with dilations [{shown}] is not quantized by AMCT (needs all 1)",
-            )
-    dtype = node.dtype
-    if dtype is not None and dtype != "DT_FLOAT":
-        return False, f"{node.op} has dtype {_dtype_name(dtype)}; AMCT quantizes float32 layers only"
-    ref = weight_ref(node)
-    if node.op in WEIGHT_INPUT:
-        if ref is None:
-            return False, f"{node.op} has no weight input"
-        source = resolve_identity(graph, ref)
-        if source is None:
-            return False, f"weights of {node.op} come from '{ref}', which is not in the model"
-        if source.op != "Const":
-            return False, f"weights of {node.op} come from {source.op} '{source.name}', not a Const"
+    failure = constraint_failure(graph, node)
+    if failure is not None:
+        return False, failure
     return True, f"{node.op} is quantized by AMCT"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from amct_lsp.amct.chain import Evidence, RenameStep
+from amct_lsp.amct.layers import constraint_failure
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import ModelGraph, Node, split_input
@@ -157,6 +158,20 @@ def make_step(
         evidence = weaker(evidence, allocation.evidence)
         reason = f"{reason}; {allocation.reason}"
     return RenameStep(pass_name, old, allocation.tensor, reason, evidence, removes_old)
+
+
+def refuse_unquantizable(ctx: PassContext, layer: Node, pass_name: str) -> bool:
+    """Record a miss and say True when `layer` fails AMCT's quantization constraints: the vendor's fusion
+    list (Conv+BN, OP+Add, small-op BN) requires every op it fuses to meet them first [DOC]. A skip
+    setting is not such a failure: the layer is merely left unquantized."""
+    failure = constraint_failure(ctx.graph, layer)
+    if failure is None:
+        return False
+    ctx.miss(
+        f"{failure}, and AMCT's documentation requires a fused layer to meet the quantization "
+        f"constraints, so {pass_name} does not apply"
+    )
+    return True
 
 
 def conv_source(ctx: PassContext, ref: str) -> tuple[Node, bool] | None:

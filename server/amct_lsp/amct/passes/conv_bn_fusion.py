@@ -8,8 +8,15 @@ FAQ scenario 4: `batch_normalization/FusedBatchNormV3:0` → `bias_add:0`; also 
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import resolve_identity, weights_are_const, will_be_quantized
-from amct_lsp.amct.passes.base import PassContext, allocate, conv_source, describe, make_step
+from amct_lsp.amct.layers import resolve_identity, will_be_quantized
+from amct_lsp.amct.passes.base import (
+    PassContext,
+    allocate,
+    conv_source,
+    describe,
+    make_step,
+    refuse_unquantizable,
+)
 from amct_lsp.model.graph import Node
 
 FUSED_BN_OPS = frozenset({"FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"})
@@ -52,11 +59,7 @@ class ConvBnFusionPass:
                 f"{node.op} into {conv.op}"
             )
             return None
-        if conv.data_inputs[1:] and not weights_are_const(ctx.graph, conv.data_inputs[1]):
-            ctx.miss(
-                f"weights of {describe(conv)} are not a Const, so the BatchNorm cannot be folded into it "
-                "(inferred: folding rewrites the weights)"
-            )
+        if refuse_unquantizable(ctx, conv, self.name):
             return None
         ctx.claim(conv)
         allocation = allocate(ctx, [], "bias_add")

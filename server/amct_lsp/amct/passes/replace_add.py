@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
 from amct_lsp.amct.layers import WEIGHTED_OPS, output_channels, resolve_identity, will_be_quantized
-from amct_lsp.amct.passes.base import PassContext, allocate, describe, make_step
+from amct_lsp.amct.passes.base import PassContext, allocate, describe, make_step, refuse_unquantizable
 from amct_lsp.model.graph import Node
 
 
@@ -58,6 +58,8 @@ class ReplaceAddPass:
                 f"{node.op}'s 1-D constant has length {shape[0]} but {describe(layer)} has {channels} output "
                 "channels, so it is not a bias and replace_add_pass does not apply"
             )
+            return None
+        if refuse_unquantizable(ctx, layer, self.name):
             return None
         ctx.claim(layer)
         allocation = allocate(ctx, ["bias_add"], "BiasAdd")

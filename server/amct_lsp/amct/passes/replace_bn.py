@@ -12,7 +12,14 @@ from dataclasses import dataclass, replace
 
 from amct_lsp.amct.chain import Evidence, RenameStep
 from amct_lsp.amct.layers import resolve_identity, will_be_quantized
-from amct_lsp.amct.passes.base import PassContext, allocate, conv_source, describe, make_step
+from amct_lsp.amct.passes.base import (
+    PassContext,
+    allocate,
+    conv_source,
+    describe,
+    make_step,
+    refuse_unquantizable,
+)
 from amct_lsp.model.graph import Node, split_input
 
 _ADD = ("Add", "AddV2")
@@ -121,6 +128,8 @@ class ReplaceBnPass:
                 f"the unfused BatchNorm's parameter '{dynamic[0]}' is not a Const, so replace_bn_pass "
                 "leaves it alone"
             )
+            return None
+        if refuse_unquantizable(ctx, conv, self.name):
             return None
         ctx.claim(conv)
         scope = node.name.rpartition("/")[0]
