@@ -87,3 +87,19 @@ export function changeAction(affects: (section: string) => boolean): ChangeActio
   }
   return 'none';
 }
+
+/**
+ * The answer to a `workspace/configuration` request as the server should see it: every `amct` item replaced by
+ * `serverSettings` of what VS Code returned (so no `interpreter` / `trace`, which the server would report as
+ * unknown), other sections untouched.
+ */
+export function mapConfigurationResult(items: ReadonlyArray<{ section?: string }>, results: readonly unknown[]): unknown[] {
+  return items.map((item, i) => {
+    const value = results[i];
+    if (item.section !== SECTION) {
+      return value;
+    }
+    const record = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    return serverSettings((key) => record[key]);
+  });
+}

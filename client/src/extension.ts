@@ -26,7 +26,7 @@ import {
   targetUri,
   withoutClientCommands,
 } from './commands';
-import { changeAction, SECTION, serverSettings } from './config';
+import { changeAction, mapConfigurationResult, SECTION, serverSettings } from './config';
 import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
 import {
   explainPipFailure,
@@ -306,14 +306,7 @@ class AmctExtension implements vscode.Disposable {
             if (result instanceof ResponseError || !Array.isArray(result)) {
               return result;
             }
-            return params.items.map((item, i): unknown => {
-              if (item.section !== SECTION) {
-                return result[i];
-              }
-              const values: unknown = result[i];
-              const record = values !== null && typeof values === 'object' ? (values as Record<string, unknown>) : {};
-              return serverSettings((key) => record[key]);
-            });
+            return mapConfigurationResult(params.items, result);
           },
         },
       },

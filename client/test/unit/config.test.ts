@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changeAction, CLIENT_KEYS, SERVER_DEFAULTS, SERVER_KEYS, serverSettings } from '../../src/config';
+import {
+  changeAction,
+  CLIENT_KEYS,
+  mapConfigurationResult,
+  SERVER_DEFAULTS,
+  SERVER_KEYS,
+  serverSettings,
+} from '../../src/config';
 import { CLIENT_OWNED_SERVER_COMMANDS, targetUri, withoutClientCommands } from '../../src/commands';
 
 interface Contributed {
@@ -61,6 +68,22 @@ describe('serverSettings', () => {
   });
 });
 
+describe('mapConfigurationResult', () => {
+  it('cleans the amct items of a workspace/configuration answer and leaves other sections alone', () => {
+    const items = [{ section: 'amct' }, { section: 'python' }, { section: 'amct' }];
+    const results = [
+      { enable: false, interpreter: '/x', trace: { server: 'off' }, skipLayers: ['c1'] },
+      { defaultInterpreterPath: 'python' },
+      null,
+    ];
+    assert.deepEqual(mapConfigurationResult(items, results), [
+      { ...SERVER_DEFAULTS, enable: false, skipLayers: ['c1'] },
+      { defaultInterpreterPath: 'python' },
+      { ...SERVER_DEFAULTS },
+    ]);
+  });
+});
+
 describe('changeAction', () => {
   const affects =
     (...changed: string[]) =>
@@ -96,9 +119,9 @@ describe('package.json contributions', () => {
 
   it('mirrors the keys the server accepts (server/amct_lsp/lsp/settings.py)', () => {
     const source = readFileSync(join(process.cwd(), 'server', 'amct_lsp', 'lsp', 'settings.py'), 'utf8');
-    const match = /^_KEYS = \{([^}]*)\}/m.exec(source);
-    assert.ok(match, 'settings.py defines _KEYS');
-    const serverKeys = [...match[1].matchAll(/"(\w+)"/g)].map((m) => m[1]).sort();
+    // Every key parse_settings reads: `raw.get("key")` or `raw["key"]`.
+    const serverKeys = [...new Set([...source.matchAll(/raw(?:\.get\(|\[)"(\w+)"/g)].map((m) => m[1]))].sort();
+    assert.ok(serverKeys.length > 0, 'settings.py reads its keys from `raw`');
     assert.deepEqual(serverKeys, [...SERVER_KEYS].sort());
   });
 
