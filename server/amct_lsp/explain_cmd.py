@@ -39,13 +39,13 @@ def options_from_args(args: argparse.Namespace) -> QuantOptions:
 
 
 def verdict_json(verdict: TailVerdict) -> dict[str, Any]:
+    """One tail for `--format json`: its tensor, what it becomes, and every step with its evidence."""
     chain = verdict.chain
-    output = chain.original if chain is not None else f"{verdict.tail}:0"
     return {
         "tail": verdict.tail,
         "op": verdict.op,
-        "output": output,
-        "final": chain.final if chain is not None else output,
+        "output": verdict.output,
+        "final": chain.final if chain is not None else verdict.output,
         "reason": verdict.reason,
         "chain": [
             {
@@ -95,6 +95,7 @@ def _step_lines(number: int, step: RenameStep) -> list[str]:
 
 
 def _caveat_key(note: str) -> str:
+    """A chain's note and the model's note on the same caveat differ only after their first clause."""
     return note.split(";", 1)[0]
 
 
@@ -110,8 +111,7 @@ def render_text(prediction: Prediction, node_count: int | None = None) -> str:
     for verdict in prediction.tails:
         lines.append("")
         chain = verdict.chain
-        output = chain.original if chain is not None else f"{verdict.tail}:0"
-        lines.append(f"Tail {output}  [{verdict.op}]")
+        lines.append(f"Tail {verdict.output}  [{verdict.op}]")
         if chain is None:
             lines.extend(_wrapped(f"keeps its name: {verdict.reason}", "  "))
             continue

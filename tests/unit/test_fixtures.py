@@ -70,7 +70,7 @@ EXPECTED_TAILS: dict[str, dict[str, str]] = {
         "bn_b/FusedBatchNormV3:0": "FusedBatchNormV3",
     },
 }
-KERAS = ("keras_conv_bn", "keras_mobilenet_v2")
+KERAS = ("keras_conv_bn", "keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0")
 ALL = (*EXPECTED_TAILS, *KERAS)
 NEVER_TAILS = {"Const", "Placeholder", "PlaceholderWithDefault", "NoOp"}
 VARIABLE_OPS = {"VariableV2", "VarHandleOp", "Variable", "ReadVariableOp", "AssignVariableOp"}
@@ -217,15 +217,36 @@ def test_producers_of_tails(graph_defs: dict[str, Any]) -> None:
     assert head_b[head_b["head_b/BiasAdd"].input[0]].op == "MatMul"
 
 
-def test_keras_weights_reach_const_through_identity(graph_defs: dict[str, Any]) -> None:
-    by_name = nodes(graph_defs["keras_conv_bn"])
-    (conv,) = (n for n in by_name.values() if n.op == "Conv2D")
-    read = by_name[conv.input[1]]
-    assert read.op == "Identity"
-    assert by_name[read.input[0]].op == "Const"
-    assert {n.op for n in by_name.values()} >= {"BiasAdd", "Rsqrt", "Mul", "Sub", "AddV2"}
-    mobilenet_ops = {n.op for n in graph_defs["keras_mobilenet_v2"].node}
-    assert {"Conv2D", "DepthwiseConv2dNative", "Relu6", "Softmax", "MatMul"} <= mobilenet_ops
+#: Per Keras fixture: ops it must hold (what makes it worth having next to the others), its Conv2D count, and
+#: the op its output Identity forwards.
+KERAS_SHAPE = {
+    "keras_conv_bn": ({"BiasAdd", "Rsqrt", "Mul", "Sub", "AddV2"}, 1, "AddV2"),
+    "keras_mobilenet_v2": ({"DepthwiseConv2dNative", "Relu6", "Softmax", "MatMul"}, 35, "Softmax"),
+    "keras_mobilenet_v1": (
+        {"DepthwiseConv2dNative", "Relu6", "BiasAdd", "Reshape", "Softmax"},
+        15,
+        "Softmax",
+    ),
+    "keras_efficientnet_b0": (
+        {"DepthwiseConv2dNative", "Sigmoid", "IdentityN", "MatMul", "Softmax"},
+        65,
+        "Softmax",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", KERAS)
+def test_keras_weights_reach_const_through_identity(name: str, graph_defs: dict[str, Any]) -> None:
+    ops, conv_count, last = KERAS_SHAPE[name]
+    by_name = nodes(graph_defs[name])
+    assert {n.op for n in by_name.values()} >= ops
+    convs = [n for n in by_name.values() if n.op == "Conv2D"]
+    assert len(convs) == conv_count
+    for conv in convs:
+        read = by_name[conv.input[1]]
+        assert read.op == "Identity", conv.name
+        assert by_name[read.input[0]].op == "Const", conv.name
+    assert by_name[by_name["Identity"].input[0]].op == last
 
 
 def test_pbtxt_is_the_same_graph(

@@ -86,13 +86,18 @@ def test_faq_messages_become_step_reasons() -> None:
     ]
 
 
-def physical(ts: str, module: str, message: str, old: str, new: str) -> str:
-    """A rename as AMCT's logger writes it: three physical lines."""
+def rename_message(first_sentence: str, old: str, new: str) -> str:
+    """The text of a rename record, as AMCT words it (three physical lines)."""
     return (
-        f"{ts} - WARNING - [AMCT]:[{module}]: {message} You need to replace the old output node by the new "
-        f"output node in inference process! \n{GT}The name of the old output node is '{old}'\n"
-        f"{LT}The name of the new output node is '{new}'\n"
+        f"{first_sentence} You need to replace the old output node by the new output node in inference "
+        f"process! \n{GT}The name of the old output node is '{old}'\n"
+        f"{LT}The name of the new output node is '{new}'"
     )
+
+
+def physical(ts: str, module: str, message: str, old: str, new: str) -> str:
+    """A rename as AMCT's logger writes it: one record over three physical lines."""
+    return f"{ts} - WARNING - [AMCT]:[{module}]: {rename_message(message, old, new)}\n"
 
 
 def test_physical_three_line_form_amid_other_records() -> None:
@@ -136,37 +141,49 @@ def test_physical_three_line_form_amid_other_records() -> None:
     assert log_chains(renames)["Add:0"].names() == ["Add:0", "bias_add/BiasAdd:0", SN]
 
 
-def split_records(ts: str, module: str, message: str, size: int = 500) -> str:
-    """AMCT's logger splits a message over `size` characters into several records."""
+def split_records(
+    ts: str, module: str, message: str, size: int = 500, continuation_tag: str | None = None
+) -> str:
+    """AMCT's logger splits a message over `size` characters into several records. Whether the continuation
+    records repeat `[module]:` is not documented: `continuation_tag` replaces it there when given."""
     chunks = [message[i : i + size] for i in range(0, len(message), size)]
-    return "".join(f"{ts} - WARNING - [AMCT]:[{module}]: {chunk}\n" for chunk in chunks)
-
-
-@pytest.mark.parametrize("size", [500, 120, 47])
-def test_records_split_at_500_characters(size: int) -> None:
-    old = "very/" * 60 + "deep/batchnorm/add_1:0"
-    new = "very/" * 60 + "deep/batchnorm/bn_replace/very/FusedBatchNormV3:0"
-    message = (
-        "Replace BN at the end of the network! You need to replace the old output node by the new output "
-        f"node in inference process! \n{GT}The name of the old output node is '{old}'\n"
-        f"{LT}The name of the new output node is '{new}'"
+    first = f"[{module}]:"
+    rest = first if continuation_tag is None else continuation_tag
+    return "".join(
+        f"{ts} - WARNING - [AMCT]:{rest if i else first} {chunk}\n" for i, chunk in enumerate(chunks)
     )
-    assert len(message) > 500
-    text = split_records("2020-09-01 09:46:46,426", "replace_bn_pass", message, size)
-    text += physical(
+
+
+def split_bn_then_fusion(old: str, new: str, size: int = 500, continuation_tag: str | None = None) -> str:
+    """replace_bn's rename of a long name, split into records, then conv_bn_fusion's rename on one record."""
+    message = rename_message("Replace BN at the end of the network!", old, new)
+    assert len(message) > 500  # so it takes more than one record
+    text = split_records("2020-09-01 09:46:46,426", "replace_bn_pass", message, size, continuation_tag)
+    return text + physical(
         "2020-09-01 09:46:46,439",
         "conv_bn_fusion_pass",
         "Fused BN at the end of the network!",
         new,
         "bias_add:0",
     )
-    assert text.count("[AMCT]:[replace_bn_pass]") > 1
+
+
+def assert_bn_then_fusion(text: str, old: str, new: str) -> None:
     renames = parse_log(text)
     assert [(r.pass_name, r.old, r.new) for r in renames] == [
         ("replace_bn_pass", old, new),
         ("conv_bn_fusion_pass", new, "bias_add:0"),
     ]
     assert log_chains(renames)[old].final == "bias_add:0"
+
+
+@pytest.mark.parametrize("size", [500, 120, 47])
+def test_records_split_at_500_characters(size: int) -> None:
+    old = "very/" * 60 + "deep/batchnorm/add_1:0"
+    new = "very/" * 60 + "deep/batchnorm/bn_replace/very/FusedBatchNormV3:0"
+    text = split_bn_then_fusion(old, new, size)
+    assert text.count("[AMCT]:[replace_bn_pass]") > 1
+    assert_bn_then_fusion(text, old, new)
 
 
 def test_garbage_and_broken_records_are_tolerated() -> None:
@@ -324,28 +341,8 @@ def test_continuation_records_with_or_without_the_module_tag(tag: str) -> None:
     """Whether AMCT's logger repeats `[module]:` on the records of a split message is not documented."""
     old = "scope/" * 70 + "batchnorm/add_1:0"
     new = "scope/" * 70 + "batchnorm/bn_replace/scope/FusedBatchNormV3:0"
-    message = (
-        "Replace BN at the end of the network! You need to replace the old output node by the new output "
-        f"node in inference process! \n{GT}The name of the old output node is '{old}'\n"
-        f"{LT}The name of the new output node is '{new}'"
-    )
-    chunks = [message[i : i + 500] for i in range(0, len(message), 500)]
-    assert len(chunks) >= 2
-    ts = "2020-09-01 09:46:46,426"
-    text = f"{ts} - WARNING - [AMCT]:[replace_bn_pass]: {chunks[0]}\n"
-    text += "".join(f"{ts} - WARNING - [AMCT]:{tag} {chunk}\n" for chunk in chunks[1:])
-    text += physical(
-        "2020-09-01 09:46:46,439",
-        "conv_bn_fusion_pass",
-        "Fused BN at the end of the network!",
-        new,
-        "bias_add:0",
-    )
-    renames = parse_log(text)
-    assert [(r.pass_name, r.old, r.new) for r in renames] == [
-        ("replace_bn_pass", old, new),
-        ("conv_bn_fusion_pass", new, "bias_add:0"),
-    ]
+    text = split_bn_then_fusion(old, new, continuation_tag=tag)
+    assert_bn_then_fusion(text, old, new)
     # A record of another module is never glued on.
     other = text.replace(f"[AMCT]:{tag} ", "[AMCT]:[quantize_model]: ", 1) if tag == "" else None
     if other is not None:

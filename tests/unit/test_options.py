@@ -70,24 +70,6 @@ def test_config_json_do_fusion_false(tmp_path: Path) -> None:
     assert load_config_json(path).do_fusion is False
 
 
-@pytest.mark.parametrize(
-    ("text", "fragment"),
-    [
-        ("{not json", "not valid JSON"),
-        ("[1, 2]", "JSON object"),
-        ('{"do_fusion": "no"}', "do_fusion"),
-        ('{"skip_fusion_layers": [1]}', "skip_fusion_layers"),
-        ('{"conv": {"quant_enable": "false"}}', "quant_enable"),
-    ],
-)
-def test_config_json_errors(tmp_path: Path, text: str, fragment: str) -> None:
-    path = write(tmp_path, "config.json", text)
-    with pytest.raises(ConfigError) as info:
-        load_config_json(path)
-    assert fragment in str(info.value)
-    assert str(path) in str(info.value)
-
-
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config_json(tmp_path / "nope.json")
@@ -136,21 +118,31 @@ def test_cfg_do_fusion_spellings(tmp_path: Path, flag: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("file", "text", "fragment"),
     [
-        ('skip_layers: "unclosed\n', "line 1: a string is not closed"),
-        ("common_config {\n  a: 1\n", "line 1: a '{' block is not closed"),
-        ("do_fusion: maybe\n", "do_fusion must be true or false"),
-        ("skip_layers: conv1\n", "needs a quoted name"),
-        ("\n\n: 3\n", "line 3: expected a field name"),
-        ('skip_layers: ["a", "b"\n', "'[' list is not closed"),
+        ("config.json", "{not json", "not valid JSON"),
+        ("config.json", "[1, 2]", "JSON object"),
+        ("config.json", '{"do_fusion": "no"}', "do_fusion"),
+        ("config.json", '{"skip_fusion_layers": [1]}', "skip_fusion_layers"),
+        ("config.json", '{"conv": {"quant_enable": "false"}}', "quant_enable"),
+        ("bad.cfg", 'skip_layers: "unclosed\n', "line 1: a string is not closed"),
+        ("bad.cfg", "common_config {\n  a: 1\n", "line 1: a '{' block is not closed"),
+        ("bad.cfg", "do_fusion: maybe\n", "do_fusion must be true or false"),
+        ("bad.cfg", "skip_layers: conv1\n", "needs a quoted name"),
+        ("bad.cfg", "\n\n: 3\n", "line 3: expected a field name"),
+        ("bad.cfg", 'skip_layers: ["a", "b"\n', "'[' list is not closed"),
     ],
 )
-def test_cfg_errors(tmp_path: Path, text: str, fragment: str) -> None:
-    path = write(tmp_path, "bad.cfg", text)
+def test_config_errors_name_the_file_and_the_problem(
+    tmp_path: Path, file: str, text: str, fragment: str
+) -> None:
+    path = write(tmp_path, file, text)
+    loader = load_config_json if file.endswith(".json") else load_cfg
     with pytest.raises(ConfigError) as info:
-        load_cfg(path)
+        loader(path)
     assert fragment in str(info.value)
+    assert str(path) in str(info.value)
+    assert info.value.path == str(path)
 
 
 def test_load_config_dispatches_on_suffix_and_content(tmp_path: Path) -> None:

@@ -88,12 +88,26 @@ def tf_parse(tf: Any, path: Path) -> Any:
     return graph_def
 
 
-def test_every_fixture_agrees_with_tensorflow(tf: Any, fixtures_dir: Path) -> None:
+def test_every_fixture_agrees_with_tensorflow(
+    tf: Any, fixtures_dir: Path, manifest: dict[str, dict[str, Any]]
+) -> None:
     paths = sorted([*fixtures_dir.glob("*.pb"), *fixtures_dir.glob("*.pbtxt")])
+    # Every fixture of the manifest, the Keras applications included, plus s1_add's text form.
+    assert {p.name for p in paths} == {entry["file"] for entry in manifest.values()} | {"s1_add.pbtxt"}
+    assert {"keras_conv_bn", "keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0"} <= set(
+        manifest
+    )
     paths.append(REPO / "examples" / "seed" / "pb_model" / "case_1_1.pb")
-    assert len(paths) >= 30, "the fixture set is incomplete"
     for path in paths:
         assert_agrees(tf, read_model(path), tf_parse(tf, path), path.name)
+
+
+def assert_agrees_on_disk(tf: Any, graph_def: Any, directory: Path, stem: str) -> None:
+    """Write `graph_def` as binary and as text with TensorFlow; our reader must agree with TF on both."""
+    for name in (f"{stem}.pb", f"{stem}.pbtxt"):
+        tf.io.write_graph(graph_def, str(directory), name, as_text=name.endswith(".pbtxt"))
+        path = directory / name
+        assert_agrees(tf, read_model(path), tf_parse(tf, path), name)
 
 
 def build_varied_graph(tf: Any) -> Any:
@@ -134,11 +148,7 @@ def build_varied_graph(tf: Any) -> Any:
 def test_built_graph_agrees_binary_and_text(tf: Any, tmp_path: Path) -> None:
     graph_def = build_varied_graph(tf)
     assert any(n.ByteSize() > 64 * 1024 for n in graph_def.node), "the skim path must be exercised"
-    tf.io.write_graph(graph_def, str(tmp_path), "varied.pb", as_text=False)
-    tf.io.write_graph(graph_def, str(tmp_path), "varied.pbtxt", as_text=True)
-    for name in ("varied.pb", "varied.pbtxt"):
-        path = tmp_path / name
-        assert_agrees(tf, read_model(path), tf_parse(tf, path), name)
+    assert_agrees_on_disk(tf, graph_def, tmp_path, "varied")
 
 
 def test_graph_with_function_library(tf: Any, tmp_path: Path) -> None:
@@ -152,11 +162,7 @@ def test_graph_with_function_library(tf: Any, tmp_path: Path) -> None:
         tf.identity(twice(x), name="out")
     graph_def = graph.as_graph_def()
     assert len(graph_def.library.function) >= 1
-    tf.io.write_graph(graph_def, str(tmp_path), "lib.pb", as_text=False)
-    tf.io.write_graph(graph_def, str(tmp_path), "lib.pbtxt", as_text=True)
-    for name in ("lib.pb", "lib.pbtxt"):
-        path = tmp_path / name
-        assert_agrees(tf, read_model(path), tf_parse(tf, path), name)
+    assert_agrees_on_disk(tf, graph_def, tmp_path, "lib")
 
 
 def test_meta_graph_def_is_refused(tf: Any, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ ADD, FUSE, BN, QM = "replace_add_pass", "conv_bn_fusion_pass", "replace_bn_pass"
 FAQ, TF, INF = Evidence.FAQ, Evidence.TF, Evidence.INFERRED
 
 FixturePath = Callable[[str], Path]
+#: A rename chain as (pass, old, new, evidence, removes_old) per step.
+Chain = list[tuple[str, str, str, Evidence, bool]]
 
 
 def load(fixture_path: FixturePath, name: str) -> ModelGraph:
@@ -36,7 +38,7 @@ def verdict(prediction: Prediction, tail: str) -> TailVerdict:
     return found[0]
 
 
-def chain_of(prediction: Prediction, tail: str) -> list[tuple[str, str, str, Evidence, bool]]:
+def chain_of(prediction: Prediction, tail: str) -> Chain:
     chain = verdict(prediction, tail).chain
     assert chain is not None, verdict(prediction, tail).reason
     return [(s.pass_name, s.old, s.new, s.evidence, s.removes_old) for s in chain.steps]
@@ -44,32 +46,52 @@ def chain_of(prediction: Prediction, tail: str) -> list[tuple[str, str, str, Evi
 
 # --- the FAQ's five scenarios, one fixture each variant ---
 
-FAQ_CHAINS: dict[str, tuple[str, list[tuple[str, str, str, Evidence, bool]]]] = {
-    "s1_add": (
-        "Add",
-        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "s1_addv2": (
-        "add",
-        [(ADD, "add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "s2_biasadd_conv2d": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
-    "s2_biasadd_depthwise": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
-    "s2_biasadd_deconv": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
-    "s2_biasadd_matmul": ("BiasAdd", [(QM, "BiasAdd:0", SN, FAQ, False)]),
-    "s3_conv2d": ("Conv2D", [(QM, "Conv2D:0", SN, FAQ, False)]),
-    "s3_depthwise": ("depthwise", [(QM, "depthwise:0", SN, FAQ, False)]),
-    "s3_deconv": ("conv2d_transpose", [(QM, "conv2d_transpose:0", SN, FAQ, False)]),
-    "s3_matmul": ("MatMul", [(QM, "MatMul:0", SN, FAQ, False)]),
-    "s3_avgpool": ("AvgPool", [(QM, "AvgPool:0", SN, FAQ, False)]),
+
+def search_n_chain(tail: str) -> Chain:
+    """Scenarios 2 and 3: a searchN after the tail."""
+    return [(QM, f"{tail}:0", SN, FAQ, False)]
+
+
+def replace_add_chain(tail: str) -> Chain:
+    """Scenario 1: the Add becomes `bias_add/BiasAdd`, then gets a searchN."""
+    return [(ADD, f"{tail}:0", "bias_add/BiasAdd:0", FAQ, True), *search_n_chain("bias_add/BiasAdd")]
+
+
+def fusion_chain(tail: str) -> Chain:
+    """Scenario 4: the FusedBatchNorm is folded into an op `bias_add`, then gets a searchN."""
+    return [(FUSE, f"{tail}:0", "bias_add:0", FAQ, True), *search_n_chain("bias_add")]
+
+
+FAQ_CHAINS: dict[str, tuple[str, Chain]] = {
     **{
-        name: (
-            f"batch_normalization/{op}",
-            [
-                (FUSE, f"batch_normalization/{op}:0", "bias_add:0", FAQ, True),
-                (QM, "bias_add:0", SN, FAQ, False),
-            ],
-        )
+        name: (tail, replace_add_chain(tail))
+        for name, tail in [
+            ("s1_add", "Add"),
+            ("s1_addv2", "add"),
+            # The bias length is checked against each layer type's output channels.
+            ("s1_add_depthwise", "Add"),  # channel multiplier 2: 3 input channels, bias of 6
+            ("s1_add_deconv", "Add"),
+            ("s1_add_matmul", "add"),
+            ("s1_add_identity_bias", "Add"),  # the bias reaches its Const through two Identity nodes
+        ]
+    },
+    **{
+        name: (tail, search_n_chain(tail))
+        for name, tail in [
+            ("s2_biasadd_conv2d", "BiasAdd"),
+            ("s2_biasadd_depthwise", "BiasAdd"),
+            ("s2_biasadd_deconv", "BiasAdd"),
+            ("s2_biasadd_matmul", "BiasAdd"),
+            ("s3_conv2d", "Conv2D"),
+            ("s3_depthwise", "depthwise"),
+            ("s3_deconv", "conv2d_transpose"),
+            ("s3_matmul", "MatMul"),
+            ("s3_avgpool", "AvgPool"),
+            ("ctrl_dep_tail", "Conv2D"),  # ^Conv2D does not consume it
+        ]
+    },
+    **{
+        name: (f"batch_normalization/{op}", fusion_chain(f"batch_normalization/{op}"))
         for name, op in [
             ("s4_fbn_v1", "FusedBatchNorm"),
             ("s4_fbn_v2", "FusedBatchNormV2"),
@@ -83,8 +105,7 @@ FAQ_CHAINS: dict[str, tuple[str, list[tuple[str, str, str, Evidence, bool]]]] = 
             "batch_normalization/batchnorm/add_1",
             [
                 (BN, "batch_normalization/batchnorm/add_1:0", BN_FAQ, FAQ, True),
-                (FUSE, BN_FAQ, "bias_add:0", FAQ, True),
-                (QM, "bias_add:0", SN, FAQ, False),
+                *fusion_chain(BN_FAQ.removesuffix(":0")),
             ],
         )
         for name in (
@@ -98,24 +119,6 @@ FAQ_CHAINS: dict[str, tuple[str, list[tuple[str, str, str, Evidence, bool]]]] = 
             "s5_unfused_bn_tf1_add",  # Add (TF 1.x) instead of AddV2 in both places
         )
     },
-    # The bias length is checked against each layer type's output channels.
-    "s1_add_depthwise": (  # channel multiplier 2: 3 input channels, bias of 6
-        "Add",
-        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "s1_add_deconv": (
-        "Add",
-        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "s1_add_matmul": (
-        "add",
-        [(ADD, "add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "s1_add_identity_bias": (  # the bias reaches its Const through two Identity nodes
-        "Add",
-        [(ADD, "Add:0", "bias_add/BiasAdd:0", FAQ, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)],
-    ),
-    "ctrl_dep_tail": ("Conv2D", [(QM, "Conv2D:0", SN, FAQ, False)]),  # ^Conv2D does not consume it
 }
 
 
@@ -187,12 +190,13 @@ def test_model_notes_only_when_something_is_renamed(fixture_path: FixturePath) -
     assert "other quantizable layer" in predict(load(fixture_path, "multi_output")).notes[0]
 
 
-def test_prediction_is_fast_on_a_real_network(fixture_path: FixturePath) -> None:
-    graph = load(fixture_path, "keras_mobilenet_v2")
+@pytest.mark.parametrize("name", ["keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0"])
+def test_prediction_is_fast_on_a_real_network(fixture_path: FixturePath, name: str) -> None:
+    graph = load(fixture_path, name)
     start = time.perf_counter()
     for _ in range(20):
         predict(graph)
-    assert (time.perf_counter() - start) / 20 < 0.05  # measured ~1 ms for 1053 nodes
+    assert (time.perf_counter() - start) / 20 < 0.05  # measured ~0.5-1.5 ms for 565-1994 nodes
 
 
 def test_identity_tail_says_what_it_forwards(fixture_path: FixturePath) -> None:
@@ -203,30 +207,52 @@ def test_identity_tail_says_what_it_forwards(fixture_path: FixturePath) -> None:
 # --- the script's exclusions ---
 
 
-def test_skip_layers_removes_the_search_n(fixture_path: FixturePath) -> None:
-    graph = load(fixture_path, "s2_biasadd_conv2d")
-    found = verdict(
-        predict(graph, QuantOptions(skip_layers=frozenset({"Conv2D"}), sources=("test",))), "BiasAdd"
-    )
+FBN3_TAIL = "batch_normalization/FusedBatchNormV3"
+NO_SEARCH_N = "so no searchN is inserted after it"
+
+#: fixture, its tail, the setting, what the tail's reason must say: each setting keeps the tail's name.
+KEEPING_SETTINGS = {
+    "skip_layers": (
+        "s2_biasadd_conv2d",
+        "BiasAdd",
+        QuantOptions(skip_layers=frozenset({"Conv2D"}), sources=("test",)),
+        ["'Conv2D' is listed in skip_layers (from test)", NO_SEARCH_N],
+    ),
+    "skip_layer_types": (
+        "s3_matmul",
+        "MatMul",
+        QuantOptions(skip_layer_types=["MatMul"]),  # type: ignore[arg-type]
+        ["layer type MatMul is listed in skip_layer_types", NO_SEARCH_N],
+    ),
+    "quant_enable": (
+        "s3_conv2d",
+        "Conv2D",
+        QuantOptions(disabled_layers=["Conv2D"]),  # type: ignore[arg-type]
+        ['"quant_enable": false', NO_SEARCH_N],
+    ),
+    "do_fusion": ("s4_fbn_v3", FBN3_TAIL, QuantOptions(do_fusion=False), ["do_fusion is false"]),
+    "skip_fusion_layers=conv": (
+        "s4_fbn_v3",
+        FBN3_TAIL,
+        QuantOptions(skip_fusion_layers=frozenset({"Conv2D"})),
+        ["'Conv2D' is listed in skip_fusion_layers"],
+    ),
+    "skip_fusion_layers=bn": (
+        "s4_fbn_v3",
+        FBN3_TAIL,
+        QuantOptions(skip_fusion_layers=frozenset({FBN3_TAIL})),
+        [f"'{FBN3_TAIL}' is listed in skip_fusion_layers"],
+    ),
+}
+
+
+@pytest.mark.parametrize("setting", list(KEEPING_SETTINGS))
+def test_setting_keeps_the_name(fixture_path: FixturePath, setting: str) -> None:
+    name, tail, options, fragments = KEEPING_SETTINGS[setting]
+    found = verdict(predict(load(fixture_path, name), options), tail)
     assert found.chain is None
-    assert "'Conv2D' is listed in skip_layers (from test)" in found.reason
-    assert "no searchN" in found.reason
-
-
-def test_skip_layer_types(fixture_path: FixturePath) -> None:
-    found = verdict(
-        predict(load(fixture_path, "s3_matmul"), QuantOptions(skip_layer_types=["MatMul"])), "MatMul"
-    )  # type: ignore[arg-type]
-    assert found.chain is None
-    assert "layer type MatMul is listed in skip_layer_types" in found.reason
-
-
-def test_quant_enable_false(fixture_path: FixturePath) -> None:
-    found = verdict(
-        predict(load(fixture_path, "s3_conv2d"), QuantOptions(disabled_layers=["Conv2D"])), "Conv2D"
-    )  # type: ignore[arg-type]
-    assert found.chain is None
-    assert '"quant_enable": false' in found.reason
+    for fragment in fragments:
+        assert fragment in found.reason
 
 
 def test_skipped_layer_still_gets_replace_add_but_inferred(fixture_path: FixturePath) -> None:
@@ -237,26 +263,12 @@ def test_skipped_layer_still_gets_replace_add_but_inferred(fixture_path: Fixture
     assert found.chain is not None and "FAQ does not say" in found.chain.steps[0].reason
 
 
-def test_do_fusion_false(fixture_path: FixturePath) -> None:
-    found = verdict(
-        predict(load(fixture_path, "s4_fbn_v3"), QuantOptions(do_fusion=False)),
-        "batch_normalization/FusedBatchNormV3",
-    )
-    assert found.chain is None
-    assert "do_fusion is false" in found.reason
+def test_do_fusion_false_still_replaces_bn(fixture_path: FixturePath) -> None:
     # replace_bn still runs; only the fusion (and so the searchN) is gone.
     prediction = predict(load(fixture_path, "s5_unfused_bn"), QuantOptions(do_fusion=False))
     assert chain_of(prediction, "batch_normalization/batchnorm/add_1") == [
         (BN, "batch_normalization/batchnorm/add_1:0", BN_FAQ, FAQ, True)
     ]
-
-
-@pytest.mark.parametrize("layer", ["Conv2D", "batch_normalization/FusedBatchNormV3"])
-def test_skip_fusion_layers(fixture_path: FixturePath, layer: str) -> None:
-    options = QuantOptions(skip_fusion_layers=frozenset({layer}))
-    found = verdict(predict(load(fixture_path, "s4_fbn_v3"), options), "batch_normalization/FusedBatchNormV3")
-    assert found.chain is None
-    assert f"'{layer}' is listed in skip_fusion_layers" in found.reason
 
 
 # --- TensorFlow's suffixes ---
@@ -347,21 +359,46 @@ def test_keras_conv_bn(fixture_path: FixturePath) -> None:
     ]
 
 
-def test_keras_mobilenet(fixture_path: FixturePath) -> None:
-    graph = load(fixture_path, "keras_mobilenet_v2")
+#: Keras application -> (the Softmax its output Identity forwards, the ops between that Softmax and the
+#: classifier's BiasAdd, that BiasAdd). Without them the classifier ends the network.
+KERAS_APPS = {
+    "keras_mobilenet_v2": (
+        "mobilenetv2_0.35_96_1/predictions_1/Softmax",
+        (),
+        "mobilenetv2_0.35_96_1/predictions_1/BiasAdd",  # Dense: MatMul -> BiasAdd
+    ),
+    "keras_mobilenet_v1": (
+        "mobilenet_0.25_128_1/predictions_1/Softmax",
+        ("mobilenet_0.25_128_1/reshape_2_1/Reshape",),
+        "mobilenet_0.25_128_1/conv_preds_1/BiasAdd",  # a 1x1 Conv2D classifier, reshaped to [1, 10]
+    ),
+    "keras_efficientnet_b0": (
+        "efficientnetb0_1/predictions_1/Softmax",
+        (),
+        "efficientnetb0_1/predictions_1/BiasAdd",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KERAS_APPS))
+def test_keras_application(fixture_path: FixturePath, manifest: dict[str, dict[str, Any]], name: str) -> None:
+    softmax, between, head = KERAS_APPS[name]
+    graph = load(fixture_path, name)
     prediction = predict(graph)
-    assert [(v.tail, v.op) for v in prediction.tails] == [("Identity", "Identity")]
-    assert prediction.tails[0].chain is None
-    assert "(Softmax), which AMCT does not rename either" in prediction.tails[0].reason
-    # Its classifier (MatMul → BiasAdd) as the tail gets a searchN, with the many-layers caveat.
-    head = "mobilenetv2_0.35_96_1/predictions_1/BiasAdd"
-    nodes = {
-        n.name: n
-        for n in graph
-        if n.name not in ("Identity", "NoOp", "mobilenetv2_0.35_96_1/predictions_1/Softmax")
-    }
-    headless = predict(ModelGraph(nodes))
-    assert chain_of(headless, head) == [(QM, f"{head}:0", SN, FAQ, False)]
+    # Every tail TensorFlow sees (the manifest's) is found: the frozen function's one output Identity.
+    assert [v.output for v in prediction.tails] == manifest[name]["outputs"] == ["Identity:0"]
+    assert [(v.tail, v.op, v.chain) for v in prediction.tails] == [("Identity", "Identity", None)]
+    assert prediction.tails[0].reason == (
+        "Identity is not quantized, so AMCT leaves this output alone; "
+        f"it forwards '{softmax}:0' (Softmax), which AMCT does not rename either"
+    )
+    assert prediction.created == frozenset()
+    # Its classifier (conv or MatMul → BiasAdd) as the tail gets a searchN, with the many-layers caveat.
+    headless = predict(
+        ModelGraph({n.name: n for n in graph if n.name not in {"Identity", "NoOp", softmax, *between}})
+    )
+    assert [v.tail for v in headless.tails] == [head]
+    assert chain_of(headless, head) == search_n_chain(head)
     chain = verdict(headless, head).chain
     assert chain is not None and any("other quantizable layers" in n for n in chain.notes)
 
@@ -553,7 +590,7 @@ def test_control_inputs_do_not_make_a_node_non_tail() -> None:
     g = graph(*conv_net(Node("noop", "NoOp", ("^conv",), {})))
     prediction = predict(g)
     assert [v.tail for v in prediction.tails] == ["conv"]
-    assert chain_of(prediction, "conv") == [(QM, "conv:0", SN, FAQ, False)]
+    assert chain_of(prediction, "conv") == search_n_chain("conv")
 
 
 def test_empty_and_constant_only_graphs() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -24,6 +25,16 @@ class Evidence(str, Enum):
             Evidence.INFERRED: "inferred (not confirmed by the vendor)",
             Evidence.LOG: "confirmed by the AMCT log",
         }[self]
+
+
+#: Least certain first. A confirmed log entry beats every kind of prediction.
+_STRENGTH = (Evidence.INFERRED, Evidence.TF, Evidence.DOC, Evidence.FAQ, Evidence.LOG)
+
+
+def weakest(evidences: Iterable[Evidence]) -> Evidence:
+    """The least certain of `evidences` (LOG when there are none): a rename is only as sure as its weakest
+    part."""
+    return min(evidences, key=_STRENGTH.index, default=Evidence.LOG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +79,7 @@ class RenameChain:
     @property
     def evidence(self) -> Evidence:
         """The weakest evidence of any step (LOG counts as strongest)."""
-        order = [Evidence.INFERRED, Evidence.TF, Evidence.DOC, Evidence.FAQ, Evidence.LOG]
-        return min((s.evidence for s in self.steps), key=order.index, default=Evidence.LOG)
+        return weakest(s.evidence for s in self.steps)
 
     def names(self) -> list[str]:
         """original, then each new name: ["Add:0", "bias_add/BiasAdd:0", "search_n_quant/...:0"]."""
@@ -85,6 +95,11 @@ class TailVerdict:
     chain: RenameChain | None
     #: One line for the user: "Relu is not quantized", "MatMul with transpose_b=True is not quantized", ...
     reason: str
+
+    @property
+    def output(self) -> str:
+        """The tail's tensor name as a script fetches it before quantization ("Add:0")."""
+        return self.chain.original if self.chain is not None else f"{self.tail}:0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,9 +46,8 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
     other = _other_quantized_layers(ctx, tails)
     other_note = ""
     if other:
-        examples = ", ".join(f"'{n}'" for n in other[:3]) + (", …" if len(other) > 3 else "")
         other_note = _OTHER_LAYERS_NOTE.format(
-            count=len(other), s="" if len(other) == 1 else "s", examples=examples
+            count=len(other), s="" if len(other) == 1 else "s", examples=_sample(other)
         )
 
     verdicts: list[TailVerdict] = []
@@ -86,12 +85,11 @@ def _not_frozen_note(graph: ModelGraph) -> list[str]:
     variables = [n.name for n in graph if n.op in _VARIABLE_OPS]
     if not variables:
         return []
-    shown = ", ".join(f"'{v}'" for v in variables[:3]) + (", …" if len(variables) > 3 else "")
     return [
         f"The graph is not frozen: it holds {len(variables)} variable{'s' if len(variables) != 1 else ''} "
-        f"({shown}). AMCT quantizes layers whose weights are Const, so layers reading a variable are "
-        "predicted to keep their names; freeze the graph (convert_variables_to_constants_v2) for the "
-        "prediction the script's frozen .pb will get."
+        f"({_sample(variables)}). AMCT quantizes layers whose weights are Const, so layers reading a "
+        "variable are predicted to keep their names; freeze the graph (convert_variables_to_constants_v2) "
+        "for the prediction the script's frozen .pb will get."
     ]
 
 
@@ -109,12 +107,16 @@ def _mark_contested(ctx: PassContext, steps: dict[str, list[RenameStep]]) -> Non
             others = sorted(askers[allocation[1].lower()] - {tail})
             if not others:
                 continue
-            shown = ", ".join(f"'{t}'" for t in others[:3]) + (", …" if len(others) > 3 else "")
             reason = (
-                f"{step.reason}; another tail ({shown}) also gets a new '{allocation[1]}', and which one "
-                "AMCT names first (and so which one gets a _1 suffix) is not documented"
+                f"{step.reason}; another tail ({_sample(others)}) also gets a new '{allocation[1]}', and "
+                "which one AMCT names first (and so which one gets a _1 suffix) is not documented"
             )
             tail_steps[index] = replace(step, evidence=Evidence.INFERRED, reason=reason)
+
+
+def _sample(names: list[str]) -> str:
+    """The first three names, quoted, for a one-line message: `'a', 'b', 'c', …`."""
+    return ", ".join(f"'{n}'" for n in names[:3]) + (", …" if len(names) > 3 else "")
 
 
 def _no_rename_reason(tail: Node, misses: list[str]) -> str:

@@ -14,17 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from amct_lsp.model.errors import UserError
 
-class ConfigError(Exception):
-    """A config file could not be used; `str(err)` is a complete sentence for the user."""
 
-    def __init__(self, message: str, path: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path
-
-    def __str__(self) -> str:
-        return self.message
+class ConfigError(UserError):
+    """An AMCT config file (config.json, .cfg) could not be used."""
 
 
 def _frozen(values: Iterable[str]) -> frozenset[str]:
@@ -252,19 +246,15 @@ def _parse_top_level(text: str, where: str) -> list[tuple[str, str, str, int]]:
 
 def parse_cfg(text: str, where: str = "<cfg>") -> QuantOptions:
     """Parse `config_defination` text; unknown fields and nested messages are ignored."""
-    skip_layers: list[str] = []
-    skip_types: list[str] = []
-    skip_fusion: list[str] = []
+    names: dict[str, list[str]] = {"skip_layers": [], "skip_layer_types": [], "skip_fusion_layers": []}
     do_fusion = True
     for name, kind, value, line in _parse_top_level(text, where):
-        if name in ("skip_layers", "skip_layer_types", "skip_fusion_layers"):
+        if name in names:
             if kind != "str":
                 raise ConfigError(
                     f"In '{where}', line {line}: {name} needs a quoted name, not {value}.", where
                 )
-            {"skip_layers": skip_layers, "skip_layer_types": skip_types, "skip_fusion_layers": skip_fusion}[
-                name
-            ].append(value)
+            names[name].append(value)
         elif name == "do_fusion":
             flag = _BOOLS.get(value.lower()) if kind == "word" else None
             if flag is None:
@@ -273,10 +263,10 @@ def parse_cfg(text: str, where: str = "<cfg>") -> QuantOptions:
                 )
             do_fusion = flag
     return QuantOptions(
-        skip_layers=frozenset(skip_layers),
-        skip_layer_types=frozenset(skip_types),
+        skip_layers=frozenset(names["skip_layers"]),
+        skip_layer_types=frozenset(names["skip_layer_types"]),
         do_fusion=do_fusion,
-        skip_fusion_layers=frozenset(skip_fusion),
+        skip_fusion_layers=frozenset(names["skip_fusion_layers"]),
         sources=(f"config_defination {where}",),
     )
 

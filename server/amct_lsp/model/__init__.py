@@ -10,6 +10,7 @@ from amct_lsp.model.errors import (
     ModelNotFound,
     ModelTooLarge,
     ModelUnreadable,
+    UserError,
     WrongModelKind,
 )
 from amct_lsp.model.graph import NON_TAIL_OPS, ModelGraph, Node, split_input
@@ -27,6 +28,7 @@ __all__ = [
     "ModelTooLarge",
     "ModelUnreadable",
     "Node",
+    "UserError",
     "WrongModelKind",
     "read_model",
     "read_model_bytes",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 
-class ModelError(Exception):
-    """A model could not be read. `str(err)` is a complete sentence for the user; `path` is what was tried."""
-
-    code = "unreadable"
+class UserError(Exception):
+    """A file the user named cannot be used. `str(err)` is a complete sentence for the user, shown as it is;
+    `path` is the file that was tried."""
 
     def __init__(self, message: str, path: str = "") -> None:
         super().__init__(message)
@@ -15,6 +14,12 @@ class ModelError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ModelError(UserError):
+    """A model could not be read."""
+
+    code = "unreadable"
 
 
 class ModelNotFound(ModelError):

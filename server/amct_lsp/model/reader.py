@@ -614,22 +614,18 @@ def _read_binary(
             f"{'a name' if not nameless.name else 'an op'}, which TensorFlow never writes. Check that it is "
             "a frozen TensorFlow graph (.pb) and export it again if it was damaged.",
         )
-    if odd:
+    if odd or not nodes:
+        # Fields a GraphDef lacks, or no nodes at all: most likely another message of TensorFlow's.
         wrong_kind = _container_error(src, display, suffix)
         if wrong_kind is not None:
             raise wrong_kind
-        if not nodes:
+        if odd and not nodes:
             raise CorruptModel(
                 f"{display} is not a TensorFlow GraphDef: it holds no graph nodes, only fields a GraphDef "
                 "does not have. Point amct-lsp at a frozen graph (.pb or .pbtxt).",
             )
-    if not nodes:
-        wrong_kind = _container_error(src, display, suffix)
-        if wrong_kind is not None:
-            raise wrong_kind
-        raise EmptyModel(
-            f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
-        )
+        if not nodes:
+            raise _no_nodes_error(display)
     if progress is not None:
         progress(1.0)
     return ModelGraph(nodes=nodes, producer_version=producer)
@@ -646,10 +642,14 @@ def _graph_from_node_defs(node_defs: list[Any], producer: int | None, display: s
             )
         nodes[node.name] = node
     if not nodes:
-        raise EmptyModel(
-            f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
-        )
+        raise _no_nodes_error(display)
     return ModelGraph(nodes=nodes, producer_version=producer)
+
+
+def _no_nodes_error(display: str) -> EmptyModel:
+    return EmptyModel(
+        f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
+    )
 
 
 def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn | None) -> ModelGraph:

@@ -1,8 +1,8 @@
-"""The contract between the driver and the passes, and the naming helper every pass uses.
+"""The contract between the driver and the passes, and the helpers every pass uses.
 
 A pass looks at the current tail tensor (which may be a node an earlier pass created — the "virtual" view) and
-returns the rename it causes, or None. Names go through the shared `NameAllocator`, so collisions get TF's
-suffixes; `allocate` also says which name forced the suffix, which decides the step's evidence.
+returns the rename it causes, or None. New ops are named through the shared `NameAllocator`, so collisions get
+TF's suffixes; `create` also says which name forced a suffix, which decides the step's evidence.
 """
 
 from __future__ import annotations
@@ -12,18 +12,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import constraint_failure
+from amct_lsp.amct.chain import Evidence, RenameStep, weakest
+from amct_lsp.amct.layers import CONV_OPS, constraint_failure, will_be_quantized
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
-from amct_lsp.model.graph import ModelGraph, Node, split_input
-
-_STRENGTH = [Evidence.INFERRED, Evidence.TF, Evidence.DOC, Evidence.FAQ, Evidence.LOG]
-
-
-def weaker(a: Evidence, b: Evidence) -> Evidence:
-    """The less certain of two evidences (a step is only as sure as its weakest part)."""
-    return min(a, b, key=_STRENGTH.index)
+from amct_lsp.model.graph import AttrValue, ModelGraph, Node, split_input
 
 
 @dataclass
@@ -100,15 +93,19 @@ class Allocation:
         return f"{self.op_name}:0"
 
 
-def allocate(ctx: PassContext, scopes: Sequence[str], op: str) -> Allocation:
-    """Create op `op` inside nested name scopes as AMCT's TF code would ('a/' re-enters scope a)."""
+def create(
+    ctx: PassContext, scopes: Sequence[str], name: str, op: str, source: str, **attrs: AttrValue
+) -> Allocation:
+    """Create the op AMCT adds: named `name` inside nested name scopes as AMCT's TF code would ('a/'
+    re-enters scope a), of type `op` fed by `source`; later passes see it as the tail."""
     alloc = ctx.allocator
     with ExitStack() as stack:
         for scope in scopes:
             stack.enter_context(alloc.name_scope(scope))
-        got = alloc.unique_name(op)
-    wanted = "/".join([s.rstrip("/") for s in scopes if s] + [op])
+        got = alloc.unique_name(name)
+    wanted = "/".join([s.rstrip("/") for s in scopes if s] + [name])
     ctx.allocations[got] = (ctx._key(), wanted)
+    ctx.add_virtual(Node(got, op, (source,), attrs))
     if got == wanted:
         return Allocation(got, wanted)
     return _explain_suffix(alloc, wanted, got)
@@ -155,39 +152,64 @@ def make_step(
 ) -> RenameStep:
     """A step whose evidence and reason account for any suffix TensorFlow added."""
     if allocation.evidence is not None:
-        evidence = weaker(evidence, allocation.evidence)
+        evidence = weakest((evidence, allocation.evidence))
         reason = f"{reason}; {allocation.reason}"
     return RenameStep(pass_name, old, allocation.tensor, reason, evidence, removes_old)
 
 
-def refuse_unquantizable(ctx: PassContext, layer: Node, pass_name: str) -> bool:
-    """Record a miss and say True when `layer` fails AMCT's quantization constraints: the vendor's fusion
-    list (Conv+BN, OP+Add, small-op BN) requires every op it fuses to meet them first [DOC]. A skip
-    setting is not such a failure: the layer is merely left unquantized."""
+def replacement_step(
+    ctx: PassContext,
+    pass_name: str,
+    tensor: str,
+    layer: Node,
+    allocation: Allocation,
+    reason: str,
+    evidence: Evidence,
+    *,
+    unknown: str,
+) -> RenameStep:
+    """The step of a pass that removes the tail built on `layer` (replace_add, replace_bn, conv_bn_fusion).
+
+    The FAQ shows these rewrites on quantized layers only: when a skip setting leaves `layer` unquantized the
+    rewrite is still predicted, but inferred, and the reason names what the FAQ does not say (`unknown`,
+    e.g. "the BN is still fused")."""
+    quantized, why = will_be_quantized(ctx.graph, layer, ctx.options)
+    if not quantized:
+        evidence = Evidence.INFERRED
+        reason += f"; {why}, and the FAQ does not say whether {unknown} then"
+    return make_step(pass_name, tensor, allocation, reason, evidence, removes_old=True)
+
+
+def claim_fused_layer(ctx: PassContext, layer: Node, pass_name: str) -> bool:
+    """Claim `layer` for this tail's rewrite when it meets AMCT's quantization constraints: the vendor's
+    fusion list (Conv+BN, OP+Add, small-op BN) requires every op it fuses to meet them first [DOC]. Otherwise
+    record why `pass_name` does not apply and say False. A skip setting is not such a failure: the layer is
+    merely left unquantized."""
     failure = constraint_failure(ctx.graph, layer)
-    if failure is None:
+    if failure is not None:
+        ctx.miss(
+            f"{failure}, and AMCT's documentation requires a fused layer to meet the quantization "
+            f"constraints, so {pass_name} does not apply"
+        )
         return False
-    ctx.miss(
-        f"{failure}, and AMCT's documentation requires a fused layer to meet the quantization "
-        f"constraints, so {pass_name} does not apply"
-    )
+    ctx.claim(layer)
     return True
 
 
-def conv_source(ctx: PassContext, ref: str) -> tuple[Node, bool] | None:
-    """The Conv2D / DepthwiseConv2dNative behind `ref`, directly or through one BiasAdd (flagged)."""
+def conv_source(ctx: PassContext, ref: str) -> Node | None:
+    """The Conv2D / DepthwiseConv2dNative behind `ref`, directly or through one BiasAdd."""
     node = ctx.node(ref)
-    if node is None:
-        return None
-    if node.op in ("Conv2D", "DepthwiseConv2dNative"):
-        return node, False
-    if node.op == "BiasAdd" and node.data_inputs:
-        inner = ctx.node(node.data_inputs[0])
-        if inner is not None and inner.op in ("Conv2D", "DepthwiseConv2dNative"):
-            return inner, True
-    return None
+    if node is not None and node.op == "BiasAdd" and node.data_inputs:
+        node = ctx.node(node.data_inputs[0])
+    return node if node is not None and node.op in CONV_OPS else None
 
 
 def describe(node: Node) -> str:
     """`Conv2D 'conv1/Conv2D'`, or just `Conv2D` when the name is the op type."""
     return node.op if node.name == node.op else f"{node.op} '{node.name}'"
+
+
+def describe_input(ctx: PassContext, ref: str) -> str:
+    """`describe` of the node producing `ref`, or the quoted ref when nothing in the graph does."""
+    node = ctx.node(ref)
+    return describe(node) if node is not None else f"'{ref}'"

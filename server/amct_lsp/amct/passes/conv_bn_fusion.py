@@ -8,14 +8,15 @@ FAQ scenario 4: `batch_normalization/FusedBatchNormV3:0` → `bias_add:0`; also 
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import resolve_identity, will_be_quantized
+from amct_lsp.amct.layers import resolve_identity
 from amct_lsp.amct.passes.base import (
     PassContext,
-    allocate,
+    claim_fused_layer,
     conv_source,
+    create,
     describe,
-    make_step,
-    refuse_unquantizable,
+    describe_input,
+    replacement_step,
 )
 from amct_lsp.model.graph import Node
 
@@ -29,16 +30,13 @@ class ConvBnFusionPass:
         node = ctx.node(tensor)
         if node is None or node.op not in FUSED_BN_OPS or not node.data_inputs:
             return None
-        source = conv_source(ctx, node.data_inputs[0])
-        if source is None:
-            x = ctx.node(node.data_inputs[0])
-            what = describe(x) if x is not None else f"'{node.data_inputs[0]}'"
+        conv = conv_source(ctx, node.data_inputs[0])
+        if conv is None:
             ctx.miss(
-                f"{node.op}'s input comes from {what}, not Conv2D or DepthwiseConv2dNative (optionally "
-                "through BiasAdd), so conv_bn_fusion_pass leaves it alone"
+                f"{node.op}'s input comes from {describe_input(ctx, node.data_inputs[0])}, not Conv2D or "
+                "DepthwiseConv2dNative (optionally through BiasAdd), so conv_bn_fusion_pass leaves it alone"
             )
             return None
-        conv, _ = source
         if not ctx.is_virtual(tensor):
             refusal = self._refusal(ctx, node)
             if refusal:
@@ -59,18 +57,13 @@ class ConvBnFusionPass:
                 f"{node.op} into {conv.op}"
             )
             return None
-        if refuse_unquantizable(ctx, conv, self.name):
+        if not claim_fused_layer(ctx, conv, self.name):
             return None
-        ctx.claim(conv)
-        allocation = allocate(ctx, [], "bias_add")
-        ctx.add_virtual(Node(allocation.op_name, "BiasAdd", (conv.name,), {"T": "DT_FLOAT"}))
+        allocation = create(ctx, [], "bias_add", "BiasAdd", conv.name, T="DT_FLOAT")
         reason = f"{node.op} after {describe(conv)} is folded into the conv; the result is a BiasAdd"
-        evidence = Evidence.FAQ
-        quantized, why = will_be_quantized(ctx.graph, conv, ctx.options)
-        if not quantized:
-            evidence = Evidence.INFERRED
-            reason += f"; {why}, and the FAQ does not say whether the BN is still fused then"
-        return make_step(self.name, tensor, allocation, reason, evidence, removes_old=True)
+        return replacement_step(
+            ctx, self.name, tensor, conv, allocation, reason, Evidence.FAQ, unknown="the BN is still fused"
+        )
 
     @staticmethod
     def _refusal(ctx: PassContext, node: Node) -> str | None:

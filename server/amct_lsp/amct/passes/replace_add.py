@@ -6,8 +6,15 @@ FAQ scenario 1: `Add:0` and `add:0` → `bias_add/BiasAdd:0`.
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import WEIGHTED_OPS, output_channels, resolve_identity, will_be_quantized
-from amct_lsp.amct.passes.base import PassContext, allocate, describe, make_step, refuse_unquantizable
+from amct_lsp.amct.layers import WEIGHTED_OPS, output_channels, resolve_identity
+from amct_lsp.amct.passes.base import (
+    PassContext,
+    claim_fused_layer,
+    create,
+    describe,
+    describe_input,
+    replacement_step,
+)
 from amct_lsp.model.graph import Node
 
 
@@ -31,10 +38,9 @@ class ReplaceAddPass:
             layer_ref = node.data_inputs[1 - i]
             layer = ctx.node(layer_ref)
             if layer is None or layer.op not in WEIGHTED_OPS:
-                what = describe(layer) if layer is not None else f"'{layer_ref}'"
                 ctx.miss(
-                    f"{node.op}'s other input comes from {what}, not Conv2D, DepthwiseConv2dNative, "
-                    "Conv2DBackpropInput or MatMul, so replace_add_pass does not apply"
+                    f"{node.op}'s other input comes from {describe_input(ctx, layer_ref)}, not Conv2D, "
+                    "DepthwiseConv2dNative, Conv2DBackpropInput or MatMul, so replace_add_pass does not apply"
                 )
                 return None
             return self._replace(ctx, tensor, node, const, layer, layer_ref)
@@ -59,18 +65,14 @@ class ReplaceAddPass:
                 "channels, so it is not a bias and replace_add_pass does not apply"
             )
             return None
-        if refuse_unquantizable(ctx, layer, self.name):
+        if not claim_fused_layer(ctx, layer, self.name):
             return None
-        ctx.claim(layer)
-        allocation = allocate(ctx, ["bias_add"], "BiasAdd")
-        ctx.add_virtual(Node(allocation.op_name, "BiasAdd", (layer_ref,), {"T": layer.dtype or "DT_FLOAT"}))
+        allocation = create(ctx, ["bias_add"], "BiasAdd", "BiasAdd", layer_ref, T=layer.dtype or "DT_FLOAT")
         reason = f"{node.op} of a 1-D bias after {describe(layer)} is replaced by a BiasAdd"
-        evidence = Evidence.FAQ
-        quantized, why = will_be_quantized(ctx.graph, layer, ctx.options)
-        if not quantized:
-            evidence = Evidence.INFERRED
-            reason += f"; {why}, and the FAQ does not say whether the Add is still replaced then"
-        return make_step(self.name, tensor, allocation, reason, evidence, removes_old=True)
+        unknown = "the Add is still replaced"
+        return replacement_step(
+            ctx, self.name, tensor, layer, allocation, reason, Evidence.FAQ, unknown=unknown
+        )
 
 
 PASS = ReplaceAddPass()

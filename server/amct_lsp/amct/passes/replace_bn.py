@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import resolve_identity, will_be_quantized
+from amct_lsp.amct.layers import resolve_identity
 from amct_lsp.amct.passes.base import (
     PassContext,
-    allocate,
+    claim_fused_layer,
     conv_source,
+    create,
     describe,
-    make_step,
-    refuse_unquantizable,
+    describe_input,
+    replacement_step,
 )
 from amct_lsp.model.graph import Node, split_input
 
@@ -109,17 +110,15 @@ class ReplaceBnPass:
         bn = match_unfused_bn(ctx, node)
         if bn is None:
             return None
-        source = conv_source(ctx, bn.x_ref)
-        if source is None:
+        conv = conv_source(ctx, bn.x_ref)
+        if conv is None:
             x = ctx.node(bn.x_ref)
-            what = f"{describe(x)}" if x is not None else f"'{bn.x_ref}'"
-            rank = " (2-D)" if x is not None and x.op == "MatMul" else ""
+            what = describe_input(ctx, bn.x_ref) + (" (2-D)" if x is not None and x.op == "MatMul" else "")
             ctx.miss(
-                f"the unfused BatchNorm's input comes from {what}{rank}, not the 4-D output of a Conv2D or "
+                f"the unfused BatchNorm's input comes from {what}, not the 4-D output of a Conv2D or "
                 "DepthwiseConv2dNative (optionally through BiasAdd), so replace_bn_pass leaves it alone"
             )
             return None
-        conv, _ = source
         dynamic = [
             ref for ref in bn.params if (p := resolve_identity(ctx.graph, ref)) is None or p.op != "Const"
         ]
@@ -129,13 +128,13 @@ class ReplaceBnPass:
                 "leaves it alone"
             )
             return None
-        if refuse_unquantizable(ctx, conv, self.name):
+        if not claim_fused_layer(ctx, conv, self.name):
             return None
-        ctx.claim(conv)
         scope = node.name.rpartition("/")[0]
         layer = scope.rpartition("/")[0]
         scopes = [f"{scope}/" if scope else "", "bn_replace", layer]
-        allocation = allocate(ctx, [s for s in scopes if s], "FusedBatchNormV3")
+        op = "FusedBatchNormV3"
+        allocation = create(ctx, [s for s in scopes if s], op, op, bn.x_ref, is_training=False, T="DT_FLOAT")
         if allocation.evidence is Evidence.TF:
             # TF's suffix rule is sure, but which of the nested scopes AMCT opens fresh is not.
             allocation = replace(
@@ -143,9 +142,6 @@ class ReplaceBnPass:
                 evidence=Evidence.INFERRED,
                 reason=f"{allocation.reason} (where AMCT opens its bn_replace scopes is our inference)",
             )
-        ctx.add_virtual(
-            Node(allocation.op_name, "FusedBatchNormV3", (bn.x_ref,), {"is_training": False, "T": "DT_FLOAT"})
-        )
         reason = (
             f"the tail is an unfused BatchNorm (small Rsqrt/Mul/Add ops) on the output of {describe(conv)}; "
             "AMCT replaces it by one FusedBatchNormV3"
@@ -154,11 +150,9 @@ class ReplaceBnPass:
         if scope != FAQ_SCOPE:
             evidence = Evidence.INFERRED
             reason += f"; the name follows the FAQ's '{FAQ_SCOPE}/bn_replace/batch_normalization/' pattern"
-        quantized, why = will_be_quantized(ctx.graph, conv, ctx.options)
-        if not quantized:
-            evidence = Evidence.INFERRED
-            reason += f"; {why}, and the FAQ does not say whether the BN is still replaced then"
-        return make_step(self.name, tensor, allocation, reason, evidence, removes_old=True)
+        return replacement_step(
+            ctx, self.name, tensor, conv, allocation, reason, evidence, unknown="the BN is still replaced"
+        )
 
 
 PASS = ReplaceBnPass()

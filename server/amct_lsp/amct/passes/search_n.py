@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
 from amct_lsp.amct.layers import QUANTIZABLE_OPS, WEIGHTED_OPS, will_be_quantized
-from amct_lsp.amct.passes.base import PassContext, allocate, describe, make_step
+from amct_lsp.amct.passes.base import PassContext, create, describe, make_step
 from amct_lsp.model.graph import Node
 
 AVGPOOL_NOTE = (
@@ -41,8 +41,8 @@ class SearchNPass:
         ctx.claim(layer)
         if layer.op == "AvgPool":
             ctx.note(AVGPOOL_NOTE)
-        allocation = allocate(ctx, ["search_n_quant", "search_n_quant_SEARCHN"], "Identity")
-        ctx.add_virtual(Node(allocation.op_name, "Identity", (tensor,), {"T": "DT_FLOAT"}))
+        scopes = ["search_n_quant", "search_n_quant_SEARCHN"]
+        allocation = create(ctx, scopes, "Identity", "Identity", tensor, T="DT_FLOAT")
         via = f" and its {describe(node)}" if node is not layer else ""
         reason = f"searchN is inserted after the quantized {describe(layer)}{via}; the old output survives"
         return make_step(self.name, tensor, allocation, reason, Evidence.FAQ, removes_old=False)
