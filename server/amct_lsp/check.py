@@ -150,6 +150,9 @@ def check_source(
 ) -> CheckResult:
     """Check one script's text. `model`/`log` override what the script names; `root` bounds file searches."""
     path = os.path.abspath(path)
+    if "amct" not in source.lower():
+        # Not a quantization script (no import, alias or directive): nothing to say, and nothing to parse.
+        return CheckResult(path=path)
     analysis = analyze(source, path)
     result = CheckResult(path=path, analysis=analysis)
     if analysis.syntax_error is not None:
@@ -177,14 +180,21 @@ def decode_failure(path: str, err: ScriptDecodeError) -> CheckResult:
 
 
 def iter_scripts(paths: Iterable[str]) -> list[str]:
-    """Files as given, folders searched recursively for *.py (hidden and virtualenv folders skipped)."""
+    """Files as given, folders searched recursively for *.py (hidden and virtualenv folders skipped).
+
+    Symlinked folders are not followed (no loops); in a folder, a *.py that is not a readable regular file
+    through its links (dangling or looping symlink, fifo) is skipped, while a file named explicitly is kept
+    so that its problem is reported."""
     out: list[str] = []
     for given in paths:
         if os.path.isdir(given):
             for folder, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                out.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(".py"))
-        elif os.path.exists(given):
+                for name in sorted(files):
+                    full = os.path.join(folder, name)
+                    if name.endswith(".py") and not name.startswith(".") and os.path.isfile(full):
+                        out.append(full)
+        elif os.path.lexists(given):
             out.append(given)
         else:
             raise FileNotFoundError(given)
@@ -320,6 +330,10 @@ class _Checker:
         self._lines: list[str] | None = None
         self._by_literal: dict[Literal, list[NameUse]] | None = None
         self._by_site: dict[Span, set[str]] | None = None
+        #: skip_layers names AMCT ignores because the same call gives a config_defination .cfg.
+        self.overridden: set[str] = set()
+        #: The other models the script loads (path, graph), read on first need.
+        self._others: list[tuple[str, ModelGraph]] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -387,31 +401,42 @@ class _Checker:
         )
 
     def _options(self) -> tuple[QuantOptions, tuple[str, ...]]:
-        parts = [
-            QuantOptions(
-                skip_layers=frozenset(self.analysis.skip_layers) | frozenset(self.extra_skip_layers),
-                skip_layer_types=frozenset(self.analysis.skip_layer_types),
-                sources=("the script",)
-                if self.analysis.skip_layers or self.analysis.skip_layer_types
-                else (),
-            )
-        ]
+        loaded: dict[str, QuantOptions] = {}
         paths: list[str] = []
+        parts: list[QuantOptions] = []
         for ref in self.analysis.configs:
             found = locate_file(ref.path, self.path, self.root)
             if found is None or found in paths:
                 continue
             try:
                 if ref.kind == "config_defination":
-                    parts.append(load_cfg(found))
+                    options = load_cfg(found)
+                    loaded[ref.path] = options
                 elif found.lower().endswith(".json"):
-                    parts.append(load_config_json(found))
+                    options = load_config_json(found)
                 else:
                     continue
             except ConfigError:
                 continue  # a broken config is AMCT's to report; the prediction goes on without it
+            parts.append(options)
             paths.append(found)
-        return merge(*parts), tuple(paths)
+        # AMCT ignores a create_quant_config call's skip_layers when the call also gives config_defination:
+        # the .cfg wins. When that .cfg cannot be read its own skips are unknown, so the call's are kept
+        # (a layer wrongly taken as skipped hides a finding; the other way round would invent one).
+        skips: list[str] = list(self.extra_skip_layers)
+        types: list[str] = []
+        for group in self.analysis.skip_sets:
+            if group.config_defination is not None and group.config_defination in loaded:
+                self.overridden.update(group.skip_layers)
+                continue
+            skips.extend(group.skip_layers)
+            types.extend(group.skip_layer_types)
+        script = QuantOptions(
+            skip_layers=frozenset(skips),
+            skip_layer_types=frozenset(types),
+            sources=("the script",) if skips or types else (),
+        )
+        return merge(script, *parts), tuple(paths)
 
     def _load_log(self) -> None:
         log_path: str | None
@@ -453,9 +478,66 @@ class _Checker:
         return self.created.get(value)
 
     def _judge(self, use: NameUse) -> _Verdict:
+        value = use.value.value
+        prefix = self._import_prefix(value)
+        if prefix is None:
+            return self._judge_name(use, value)
+        inner = self._judge_name(use, value[len(prefix) + 1 :], prefix + "/")
+        return self._prefixed(use, value, prefix, inner)
+
+    def _import_prefix(self, value: str) -> str | None:
+        """The `tf.import_graph_def` prefix ("import") on a name the model does not have as written."""
+        assert self.graph is not None
+        for prefix in self.analysis.import_prefixes:
+            if not value.startswith(prefix + "/"):
+                continue
+            op_name = value.rpartition(":")[0] if ":" in value else value
+            if self.graph.get(op_name) is None and self._created_chain(op_name) is None:
+                return prefix
+        return None
+
+    def _prefixed(self, use: NameUse, value: str, prefix: str, inner: _Verdict) -> _Verdict:
+        """A verdict on the name without its import prefix, told in terms of the name as written."""
+        shift = len(prefix) + 1
+        change = (inner.change[0] + shift, inner.change[1] + shift) if inner.change is not None else None
+        where = f" (the model's '{value[shift:]}' under the '{prefix}/' prefix tf.import_graph_def adds)"
+        if inner.code is None:
+            verdict = inner.verdict + where if inner.verdict else None
+            return _Verdict(None, chain=inner.chain, evidence=inner.evidence, verdict=verdict)
+        if inner.code is Code.STALE_NAME:
+            assert inner.chain is not None
+            steps = " → ".join(inner.chain.names())
+            message = (
+                f"'{value}' is renamed by quantize_model: {steps}{where[:-1]}); where the new node lands "
+                f"under the '{prefix}/' prefix is not predicted: pass the name through "
+                "quantize_model(calib_outputs=...) or read it from the AMCT log"
+            )
+            return _Verdict(
+                Code.STALE_NAME,
+                severity=inner.severity,
+                chain=inner.chain,
+                evidence=inner.evidence,
+                message=message,
+                change=change,
+            )
+        if inner.code is Code.UNKNOWN_NAME and inner.message.startswith(f"'{value}'"):
+            # From _unknown, which already speaks of the whole name and its prefixed suggestions.
+            return _Verdict(inner.code, replacement=inner.replacement, message=inner.message, change=change)
+        replacement = f"{prefix}/{inner.replacement}" if inner.replacement is not None else None
+        return _Verdict(
+            inner.code,
+            severity=inner.severity,
+            replacement=replacement,
+            chain=inner.chain,
+            evidence=inner.evidence,
+            message=inner.message.replace(f"'{value[shift:]}'", f"'{value}'", 1) + where,
+            verdict=inner.verdict,
+            change=change,
+        )
+
+    def _judge_name(self, use: NameUse, value: str, prefix: str = "") -> _Verdict:
         graph = self.graph
         assert graph is not None and self.prediction is not None
-        value = use.value.value
         is_tensor = ":" in value
         op_name, _, index_text = value.rpartition(":") if is_tensor else (value, "", "0")
         tensor = value if is_tensor else f"{value}:0"
@@ -468,6 +550,12 @@ class _Checker:
         if use.kind == UseKind.SKIP_LAYER:
             if node is None:
                 return self._unknown(value, op_name, is_tensor, use)
+            if op_name in self.overridden:
+                return _Verdict(
+                    None,
+                    verdict=f"layer {node.op} '{op_name}' of the model; AMCT ignores skip_layers here "
+                    "because the call also gives config_defination, whose .cfg settings win",
+                )
             return _Verdict(None, verdict=f"layer {node.op} '{op_name}' of the model, not quantized as asked")
         form = self._form_problem(
             use, value, op_name, node is not None or self._created_chain(value) is not None
@@ -480,6 +568,13 @@ class _Checker:
             right = final if is_tensor else final.rpartition(":")[0]
             if use.phase == Phase.AFTER:
                 return self._stale(value, right, chain, evidence)
+            if use.phase == Phase.UNKNOWN:
+                return _Verdict(
+                    None,
+                    verdict="cannot tell: no call of this function was seen, so whether it runs before or "
+                    f"after quantize_model is unknown; after it the name is '{right}' "
+                    f"({' → '.join(chain.names())})",
+                )
             return _Verdict(None, chain=chain, evidence=evidence, verdict=self._original_ok(use, right))
         created = self._created_chain(value)
         if created is not None:
@@ -516,7 +611,17 @@ class _Checker:
                 verdict=f"created by quantize_model (what '{created.original}' becomes)",
             )
         if node is None:
-            return self._unknown(value, op_name, is_tensor, use)
+            made = self._made_by_script(op_name)
+            if made is not None:
+                return _Verdict(None, verdict=f"made by the script itself ({made}), not part of the model")
+            elsewhere = self._in_other_model(op_name)
+            if elsewhere is not None:
+                return _Verdict(
+                    None,
+                    verdict=f"not in {os.path.basename(self.result.model_path or '')} but in {elsewhere}, "
+                    "which the script also loads; not checked",
+                )
+            return self._unknown(value, op_name, is_tensor, use, prefix)
         if is_tensor:
             problem = _index_problem(node.op, int(index_text), node.attrs)
             if problem is not None:
@@ -530,6 +635,44 @@ class _Checker:
                     change=(len(op_name) + 1, len(value)),
                 )
         return _Verdict(None, verdict=self._plain_verdict(op_name, node.op))
+
+    def _made_by_script(self, op_name: str) -> str | None:
+        """The `name=` of a TensorFlow call of the script that makes this op (a scope or the op itself)."""
+        made = self.analysis.script_names
+        if not made:
+            return None
+        for part in op_name.split("/"):
+            base = re.sub(r"_\d+$", "", part)
+            for candidate in (part, base):
+                if candidate in made:
+                    return f"name='{candidate}'"
+        return None
+
+    def _in_other_model(self, op_name: str) -> str | None:
+        """Another model the script loads that has this op (a script that quantizes several models).
+
+        Not when the user named the model (--model, a setting, `# amct: model=`): that one is the model."""
+        if self.explicit_model or self.analysis.directive_model is not None:
+            return None
+        if self._others is None:
+            self._others = []
+            chosen = self.result.model_path
+            located: set[str] = set()
+            for cand in self.analysis.models:
+                if cand.source.value not in ("loader", "save_model", "directive"):
+                    continue
+                found = locate_file(cand.path, self.path, self.root)
+                if found is None or found == chosen or found in located:
+                    continue
+                located.add(found)
+                try:
+                    self._others.append((found, self.cache.get(found)))
+                except ModelError:
+                    continue
+        for path, graph in self._others:
+            if graph.get(op_name) is not None:
+                return os.path.basename(path)
+        return None
 
     def _form_problem(self, use: NameUse, value: str, op_name: str, known: bool) -> _Verdict | None:
         """get_tensor_by_name needs "op:N", get_operation_by_name an op name (TensorFlow raises otherwise)."""
@@ -603,7 +746,9 @@ class _Checker:
             return "network input"
         return f"internal node of the model ({op})"
 
-    def _unknown(self, value: str, op_name: str, is_tensor: bool, use: NameUse) -> _Verdict:
+    def _unknown(self, value: str, op_name: str, is_tensor: bool, use: NameUse, prefix: str = "") -> _Verdict:
+        """AMCT002 with the closest names of the model; `prefix` is an import prefix ("import/") the value
+        carries before `value`, shown in the message and kept in the suggestions."""
         assert self.graph is not None
         names = list(self.graph.nodes)
         close = difflib.get_close_matches(op_name, names, n=3, cutoff=0.6)
@@ -611,9 +756,9 @@ class _Checker:
         if op_name.lower() in lowered and lowered[op_name.lower()] not in close:
             close.insert(0, lowered[op_name.lower()])
         suffix = ":" + value.rpartition(":")[2] if is_tensor else ""
-        suggestions = [f"{c}{suffix}" for c in close[:3]]
+        suggestions = [f"{prefix}{c}{suffix}" for c in close[:3]]
         model = os.path.basename(self.result.model_path or "the model")
-        message = f"'{value}' is not in the model {model} and quantize_model does not create it"
+        message = f"'{prefix}{value}' is not in the model {model} and quantize_model does not create it"
         replacement = suggestions[0] if suggestions else None
         if suggestions:
             message += "; did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?"
@@ -621,16 +766,22 @@ class _Checker:
             message += "; no node has a similar name"
         if replacement is not None and use.phase == Phase.AFTER:
             # After quantize_model the right name is what the suggestion becomes.
-            chain, _ = self._chain(replacement if is_tensor else f"{replacement}:0")
+            closest = f"{close[0]}{suffix}"
+            chain, _ = self._chain(closest if is_tensor else f"{closest}:0")
             if chain is not None:
                 final = chain.final if is_tensor else chain.final.rpartition(":")[0]
-                message += f" After quantize_model, '{replacement}' is renamed to '{final}'."
-                replacement = final
+                message += f" After quantize_model, '{replacement}' is renamed"
+                if prefix:  # where AMCT's new node lands under the prefix is not predicted
+                    message += f" ({' → '.join(chain.names())})."
+                    replacement = None
+                else:
+                    message += f" to '{final}'."
+                    replacement = final
         return _Verdict(
             Code.UNKNOWN_NAME,
             replacement=replacement,
             message=message,
-            change=(0, len(op_name)) if suggestions else None,
+            change=(0, len(op_name)) if replacement is not None else None,
         )
 
     def _unchecked_names(self) -> None:
@@ -662,22 +813,33 @@ class _Checker:
         uses = [u for u, _ in group]
         assert verdict.code is not None
         fixes: list[Fix] = []
-        if verdict.replacement is not None:
-            primary = self._primary_fix(value, literal, uses, verdict)
-            if primary is not None:
-                fixes.append(primary)
-            if verdict.code == Code.STALE_NAME:
-                calib = self._calib_fix(value, uses, verdict, primary=primary is None)
-                if calib is not None:
-                    fixes.append(calib)
+        primary = (
+            self._primary_fix(value, literal, uses, verdict) if verdict.replacement is not None else None
+        )
+        if primary is not None:
+            fixes.append(primary)
+        if verdict.code == Code.STALE_NAME:
+            calib = self._calib_fix(value, uses, verdict, primary=primary is None)
+            if calib is not None:
+                fixes.append(calib)
         related = [
             Related(self.path, u.site, f"used here ({u.kind.value}, {_phase_text(u.phase)})") for u in uses
         ]
         if self.result.model_path:
             related.append(Related(self.result.model_path, Span(Position(0, 0), Position(0, 0)), "the model"))
         notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
-        if not fixes and verdict.replacement is not None:
+        if not fixes and self._reached_before(uses):
+            notes += (
+                "No automatic fix: the same line also runs where the old name is right (before "
+                "quantize_model on another branch or in another call).",
+            )
+        elif not fixes and verdict.replacement is not None:
             notes += ("No automatic fix: the string is shared with a use that needs the old name.",)
+        elif primary is None and verdict.replacement is not None:
+            notes += (
+                "The string is shared with a use that needs the old name: the fix goes through "
+                "calib_outputs.",
+            )
         self.result.findings.append(
             Finding(
                 verdict.code,
@@ -704,7 +866,14 @@ class _Checker:
         assert verdict.replacement is not None
         new = verdict.replacement
         group_sites = {u.site for u in uses}
-        shared = [u for u in self._uses_of(literal) if not (u.value == value and u.site in group_sites)]
+        reported = {(u.site, u.phase, u.kind) for u in uses}
+        shared = [
+            u
+            for u in self._uses_of(literal)
+            if not (u.value == value and (u.site, u.phase, u.kind) in reported)
+        ]
+        if any(u.site in group_sites for u in shared):
+            return None  # the same expression also runs where the old name is right (a branch, a 2nd call)
         if not shared:
             edit = literal_edit(value, new)
             if edit is not None:
@@ -721,6 +890,15 @@ class _Checker:
         reason = f" (the string is also used {', '.join(others)})" if others else ""
         where = "at its use" if len(edits) == 1 else f"at its {len(edits)} uses"
         return Fix(f"Use '{new}' {where}{reason}", tuple(dict.fromkeys(edits)))
+
+    def _reached_before(self, uses: list[NameUse]) -> bool:
+        """Whether one of these use sites also runs while the name is still the original one."""
+        sites = {u.site for u in uses}
+        return any(
+            u.site in sites and u.phase is not Phase.AFTER
+            for lit in uses[0].value.literals
+            for u in self._uses_of(lit)
+        )
 
     def _uses_of(self, literal: Literal) -> list[NameUse]:
         """Every use whose value has characters from `literal` (indexed once per check)."""
@@ -749,14 +927,18 @@ class _Checker:
             return None
         if any(u.kind not in (UseKind.TENSOR, UseKind.FETCH) or not self._site_replaceable(u) for u in uses):
             return None
+        if self._reached_before(uses):
+            return None  # on the path without quantize_model the new variable would not exist
+        if call.has_star:  # `**kwargs` may already hold calib_outputs; `*args` may fill its position
+            return None
         original = value.value
         edits: list[TextEdit] = []
         if call.calib_var is not None:
-            names = call.arg_strings.get("calib_outputs", ())
-            if original not in names:
+            items = call.calib_items or ()
+            if original not in items:
                 return None
             var = call.calib_var
-            index = names.index(original)
+            index = items.index(original)
         else:
             if "calib_outputs" in call.args or call.statement is None or call.insert_arg_at is None:
                 return None

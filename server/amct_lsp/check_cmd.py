@@ -93,7 +93,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths: Sequence[str] = args.paths
     for given in paths:
-        if not os.path.exists(given):
+        if not os.path.lexists(given):  # a looping or dangling symlink is reported as unreadable, later
             raise UsageError(f"{given}: no such file or directory")
     model = getattr(args, "model", None)
     if model and not os.path.exists(model):
@@ -420,7 +420,10 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                         "rules": rules,
                     }
                 },
+                "invocations": [{"executionSuccessful": True}],
+                # Our columns count code points, and a lone "\r" ends a line as it does for Python.
                 "columnKind": "unicodeCodePoints",
+                "newlineSequences": ["\r\n", "\n", "\r"],
                 "results": sarif_results,
             }
         ],

@@ -478,3 +478,202 @@ def test_check_paths_reads_folders_once(make: Make, tmp_path: Path) -> None:
 
 def first(findings: list[Finding]) -> Finding:
     return findings[0]
+
+
+# -- adversarial QA: what a careful expert would (not) want reported -----------------------------------------
+
+
+def test_script_without_amct_is_not_even_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zero findings at zero cost: a plain TensorFlow script (even a broken one) never reaches the parser."""
+    import amct_lsp.check as check_module
+
+    def boom(*_: object) -> None:
+        raise AssertionError("analyze() must not run on a script without AMCT")
+
+    monkeypatch.setattr(check_module, "analyze", boom)
+    for text in ("import tensorflow as tf\ntf.Session().run('Addd:0')\n", "def f(:\n", "\x00\x00"):
+        result = check_source(text, str(tmp_path / "plain.py"), cache=CACHE)
+        assert result.findings == [] and result.names == [] and result.analysis is None
+
+
+def test_only_create_quant_config_is_fine(make: Make) -> None:
+    result = check(
+        make(
+            "s1_add",
+            """
+            with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            amct.create_quant_config('c.json', graph, skip_layers=['Conv2D'])
+            with tf.Session() as sess:
+                sess.run('Add:0')
+            """,
+        )
+    )
+    assert result.findings == []
+
+
+def test_names_from_a_config_file_are_unknown_and_silent(make: Make) -> None:
+    result = check(
+        make(
+            "s1_add",
+            """
+            import json
+            with open('settings.json') as f:
+                cfg = json.load(f)
+            with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            amct.quantize_model(graph, 'c.json', 'r.txt')
+            with tf.Session() as sess:
+                sess.run(graph.get_tensor_by_name(cfg['output']))
+                sess.run(cfg.get('outputs', ['Add:0']))
+                sess.run([cfg['name'] + ':0', '{}:0'.format(cfg['op'])])
+            """,
+        )
+    )
+    assert result.findings == []
+
+
+def test_reassigned_variable_is_judged_per_assignment(make: Make) -> None:
+    result = check(
+        make(
+            "s1_add",
+            """
+            with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            name = 'Add:0'
+            before = graph.get_tensor_by_name(name)
+            amct.quantize_model(graph, 'c.json', 'r.txt')
+            name = 'search_n_quant/search_n_quant_SEARCHN/Identity:0'
+            with tf.Session() as sess:
+                sess.run(graph.get_tensor_by_name(name))
+            """,
+        )
+    )
+    assert result.findings == []
+
+
+def test_function_never_called_cannot_tell(make: Make) -> None:
+    """A helper nobody calls: whether it runs after quantize_model is unknown, so no finding (the hover
+    says so)."""
+    result = check(
+        make(
+            "s1_add",
+            """
+            with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+                pass
+            amct.quantize_model(tf.get_default_graph(), 'c.json', 'r.txt')
+
+            def infer(graph, sess):
+                return sess.run(graph.get_tensor_by_name('Add:0'))
+            """,
+        )
+    )
+    assert result.findings == []
+    (info,) = result.names
+    assert info.phase == "unknown" and info.verdict is not None
+    assert info.verdict.startswith("cannot tell") and "search_n_quant" in info.verdict
+
+
+def test_shared_expression_reached_before_and_after_has_no_fix(make: Make) -> None:
+    """The same helper line runs before and after quantize_model with one constant: no edit fits both."""
+    result = check(
+        make(
+            "s1_add",
+            """
+            NAME = 'Add:0'
+
+            def infer(graph, name):
+                with tf.Session() as sess:
+                    return sess.run(graph.get_tensor_by_name(name))
+
+            with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            infer(graph, NAME)
+            amct.quantize_model(graph, 'c.json', 'r.txt')
+            infer(graph, NAME)
+            """,
+        )
+    )
+    (finding,) = result.findings
+    assert finding.code is Code.STALE_NAME and finding.fixes == ()
+    assert any("also runs where the old name is right" in n for n in finding.notes)
+
+
+def test_config_defination_overrides_the_calls_skip_layers(make: Make, tmp_path: Path) -> None:
+    body = """
+        with tf.gfile.GFile('./model/s3_conv2d.pb', 'rb') as f:
+            pass
+        graph = tf.get_default_graph()
+        amct.create_quant_config('./c.json', graph, skip_layers=['Conv2D'], config_defination='./q.cfg')
+        amct.quantize_model(graph, './c.json', './r.txt')
+        with tf.Session() as sess:
+            sess.run('Conv2D:0')
+        """
+    script = make("s3_conv2d", body)
+    # The .cfg is missing: its own skips are unknown, so the call's skip_layers are kept (no invented
+    # finding).
+    assert check(script).findings == []
+    (tmp_path / "q.cfg").write_text("batch_num: 2\n", encoding="utf-8")
+    result = check(script)
+    assert codes(result) == [("AMCT001", 10, "Conv2D:0")]
+    skip = next(n for n in result.names if n.kinds == ("skip_layers",))
+    assert skip.verdict is not None and "AMCT ignores skip_layers here" in skip.verdict
+    # A .cfg that skips the layer itself: no searchN again.
+    (tmp_path / "q.cfg").write_text('skip_layers: "Conv2D"\n', encoding="utf-8")
+    assert check(script).findings == []
+
+
+def test_config_json_quant_enable_false_is_honoured(make: Make, tmp_path: Path) -> None:
+    script = make("s3_conv2d", infer_script("s3_conv2d", "Conv2D:0"))
+    assert codes(check(script)) == [("AMCT001", 10, "Conv2D:0")]
+    (tmp_path / "c.json").write_text('{"version": 1, "Conv2D": {"quant_enable": false}}', encoding="utf-8")
+    result = check(script)
+    assert result.findings == [] and result.config_paths == (str(tmp_path / "c.json"),)
+
+
+def test_name_of_another_model_the_script_loads_is_not_unknown(
+    make: Make, tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    """A script that quantizes two models: a name of the second is not a typo against the first."""
+    script = make(
+        "s1_add",
+        """
+            def run(path, output):
+                with tf.gfile.GFile(path, 'rb') as f:
+                    pass
+                graph = tf.get_default_graph()
+                with tf.Session() as sess:
+                    sess.run(output)
+                amct.quantize_model(graph, 'c.json', 'r.txt')
+            run('./model/s1_add.pb', 'Add:0')
+            run('./model/heads.pb', 'head_b/BiasAdd:0')
+            run('./model/heads.pb', 'head_b/BiasAd:0')
+            """,
+    )
+    shutil.copyfile(fixture_path("multi_output"), tmp_path / "model" / "heads.pb")
+    result = check(script)
+    assert codes(result) == [("AMCT002", 13, "head_b/BiasAd:0")]
+    info = next(n for n in result.names if n.value == "head_b/BiasAdd:0")
+    assert info.verdict is not None and "heads.pb" in info.verdict
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["(" * 400 + "1" + ")" * 400, "+".join(["'a'"] * 20_000)],
+    ids=["deep-nesting", "long-operator-chain"],
+)
+def test_pathological_expressions_are_refused_fast(tmp_path: Path, expression: str) -> None:
+    """libcst's native parser crashes on very deep nesting and is quadratic on long chains: refused first."""
+    import time
+
+    source = f"import amct_tensorflow as amct\nx = {expression}\n"
+    started = time.perf_counter()
+    result = check_source(source, str(tmp_path / "q.py"), cache=CACHE)
+    assert time.perf_counter() - started < 2.0
+    (finding,) = result.findings
+    assert finding.code is Code.SYNTAX and "too deeply" in finding.message
+    assert finding.span.start.line == 1

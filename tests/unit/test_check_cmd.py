@@ -219,3 +219,230 @@ def test_internal_errors_exit_2(
     code, _, err = run(capsys, "quant.py")
     assert code == 2 and "internal error: RuntimeError: bug" in err
     assert os.path.exists(seed)
+
+
+# -- robustness and SARIF (adversarial QA) ------------------------------------------------------------------
+
+_SARIF_LEVELS = {"none", "note", "warning", "error"}
+
+
+def _check_region(region: dict[str, object]) -> None:
+    assert set(region) == {"startLine", "startColumn", "endLine", "endColumn"}
+    values = [region[k] for k in ("startLine", "startColumn", "endLine", "endColumn")]
+    assert all(isinstance(v, int) and v >= 1 for v in values), region  # 1-based everywhere
+    assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+
+
+def _check_artifact(location: dict[str, object]) -> None:
+    uri = location["uri"]
+    assert isinstance(uri, str) and uri.startswith("file:///") and " " not in uri
+
+
+def validate_sarif(sarif: dict[str, object]) -> None:
+    """The parts of SARIF 2.1.0 (OASIS, sections 3.13-3.56) that consumers like GitHub code scanning read."""
+    assert sarif["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert sarif["version"] == "2.1.0"
+    runs = sarif["runs"]
+    assert isinstance(runs, list) and len(runs) == 1
+    run_ = runs[0]
+    assert run_["columnKind"] in ("utf16CodeUnits", "unicodeCodePoints")
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "amct-lsp" and driver["informationUri"].startswith("https://")
+    rule_ids = [rule["id"] for rule in driver["rules"]]
+    assert len(set(rule_ids)) == len(rule_ids)
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["defaultConfiguration"]["level"] in _SARIF_LEVELS
+    assert run_["invocations"] == [{"executionSuccessful": True}]
+    for result in run_["results"]:
+        assert result["ruleId"] in rule_ids and rule_ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in _SARIF_LEVELS and result["message"]["text"]
+        assert len(result["locations"]) == 1
+        physical = result["locations"][0]["physicalLocation"]
+        _check_artifact(physical["artifactLocation"])
+        _check_region(physical["region"])
+        for index, related in enumerate(result.get("relatedLocations", [])):
+            assert related["id"] == index and related["message"]["text"]
+            _check_artifact(related["physicalLocation"]["artifactLocation"])
+            if "region" in related["physicalLocation"]:
+                _check_region(related["physicalLocation"]["region"])
+        for fix in result.get("fixes", []):
+            assert fix["description"]["text"] and fix["artifactChanges"]
+            for change in fix["artifactChanges"]:
+                _check_artifact(change["artifactLocation"])
+                assert change["replacements"]
+                for replacement in change["replacements"]:
+                    _check_region(replacement["deletedRegion"])
+                    assert isinstance(replacement["insertedContent"]["text"], str)
+
+
+def test_sarif_is_valid_and_columns_are_code_points(
+    seed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Several files, every kind of finding, a calib_outputs fix with several replacements, and a line with
+    characters outside the BMP before the name (code points and UTF-16 units differ there)."""
+    text = seed.read_text(encoding="utf-8").replace(
+        "    infer_output_name = 'Add:0'", "    infer_output_name = ('😀😀', 'Add:0')[1]"
+    )
+    folder = tmp_path / "more scripts é"
+    folder.mkdir()
+    (folder / "emoji quant.py").write_text(text.replace("./pb_model", "../pb_model"), encoding="utf-8")
+    (folder / "broken.py").write_text("import amct_tensorflow as amct\ndef f(:\n", encoding="utf-8")
+    (folder / "lost.py").write_text("import amct_tensorflow as amct\namct.quantize_model(g, 'c', 'r')\n")
+    code, out, _ = run(capsys, "--format", "sarif", "quant.py", str(folder))
+    assert code == 1
+    sarif = json.loads(out)
+    validate_sarif(sarif)
+    (run_,) = sarif["runs"]
+    assert run_["columnKind"] == "unicodeCodePoints"
+    by_rule: dict[str, list[dict[str, object]]] = {}
+    for result in run_["results"]:
+        by_rule.setdefault(result["ruleId"], []).append(result)
+    assert sorted(by_rule) == ["AMCT001", "AMCT004", "AMCT900"]
+    emoji = next(
+        r
+        for r in by_rule["AMCT001"]
+        if "emoji" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    )
+    line = text.splitlines()[15]
+    region = emoji["locations"][0]["physicalLocation"]["region"]
+    assert region["startColumn"] == line.index("'Add:0'") + 1  # code points, 1-based
+    assert (
+        emoji["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == (folder / "emoji quant.py").as_uri()
+    )
+    assert any(
+        len(f["artifactChanges"][0]["replacements"]) >= 2 for r in by_rule["AMCT001"] for f in r["fixes"]
+    )
+
+
+def test_folder_walk_skips_tool_and_hidden_folders_and_is_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    broken = "import amct_tensorflow as amct\ndef f(:\n"
+    for skipped in (
+        ".venv/lib",
+        "venv",
+        "node_modules/pkg",
+        ".git/hooks",
+        ".hidden",
+        "__pycache__",
+        "src/.tox",
+    ):
+        (tmp_path / skipped).mkdir(parents=True)
+        (tmp_path / skipped / "x.py").write_text(broken)
+    (tmp_path / "src" / ".dotfile.py").write_text(broken)
+    plain = "import os\n\n\ndef f(x):\n    return os.path.join(x, 'a')\n" * 40
+    for i in range(2000):
+        (tmp_path / "src" / f"module_{i}.py").write_text(plain)
+    (tmp_path / "src" / "real.py").write_text(broken)
+    os.symlink("..", tmp_path / "src" / "loop")  # a folder symlink loop
+    os.symlink("b.py", tmp_path / "src" / "a.py")  # a file symlink loop
+    os.symlink("a.py", tmp_path / "src" / "b.py")
+    os.symlink("missing.py", tmp_path / "src" / "dangling.py")
+    started = time.perf_counter()
+    code, out, err = run(capsys, "--format", "json", ".")
+    assert time.perf_counter() - started < 10
+    assert code == 1 and err == ""
+    (item,) = json.loads(out)
+    assert item["code"] == "AMCT900" and item["filename"] == str(tmp_path / "src" / "real.py")
+
+
+def test_explicit_symlink_loop_and_unreadable_file_are_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.symlink("b.py", tmp_path / "a.py")
+    os.symlink("a.py", tmp_path / "b.py")
+    secret = tmp_path / "secret.py"
+    secret.write_text("import amct_tensorflow as amct\n")
+    real_read = check_cmd.read_script
+
+    def read(path: str) -> object:
+        if os.path.basename(path) == "secret.py":  # tests may run as root, where chmod 000 does not bite
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(check_cmd, "read_script", read)
+    code, out, err = run(capsys, "a.py", "secret.py")
+    assert code == 1 and err == "" and "Traceback" not in out
+    assert "a.py:1:1: AMCT900 The script cannot be read: Too many levels of symbolic links." in out
+    assert "secret.py:1:1: AMCT900 The script cannot be read: Permission denied." in out
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (bytes(range(256)) * 8, "not valid utf-8"),
+        (b"import amct_tensorflow as amct\nx = 1\x00\n", "null bytes"),
+        (b"\x00\x00\x00import amct_tensorflow", "null bytes"),
+        (b"import amct_tensorflow as amct\ndef main(:\n    pass\n", "invalid syntax"),
+    ],
+    ids=["binary", "null-byte", "only-null-bytes", "syntax-error"],
+)
+def test_garbage_files_give_one_clear_finding(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    words: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.py").write_bytes(data)
+    code, out, err = run(capsys, "--format", "json", "bad.py")
+    assert code == 1 and err == ""
+    (item,) = json.loads(out)
+    assert item["code"] == "AMCT900" and words in item["message"]
+
+
+def test_paths_with_spaces_and_non_ascii(
+    seed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "量化 脚本"
+    shutil.copytree(tmp_path / "pb_model", folder / "pb_model")
+    shutil.copy(seed, folder / "quant 模型.py")
+    code, out, _ = run(capsys, "量化 脚本")
+    assert code == 1 and out.startswith("量化 脚本/quant 模型.py:16:25: AMCT001 ")
+    code, out, _ = run(capsys, "--format", "github", "量化 脚本/quant 模型.py")
+    assert code == 1 and out.startswith("::error file=量化 脚本/quant 模型.py,line=16,col=25,")
+    code, _, _ = run(capsys, "--fix", "量化 脚本")
+    assert code == 0
+    assert (folder / "quant 模型.py").read_bytes() == (SEED / "quant_fixed.py").read_bytes()
+
+
+@pytest.mark.slow
+def test_twenty_thousand_line_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEED / "pb_model", tmp_path / "pb_model")
+    helper = (
+        "def helper_{i}(graph, sess, name='Conv2D:0'):\n"
+        "    values = [name, 'input:0', '%s:%d' % ('Conv2D', 0)]\n"
+        "    for value in values:\n"
+        "        sess.run(graph.get_tensor_by_name(value))\n"
+        "    return sess.run(name)\n\n\n"
+    )
+    body = "".join(helper.format(i=i) for i in range(2900))
+    tail = (
+        "def main():\n"
+        "    load_pb('./pb_model/case_1_1.pb')\n"
+        "    graph = tf.get_default_graph()\n"
+        "    amct.quantize_model(graph, 'c.json', 'r.txt')\n"
+        "    with tf.Session() as sess:\n"
+        "        helper_1(graph, sess, 'Add:0')\n\n\n"
+        "main()\n"
+    )
+    head = (
+        "import tensorflow as tf\nimport amct_tensorflow as amct\n\n\n"
+        "def load_pb(model_name):\n    with tf.gfile.GFile(model_name, 'rb') as f:\n        pass\n\n\n"
+    )
+    (tmp_path / "huge.py").write_text(head + body + tail)
+    assert (head + body + tail).count("\n") > 20_000
+    started = time.perf_counter()
+    code, out, _ = run(capsys, "--format", "json", "huge.py")
+    assert time.perf_counter() - started < 30
+    assert code == 1
+    assert [(i["code"], i["tensor"]) for i in json.loads(out)] == [("AMCT001", "Add:0")]

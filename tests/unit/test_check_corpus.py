@@ -1,25 +1,28 @@
 """A corpus of realistic quantization scripts (tests/scripts/), each with its expected findings marked inline.
 
-Each script says which fixture model it loads and where: `# corpus: model=<fixture> at=<relative path>`, and
-marks every line that must get a finding with `# expect: AMCT00N`. The test builds that project in a temp
-folder, checks it, then applies every primary fix and checks again.
+Each script says which fixture model it loads and where: `# corpus: model=<fixture> at=<relative path>`, may
+add files next to it (`# corpus: file=config.json text=<one line of content>`), and marks every line that
+must get a finding with `# expect: AMCT00N`. A line without a mark must get none: false positives fail the
+test as surely as misses. The tests build that project in a temp folder, check it, then apply the fixes.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from amct_lsp.check import apply_edits, check_source, primary_edits
+from amct_lsp.check import CheckResult, apply_edits, check_source, primary_edits
 from amct_lsp.model.cache import ModelCache
 
 CORPUS = Path(__file__).resolve().parents[1] / "scripts"
 SCRIPTS = sorted(CORPUS.glob("*.py"))
 _SETUP = re.compile(r"# corpus: model=(?P<model>\S+) at=(?P<at>\S+)")
+_FILE = re.compile(r"# corpus: file=(?P<name>\S+) text=(?P<text>.*)$", re.MULTILINE)
 _EXPECT = re.compile(r"# expect: (?P<codes>AMCT\d{3}(?:\s*,\s*AMCT\d{3})*)")
 
 
@@ -32,20 +35,32 @@ def expected(source: str) -> set[tuple[int, str]]:
     return out
 
 
-def test_corpus_is_there() -> None:
-    assert len(SCRIPTS) >= 8
-
-
-@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
-def test_corpus_script(script: Path, tmp_path: Path, fixture_path: Callable[[str], Path]) -> None:
+def build(script: Path, tmp_path: Path, fixture_path: Callable[[str], Path]) -> tuple[str, Path, Path]:
+    """(source, the script's copy, the model's copy) in a fresh project folder."""
     source = script.read_text(encoding="utf-8")
     setup = _SETUP.search(source)
     assert setup is not None, "corpus scripts say which model they load"
     target = tmp_path / setup.group("at")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(fixture_path(setup.group("model")), target)
+    for extra in _FILE.finditer(source):
+        (tmp_path / extra.group("name")).write_text(extra.group("text") + "\n", encoding="utf-8")
     copy = tmp_path / script.name
     copy.write_text(source, encoding="utf-8")
+    return source, copy, target
+
+
+def pairs(result: CheckResult) -> Counter[tuple[str, str | None]]:
+    return Counter((f.code.value, f.tensor) for f in result.findings)
+
+
+def test_corpus_is_there() -> None:
+    assert len(SCRIPTS) >= 24
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_corpus_script(script: Path, tmp_path: Path, fixture_path: Callable[[str], Path]) -> None:
+    source, copy, target = build(script, tmp_path, fixture_path)
     cache = ModelCache()
 
     result = check_source(source, str(copy), cache=cache, root=str(tmp_path))
@@ -58,3 +73,26 @@ def test_corpus_script(script: Path, tmp_path: Path, fixture_path: Callable[[str
     again = check_source(fixed, str(copy), cache=cache, root=str(tmp_path))
     unfixable = {(f.code.value, f.tensor) for f in result.findings if f.primary_fix is None}
     assert {(f.code.value, f.tensor) for f in again.findings} <= unfixable
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_every_fix_alone_parses_and_clears_its_finding(
+    script: Path, tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    """Each fix of each finding (the primary one and the calib_outputs one), applied on its own, leaves a
+    script that compiles, one finding fewer for that name, and no new finding."""
+    source, copy, _ = build(script, tmp_path, fixture_path)
+    cache = ModelCache()
+    result = check_source(source, str(copy), cache=cache, root=str(tmp_path))
+    before = pairs(result)
+    tried = 0
+    for finding in result.findings:
+        for fix in finding.fixes:
+            tried += 1
+            fixed = apply_edits(source, fix.edits)
+            compile(fixed, f"{copy} after '{fix.message}'", "exec")
+            after = pairs(check_source(fixed, str(copy), cache=cache, root=str(tmp_path)))
+            key = (finding.code.value, finding.tensor)
+            assert after[key] < before[key], fix.message
+            assert set(after) <= set(before), (fix.message, after)
+    assert tried >= sum(1 for f in result.findings if f.primary_fix is not None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from amct_lsp.findings import Position
 from amct_lsp.script import analyze
 from amct_lsp.script.facts import ModelSource, ScriptAnalysis
 
@@ -286,8 +287,25 @@ def test_directives_and_ignores() -> None:
 def test_syntax_error_is_data() -> None:
     a = run(HEAD + "def main(:\n    pass\n")
     assert a.syntax_error is not None
-    assert a.syntax_error.span.start.line >= 2
-    assert "expected" in a.syntax_error.message
+    # Python's own message and place: the ':' right after '(' on the def line.
+    line = HEAD.count("\n")
+    assert a.syntax_error.span.start == Position(line, 9)
+    assert a.syntax_error.message == f"syntax error: invalid syntax (line {line + 1})"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "column", "words"),
+    [
+        ("x = foo(1,\n\ny = 2\n", 0, 7, "'(' was never closed"),
+        ("a = 1\n  b = 2\n", 1, 2, "unexpected indent"),
+        ("x = 'ab\x00c'\ny = (\n", 0, 7, "null bytes"),
+    ],
+)
+def test_syntax_errors_point_where_python_does(body: str, line: int, column: int, words: str) -> None:
+    a = run("import amct_tensorflow as amct\n" + body)
+    assert a.syntax_error is not None
+    assert words in a.syntax_error.message
+    assert a.syntax_error.span.start == Position(line + 1, column)
 
 
 def test_positions_are_code_points_on_the_right_line() -> None:
@@ -358,3 +376,82 @@ def test_scan_guessing_wrong_falls_back_to_the_whole_module(monkeypatch: pytest.
     parsed = P.parse(source)
     assert len(parsed.statements) == 2
     assert parsed.span(parsed.statements[1]).start.line == 2
+
+
+def test_create_quant_config_calls_keep_their_cfg_and_skips() -> None:
+    a = run(
+        HEAD
+        + """
+        g = tf.get_default_graph()
+        amct.create_quant_config('c.json', g, skip_layers=['a/Conv2D'], config_defination='./q.cfg')
+        amct.create_quant_config('d.json', g, ['b/Conv2D'])
+        """
+    )
+    assert [(s.skip_layers, s.config_defination) for s in a.skip_sets] == [
+        (("a/Conv2D",), "./q.cfg"),
+        (("b/Conv2D",), None),
+    ]
+
+
+def test_import_prefixes_and_names_the_script_makes() -> None:
+    a = run(
+        HEAD
+        + """
+        tf.import_graph_def(gd)
+        tf.import_graph_def(gd, name='')
+        tf.compat.v1.import_graph_def(gd, name='net')
+        prob = tf.nn.softmax(x, name='prob')
+        out = tf.identity(prob, 'final')
+        """
+    )
+    assert a.import_prefixes == ("import", "net")
+    assert a.script_names == {"prob", "final"}
+
+
+def test_calib_outputs_items_by_position_and_star_args() -> None:
+    a = run(
+        HEAD
+        + """
+        outs = [unknown(), 'Add:0']
+        amct.quantize_model(g, 'c.json', 'r.txt', outs)
+        amct.quantize_model(g, **params)
+        """
+    )
+    first, second = a.quantize_calls
+    assert first.calib_var == "outs" and first.calib_items == (None, "Add:0") and not first.has_star
+    assert second.has_star and second.calib_items is None
+
+
+def test_self_attributes_carry_names_into_methods() -> None:
+    a = run(
+        HEAD
+        + """
+        class Q:
+            def __init__(self, out='Add:0'):
+                self.out = out
+
+            def calibrate(self, graph):
+                amct.quantize_model(graph, 'c.json', 'r.txt')
+                graph.get_tensor_by_name(self.out)
+
+        Q().calibrate(tf.get_default_graph())
+        """
+    )
+    (use,) = a.uses
+    assert use.value.value == "Add:0" and use.phase.value == "after" and use.function == "Q.calibrate"
+
+
+def test_branch_without_quantize_keeps_its_own_phase() -> None:
+    a = run(
+        HEAD
+        + """
+        g = tf.get_default_graph()
+        if flag:
+            amct.quantize_model(g, 'c.json', 'r.txt')
+            name = 'new:0'
+        else:
+            name = 'Add:0'
+        g.get_tensor_by_name(name)
+        """
+    )
+    assert {(u.value.value, u.phase.value) for u in a.uses} == {("new:0", "after"), ("Add:0", "before")}

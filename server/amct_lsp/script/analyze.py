@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 
@@ -28,7 +29,8 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
     try:
         parsed = parse(source)
     except ParseError as err:
-        result.syntax_error = SyntaxProblem(err.message, _error_span(source, err.line, err.column))
+        python = None if err.fatal else _python_syntax_error(source)
+        result.syntax_error = python or SyntaxProblem(err.message, _error_span(source, err.line, err.column))
         result.uses_amct = "amct_tensorflow" in source
         return result
     except RecursionError:
@@ -57,7 +59,34 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
     result.skip_layers = tuple(dict.fromkeys(evaluator.skip_layers))
     result.skip_layer_types = tuple(dict.fromkeys(evaluator.skip_layer_types))
     result.bound_names = frozenset(evaluator.bound_names)
+    result.skip_sets = tuple(dict.fromkeys(evaluator.skip_sets))
+    result.import_prefixes = tuple(sorted(evaluator.import_prefixes))
+    result.script_names = frozenset(evaluator.script_names)
     return result
+
+
+def _python_syntax_error(source: str) -> SyntaxProblem | None:
+    """Python's own message and place for a script libcst cannot parse ("'(' was never closed" at the
+    bracket), which read better than the parser's; None when Python accepts it (a libcst grammar gap)."""
+    try:
+        compile(source, "<script>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as err:
+        if err.lineno is None:  # null bytes and the like: point at the first one
+            at = source.find("\0")
+            line = source.count("\n", 0, max(at, 0))
+            column = at - (source.rfind("\n", 0, max(at, 0)) + 1) if at >= 0 else 0
+            return SyntaxProblem(f"{err.msg}", _error_span(source, line, column))
+        line = err.lineno - 1
+        column = max(0, (err.offset or 1) - 1)
+        kind = "syntax error"
+        if isinstance(err, IndentationError):  # point at the statement the indentation is wrong for
+            kind = "indentation error"
+            text = split_lines(source)[line] if line < len(split_lines(source)) else ""
+            column = len(text) - len(text.lstrip())
+        return SyntaxProblem(f"{kind}: {err.msg} (line {err.lineno})", _error_span(source, line, column))
+    except (ValueError, MemoryError, RecursionError):
+        return None
+    return None
 
 
 def _dedupe(items: list[ModelCandidate]) -> list[ModelCandidate]:

@@ -26,6 +26,7 @@ from amct_lsp.script.facts import (
     ModelSource,
     NameUse,
     Phase,
+    SkipSet,
     UseKind,
 )
 from amct_lsp.script.parse import Parsed
@@ -53,6 +54,10 @@ MODEL_SUFFIXES = (".pb", ".pbtxt")
 LOADERS = frozenset({"GFile", "FastGFile", "Open", "open"})
 SESSIONS = frozenset({"Session", "InteractiveSession"})
 MAX_INLINE_DEPTH = 12
+#: Position of the `name` argument of TensorFlow calls that scripts often name positionally.
+_NAME_POSITION = {"identity": 1, "placeholder": 2, "placeholder_with_default": 2, "constant": 3}
+#: At most this many nested `if`s whose branches differ in whether quantize_model ran are followed apart.
+MAX_SPLITS = 4
 MAX_ACTIVATIONS = 4000
 
 PhaseSet = frozenset[str]
@@ -104,6 +109,8 @@ class Frame:
     statement: cst.SimpleStatementLine | None = None
     #: Indexes of uses recorded while the phase was still unknown (become BEFORE if quantize_model follows).
     pending: list[int] = field(default_factory=list)
+    #: Names declared `global` / `nonlocal` here → the scope an assignment to them writes to.
+    declared: dict[str, Env] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -112,6 +119,74 @@ class Function:
     qualname: str
     closure: Env
     activations: int = 0
+    #: The class a method belongs to (its first parameter is bound to an instance), None for a function.
+    owner: ClassInfo | None = None
+    #: "method", "classmethod" or "staticmethod" for methods.
+    method_kind: str = "method"
+
+
+class ClassInfo:
+    """A class of the script: its class-level attributes and its methods (hashable by identity)."""
+
+    __slots__ = ("attrs", "bases", "fields", "methods", "name", "node", "standalone")
+
+    def __init__(self, node: cst.ClassDef, closure: Env) -> None:
+        self.node = node
+        self.name = node.name.value
+        self.attrs = Env(closure)
+        self.methods: dict[str, Function] = {}
+        self.bases: list[ClassInfo] = []
+        #: Annotated class-level names in order (dataclass fields, bound from constructor arguments).
+        self.fields: list[str] = []
+        #: The instance a method gets when it is walked on its own (nobody seen calling it).
+        self.standalone: Instance | None = None
+
+    def method(self, name: str) -> Function | None:
+        found = self.methods.get(name)
+        if found is not None:
+            return found
+        for base in self.bases:
+            found = base.method(name)
+            if found is not None:
+                return found
+        return None
+
+    def attr(self, name: str) -> V.Vals | None:
+        found = self.attrs.vars.get(name)
+        if found is not None:
+            return found
+        for base in self.bases:
+            found = base.attr(name)
+            if found is not None:
+                return found
+        return None
+
+
+class Instance:
+    """An object of a script class: attribute bindings that methods read and write (`self.output_name`)."""
+
+    __slots__ = ("attrs", "cls")
+
+    def __init__(self, cls: ClassInfo) -> None:
+        self.cls = cls
+        self.attrs: dict[str, V.Vals] = {}
+
+    def lookup(self, name: str) -> V.Vals | None:
+        found = self.attrs.get(name)
+        return found if found is not None else self.cls.attr(name)
+
+
+class GraphRef:
+    """One tf.Graph of the script (hashable by identity): which graph quantize_model rewrote, which one a
+    lookup or a session reads."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaFn:
+    node: cst.Lambda
+    closure: Env
 
 
 class Evaluator:
@@ -132,6 +207,7 @@ class Evaluator:
         self.configs: list[ConfigRef] = []
         self.skip_layers: list[str] = []
         self.skip_layer_types: list[str] = []
+        self.skip_sets: list[SkipSet] = []
         self.argparse_defaults: dict[str, V.Vals] = {}
         self.functions: dict[FuncNode, Function] = {}
         self.bound_names: set[str] = set()
@@ -142,11 +218,26 @@ class Evaluator:
         #: Values of the items of the latest list/tuple/dict displays, so sinks can look at each item.
         self._items: dict[cst.CSTNode, V.Vals] = {}
         self.module_env = Env()
+        self._instances: list[Instance] = []
+        self._lambdas: list[LambdaFn] = []
+        #: Frames being executed (module first): AMCT's in-place update of calib_outputs reaches all of them.
+        self._frames: list[Frame] = []
+        #: Nested `if` statements whose branches are being followed separately (see exec_block).
+        self._splits = 0
+        #: Name prefixes `tf.import_graph_def` puts on the model's nodes ("import" unless name='' is given).
+        self.import_prefixes: set[str] = set()
+        #: Op names the script creates itself (`name=` of TensorFlow calls): not the model's, not AMCT's.
+        self.script_names: set[str] = set()
+        #: The graph `tf.get_default_graph()` gives now, and the graphs quantize_model rewrote (None once
+        #: it rewrote a graph we cannot tell apart).
+        self._default_graph = GraphRef()
+        self._quantized: set[GraphRef] | None = set()
 
     # -- entry -----------------------------------------------------------------------------------------------
 
     def run(self) -> None:
         frame = Frame(self.module_env, "<module>", BEFORE)
+        self._frames.append(frame)
         self.exec_block(self.parsed.statements, frame)
         # Functions nobody called (library-style scripts, methods): walk each once on its own.
         done: set[FuncNode] = set()
@@ -154,19 +245,54 @@ class Evaluator:
             todo = [f for f in self.functions.values() if f.activations == 0 and f.node not in done]
             if not todo:
                 break
+            # A class's __init__ first: the attributes it sets are what the other methods read.
+            todo.sort(key=lambda f: f.owner is not None and f.node.name.value != "__init__")
             for fn in todo:
                 done.add(fn.node)
-                self._activate(fn, [], {}, UNKNOWN, standalone=True)
+                self._activate(fn, self._standalone_args(fn), {}, UNKNOWN, standalone=True)
+
+    def _standalone_args(self, fn: Function) -> list[V.Vals]:
+        """`self` (or `cls`) for a method walked on its own: the class's latest object, else a fresh one."""
+        cls = fn.owner
+        if cls is None or fn.method_kind == "staticmethod":
+            return []
+        if fn.method_kind == "classmethod":
+            return [(V.Opaque("class", cls),)]
+        if cls.standalone is None:
+            made = [i for i in self._instances if i.cls is cls]
+            if not made:
+                made.append(Instance(cls))
+                self._instances.append(made[-1])
+            cls.standalone = made[-1]
+        return [(V.Opaque("instance", cls.standalone),)]
 
     # -- statements ------------------------------------------------------------------------------------------
 
     def exec_block(
-        self, body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement], frame: Frame
+        self,
+        body: Sequence[cst.BaseStatement] | Sequence[cst.BaseSmallStatement],
+        frame: Frame,
+        top: bool | None = None,
     ) -> None:
-        top = body is self.parsed.statements
-        for stmt in body:
+        top = body is self.parsed.statements if top is None else top
+        for index, stmt in enumerate(body):
             if top:
                 self.parsed.focus(stmt)
+            if isinstance(stmt, cst.If) and not _is_main_guard(stmt.test):
+                branches = self._if_branches(stmt, frame)
+                if self._splits < MAX_SPLITS and len({"after" in b.phase for b in branches}) > 1:
+                    # quantize_model runs in some branches only: follow each branch through the rest of the
+                    # block, so a name chosen in the branch that did not quantize is judged on that path.
+                    self._splits += 1
+                    try:
+                        for branch in branches:
+                            self.exec_block(body[index + 1 :], branch, top)
+                    finally:
+                        self._splits -= 1
+                    self._take(frame, branches)
+                    return
+                self._take(frame, branches)
+                continue
             self.exec_stmt(stmt, frame)
 
     def exec_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
@@ -196,11 +322,18 @@ class Evaluator:
             self.eval(stmt.test, frame)
             self._loop(frame, lambda f: self.exec_suite(stmt.body, f), stmt.orelse)
         elif isinstance(stmt, cst.With):
+            default = self._default_graph
             for item in stmt.items:
                 vals = self.eval(item.item, frame)
                 if item.asname is not None:
                     self.bind(item.asname.name, vals, frame)
-            self.exec_suite(stmt.body, frame)
+                graphs = _graphs(vals)
+                if _is_as_default(item.item) and graphs is not None and len(graphs) == 1:
+                    self._default_graph = next(iter(graphs))
+            try:
+                self.exec_suite(stmt.body, frame)
+            finally:
+                self._default_graph = default
         elif isinstance(stmt, cst.Try | cst.TryStar):
             self.exec_suite(stmt.body, frame)
             branches = []
@@ -248,6 +381,12 @@ class Evaluator:
             self.eval(small.test, frame)
         elif isinstance(small, cst.Raise) and small.exc is not None:
             self.eval(small.exc, frame)
+        elif isinstance(small, cst.Global) and frame.function != "<module>":
+            for item in small.names:
+                frame.declared[item.name.value] = self.module_env
+        elif isinstance(small, cst.Nonlocal) and frame.env.parent is not None:
+            for item in small.names:
+                frame.declared[item.name.value] = frame.env.parent
 
     def _fork(self, frame: Frame) -> Frame:
         return Frame(
@@ -258,6 +397,7 @@ class Evaluator:
             frame.returns,
             None,
             frame.pending,
+            frame.declared,
         )
 
     def _join(self, frame: Frame, branches: list[Frame]) -> None:
@@ -265,7 +405,7 @@ class Evaluator:
         others = [b for b in branches if b is not frame]
         if others:
             frame.env.merge(*(b.env for b in others))
-        phases: set[str] = set()
+        phases: set[str] = set(frame.phase)
         for b in branches:
             phases |= b.phase
         if len(phases) > 1:
@@ -276,20 +416,30 @@ class Evaluator:
                 frame.quant_call = b.quant_call
 
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
-        self.eval(stmt.test, frame)
         if _is_main_guard(stmt.test):
+            self.eval(stmt.test, frame)
             self.exec_suite(stmt.body, frame)
             return
+        self._take(frame, self._if_branches(stmt, frame))
+
+    def _if_branches(self, stmt: cst.If, frame: Frame) -> list[Frame]:
+        """One frame per way through an if/elif/else chain (the implicit empty `else` included)."""
+        self.eval(stmt.test, frame)
         then = self._fork(frame)
         self.exec_suite(stmt.body, then)
-        other = self._fork(frame)
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
-            self._exec_if(orelse, other)
-        elif isinstance(orelse, cst.Else):
+            return [then, *self._if_branches(orelse, self._fork(frame))]
+        other = self._fork(frame)
+        if isinstance(orelse, cst.Else):
             self.exec_suite(orelse.body, other)
-        frame.env, frame.phase, frame.quant_call = other.env, other.phase, other.quant_call
-        self._join(frame, [frame, then])
+        return [then, other]
+
+    def _take(self, frame: Frame, branches: list[Frame]) -> None:
+        """Continue `frame` from the join of `branches` (forks of it)."""
+        first = branches[0]
+        frame.env, frame.phase, frame.quant_call = first.env, first.phase, first.quant_call
+        self._join(frame, branches[1:])
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.eval(stmt.iter, frame)
@@ -311,22 +461,41 @@ class Evaluator:
 
     # -- definitions and imports -----------------------------------------------------------------------------
 
-    def _define(self, node: FuncNode, frame: Frame, prefix: str | None = None) -> None:
+    def _define(self, node: FuncNode, frame: Frame, cls: ClassInfo | None = None) -> None:
         name = node.name.value
         self.bound_names.add(name)
-        owner = prefix if prefix is not None else ("" if frame.function == "<module>" else frame.function)
+        owner = cls.name if cls is not None else ("" if frame.function == "<module>" else frame.function)
         qualname = f"{owner}.{name}" if owner else name
         if node not in self.functions:
-            self.functions[node] = Function(node, qualname, frame.env)
-        if prefix is None:
-            frame.env.vars[name] = (V.Opaque("function", node),)
+            kind = "method"
+            for deco in node.decorators:
+                dotted = _dotted(deco.decorator) or ""
+                if dotted.rsplit(".", 1)[-1] in ("staticmethod", "classmethod"):
+                    kind = dotted.rsplit(".", 1)[-1]
+            self.functions[node] = Function(node, qualname, frame.env, owner=cls, method_kind=kind)
+        if cls is None:
+            self.bind(node.name, (V.Opaque("function", node),), frame)
+        else:
+            cls.methods[name] = self.functions[node]
 
     def _define_class(self, node: cst.ClassDef, frame: Frame) -> None:
-        frame.env.vars[node.name.value] = (V.Opaque("class", node),)
+        info = ClassInfo(node, frame.env)
+        for base in node.bases:
+            for v in self.eval(base.value, frame):
+                if isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
+                    info.bases.append(v.ref)
+        self.bind(node.name, (V.Opaque("class", info),), frame)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        # The class body runs once, at definition: its assignments become class attributes.
+        inner = Frame(info.attrs, f"{info.name}", frame.phase, frame.quant_call, [], None, frame.pending)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
-                self._define(stmt, frame, prefix=node.name.value)
+                self._define(stmt, frame, cls=info)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        info.fields.append(small.target.value)
+                self.exec_stmt(stmt, inner)
 
     def _import(self, node: cst.Import, frame: Frame) -> None:
         for alias in node.names:
@@ -372,7 +541,8 @@ class Evaluator:
 
     def bind(self, target: cst.BaseExpression, vals: V.Vals, frame: Frame) -> None:
         if isinstance(target, cst.Name):
-            frame.env.vars[target.value] = vals
+            scope = frame.declared.get(target.value)
+            (scope if scope is not None else frame.env).vars[target.value] = vals
             self.bound_names.add(target.value)
         elif isinstance(target, cst.Tuple | cst.List):
             elements = [e for e in target.elements]
@@ -385,7 +555,20 @@ class Evaluator:
                     if isinstance(v, V.Seq) and len(v.items) == len(elements):
                         parts.extend(v.items[i])
                 self.bind(element.value, V.union(parts), frame)
-        elif isinstance(target, cst.Subscript | cst.Attribute):
+        elif isinstance(target, cst.Attribute):
+            owners = self.eval(target.value, frame)
+            objects = [v.ref for v in owners if isinstance(v, V.Opaque) and v.kind in ("instance", "class")]
+            for obj in objects:
+                if isinstance(obj, Instance):
+                    attrs = obj.attrs
+                elif isinstance(obj, ClassInfo):
+                    attrs = obj.attrs.vars
+                else:
+                    continue
+                name = target.attr.value
+                # One object: the assignment replaces the value; several possible objects: it may.
+                attrs[name] = vals if len(objects) == 1 else V.union(attrs.get(name, ()), vals)
+        elif isinstance(target, cst.Subscript):
             self.eval(target, frame)
 
     # -- expressions -----------------------------------------------------------------------------------------
@@ -447,19 +630,35 @@ class Evaluator:
         if isinstance(node, cst.Await):
             return self.eval(node.expression, frame)
         if isinstance(node, cst.BooleanOperation):
-            return V.union(self.eval(node.left, frame), self.eval(node.right, frame))
+            return self._boolean(node, frame)
         if isinstance(node, cst.Comparison):
             self.eval(node.left, frame)
             for target in node.comparisons:
                 self.eval(target.comparator, frame)
             return ()
         if isinstance(node, cst.Lambda):
-            return ()
+            return (V.Opaque("lambda", LambdaFn(node, frame.env)),)
         # Anything else: look inside for calls (sinks) but know no value.
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
                 self.eval(child, frame)
         return ()
+
+    def _boolean(self, node: cst.BooleanOperation, frame: Frame) -> V.Vals:
+        """`a or b` is `a` when `a` is truthy, else `b`; `a and b` the other way round. Alternatives whose
+        truth is known pick their side; an unknown left side may be either."""
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        keep_truthy = isinstance(node.operator, cst.Or)
+        out: list[V.Val] = []
+        takes_right = not left
+        for v in left:
+            truth = bool(v.value) if isinstance(v, V.Str | V.Int) else None
+            if truth is None or truth == keep_truthy:
+                out.append(v)
+            if truth is None or truth != keep_truthy:
+                takes_right = True
+        return V.union(out, right if takes_right else ())
 
     def _elements(self, elements: Sequence[cst.BaseElement], frame: Frame) -> Iterable[V.Vals]:
         for el in elements:
@@ -553,6 +752,12 @@ class Evaluator:
         for v in base:
             if isinstance(v, V.Opaque) and v.kind == "args":
                 out.extend(self.argparse_defaults.get(attr, ()))
+            elif isinstance(v, V.Opaque) and isinstance(v.ref, Instance):
+                out.extend(v.ref.lookup(attr) or ())
+            elif isinstance(v, V.Opaque) and v.kind == "session" and attr == "graph" and v.ref is not None:
+                out.append(V.Opaque("graph", v.ref))
+            elif isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
+                out.extend(v.ref.attr(attr) or ())
             elif isinstance(v, V.Str) and attr == "parent":
                 out.append(V.path_dirname(v))
         if not out and self._canonical(node) == "os.sep":
@@ -709,12 +914,26 @@ class Evaluator:
             receiver = self._name(func, frame)
         positional: list[tuple[cst.Arg, V.Vals]] = []
         keywords: dict[str, tuple[cst.Arg, V.Vals]] = {}
+        #: Argument values for the script's own functions: `*seq` and `**dict` of known shape expanded.
+        call_args: list[V.Vals] = []
+        call_kwargs: dict[str, V.Vals] = {}
         for item in node.args:
             vals = self.eval(item.value, frame)
             if item.keyword is not None:
                 keywords[item.keyword.value] = (item, vals)
+                call_kwargs[item.keyword.value] = vals
             elif not item.star:
                 positional.append((item, vals))
+                call_args.append(vals)
+            elif item.star == "*":
+                seqs = [v for v in vals if isinstance(v, V.Seq)]
+                call_args.extend(seqs[0].items if len(seqs) == 1 and len(vals) == 1 else ())
+            else:
+                dicts = [v for v in vals if isinstance(v, V.DictV)]
+                for keys, value in dicts[0].pairs if len(dicts) == 1 and len(vals) == 1 else ():
+                    names = [k.value for k in keys if isinstance(k, V.Str)]
+                    if len(names) == 1 and len(keys) == 1:
+                        call_kwargs[names[0]] = value
         if api is not None:
             return self._amct(api, node, positional, keywords, frame)
         attr = (
@@ -725,40 +944,56 @@ class Evaluator:
             else ""
         )
         canonical = self._canonical(func) or ""
+        self._script_op_name(attr, canonical, positional, keywords)
 
         def arg(index: int, name: str) -> tuple[cst.Arg, V.Vals] | None:
             if name in keywords:
                 return keywords[name]
             return positional[index] if index < len(positional) else None
 
-        # A function of the script itself: walk into it with the arguments bound.
-        functions = [v.ref for v in receiver if isinstance(v, V.Opaque) and v.kind == "function"]
-        if isinstance(func, cst.Name) and functions:
-            out: list[V.Val] = []
-            for fnode in functions:
-                if isinstance(fnode, cst.FunctionDef) and fnode in self.functions:
-                    out.extend(self._inline(self.functions[fnode], positional, keywords, frame))
-            return V.union(out)
+        if isinstance(func, cst.Name) and attr == "super" and not node.args:
+            return self._super(frame)
+        # A function, class or method of the script itself: walk into it with the arguments bound.
+        if isinstance(func, cst.Name):
+            callee = receiver
+        else:
+            callee = self._methods(receiver, attr) if isinstance(func, cst.Attribute) else ()
+        if callee:
+            handled, returned = self._call_script(callee, call_args, call_kwargs, frame)
+            if handled:
+                return returned
 
         if attr == "get_tensor_by_name":
-            self._sink(arg(0, "name"), UseKind.TENSOR, node, frame)
+            self._sink(arg(0, "name"), UseKind.TENSOR, node, frame, graphs=_graphs(receiver))
         elif attr == "get_operation_by_name":
-            self._sink(arg(0, "name"), UseKind.OPERATION, node, frame)
+            self._sink(arg(0, "name"), UseKind.OPERATION, node, frame, graphs=_graphs(receiver))
         elif attr == "as_graph_element":
-            self._sink(arg(0, "obj"), UseKind.FETCH, node, frame)
+            self._sink(arg(0, "obj"), UseKind.FETCH, node, frame, graphs=_graphs(receiver))
         elif attr == "run" and isinstance(func, cst.Attribute) and self._is_session(func.value, receiver):
-            self._sink(arg(0, "fetches"), UseKind.FETCH, node, frame)
+            graphs = _session_graphs(receiver)
+            self._sink(arg(0, "fetches"), UseKind.FETCH, node, frame, graphs=graphs)
             feed = arg(1, "feed_dict")
             if feed is not None:
-                self._sink_keys(feed, node, frame)
+                self._sink_keys(feed, node, frame, graphs)
+        elif attr == "Graph" and canonical.startswith("tensorflow."):
+            return (V.Opaque("graph", GraphRef()),)
+        elif attr == "get_default_graph" and canonical.startswith("tensorflow."):
+            return (V.Opaque("graph", self._default_graph),)
+        elif attr == "reset_default_graph" and canonical.startswith("tensorflow."):
+            self._default_graph = GraphRef()
+        elif attr == "as_default" and _graphs(receiver) is not None:
+            return receiver
         elif attr == "import_graph_def":
             self._sink(arg(2, "return_elements"), UseKind.RETURN_ELEMENT, node, frame, phase=Phase.BEFORE)
+            self._import_graph_def(arg(3, "name"), frame)
         elif attr in LOADERS and (attr != "open" or canonical in ("open", "io.open", "codecs.open")):
             self._loader(
                 arg(0, "name" if attr != "open" else "file"), arg(1, "mode"), canonical or attr, frame
             )
         elif attr in SESSIONS:
-            return (V.Opaque("session"),)
+            graph = arg(1, "graph")
+            graphs = _graphs(graph[1]) if graph is not None else frozenset({self._default_graph})
+            return (V.Opaque("session", next(iter(graphs)) if graphs and len(graphs) == 1 else None),)
         elif attr == "add_argument":
             self._argparse(positional, keywords)
         elif attr in ("parse_args", "parse_known_args"):
@@ -776,6 +1011,137 @@ class Evaluator:
         elif isinstance(func, cst.Name):
             return self._builtin(attr, positional)
         return ()
+
+    def _script_op_name(
+        self,
+        attr: str,
+        canonical: str,
+        positional: list[tuple[cst.Arg, V.Vals]],
+        keywords: dict[str, tuple[cst.Arg, V.Vals]],
+    ) -> None:
+        """Record the op name a TensorFlow call of the script creates (`tf.nn.softmax(x, name='prob')`)."""
+        if attr == "import_graph_def":
+            return
+        found = keywords.get("name")
+        if found is None and canonical.startswith("tensorflow."):
+            index = _NAME_POSITION.get(attr)
+            if index is not None and index < len(positional):
+                found = positional[index]
+        if found is not None:
+            self.script_names.update(v.value for v in found[1] if isinstance(v, V.Str) and v.value)
+
+    def _super(self, frame: Frame) -> V.Vals:
+        """`super()` in a method: the class's bases, bound to the method's `self`."""
+        fn = self.functions.get(self._stack[-1]) if self._stack else None
+        if fn is None or fn.owner is None or not fn.node.params.params:
+            return ()
+        owner = frame.env.lookup(fn.node.params.params[0].name.value) or ()
+        return (V.Opaque("super", (fn.owner, owner)),)
+
+    def _methods(self, receiver: V.Vals, attr: str) -> V.Vals:
+        """What `obj.attr` calls when `obj` is an object or class of the script: bound methods, or a function
+        held in an attribute."""
+        out: list[V.Val] = []
+        for v in receiver:
+            if not isinstance(v, V.Opaque):
+                continue
+            if v.kind == "super" and isinstance(v.ref, tuple):
+                cls, owners = v.ref
+                method = next((m for m in (b.method(attr) for b in cls.bases) if m is not None), None)
+                if method is not None:
+                    out.extend(V.Opaque("bound", (method.node, o)) for o in owners if isinstance(o, V.Opaque))
+                continue
+            obj = v.ref
+            if isinstance(obj, Instance | ClassInfo):
+                cls = obj.cls if isinstance(obj, Instance) else obj
+                method = cls.method(attr)
+                if method is not None:
+                    out.append(V.Opaque("bound", (method.node, v)))
+                    continue
+                held = obj.lookup(attr) if isinstance(obj, Instance) else obj.attr(attr)
+                out.extend(
+                    h for h in held or () if isinstance(h, V.Opaque) and h.kind in ("function", "lambda")
+                )
+        return tuple(out)
+
+    def _call_script(
+        self, callee: V.Vals, args: list[V.Vals], kwargs: dict[str, V.Vals], frame: Frame
+    ) -> tuple[bool, V.Vals]:
+        """Call the script's own functions, lambdas, classes and methods; (whether any was, their results)."""
+        out: list[V.Val] = []
+        handled = False
+        for v in callee:
+            if not isinstance(v, V.Opaque):
+                continue
+            ref = v.ref
+            if v.kind == "function" and isinstance(ref, cst.FunctionDef) and ref in self.functions:
+                handled = True
+                out.extend(self._inline(self.functions[ref], args, kwargs, frame))
+            elif v.kind == "lambda" and isinstance(ref, LambdaFn):
+                handled = True
+                out.extend(self._call_lambda(ref, args, kwargs, frame))
+            elif v.kind == "class" and isinstance(ref, ClassInfo):
+                handled = True
+                out.extend(self._instantiate(ref, args, kwargs, frame))
+            elif v.kind == "bound" and isinstance(ref, tuple) and ref[0] in self.functions:
+                method, owner = self.functions[ref[0]], ref[1]
+                handled = True
+                if method.method_kind == "staticmethod":
+                    out.extend(self._inline(method, args, kwargs, frame))
+                else:
+                    first: V.Val = owner
+                    if method.method_kind == "classmethod" and isinstance(owner.ref, Instance):
+                        first = V.Opaque("class", owner.ref.cls)
+                    out.extend(self._inline(method, [(first,), *args], kwargs, frame))
+        return handled, V.union(out)
+
+    def _instantiate(
+        self, cls: ClassInfo, args: list[V.Vals], kwargs: dict[str, V.Vals], frame: Frame
+    ) -> V.Vals:
+        instance = Instance(cls)
+        self._instances.append(instance)
+        value = V.Opaque("instance", instance)
+        init = cls.method("__init__")
+        if init is not None:
+            self._inline(init, [(value,), *args], kwargs, frame)
+        else:  # a dataclass / NamedTuple style class: arguments fill the annotated fields in order
+            for i, name in enumerate(cls.fields):
+                if i < len(args):
+                    instance.attrs[name] = args[i]
+                elif name in kwargs:
+                    instance.attrs[name] = kwargs[name]
+        return (value,)
+
+    def _call_lambda(
+        self, fn: LambdaFn, args: list[V.Vals], kwargs: dict[str, V.Vals], frame: Frame
+    ) -> V.Vals:
+        if fn in self._lambdas or len(self._stack) + len(self._lambdas) >= MAX_INLINE_DEPTH:
+            return ()
+        env = Env(fn.closure)
+        self._bind_params(fn.node.params, env, args, kwargs, Frame(fn.closure, frame.function, frame.phase))
+        inner = Frame(env, frame.function, frame.phase, frame.quant_call, [], None, frame.pending)
+        self._lambdas.append(fn)
+        try:
+            result = self.eval(fn.node.body, inner)
+        finally:
+            self._lambdas.pop()
+        frame.phase, frame.quant_call = inner.phase, inner.quant_call
+        return result
+
+    def _import_graph_def(self, name: tuple[cst.Arg, V.Vals] | None, frame: Frame) -> None:
+        """Note the prefix the model's nodes get, and start over: the graph now holds a model not quantized.
+
+        A script that quantizes one graph and then loads the model again (a second model, a float baseline,
+        a run per model in a loop) uses the original names on the fresh graph."""
+        if name is None or (isinstance(name[0].value, cst.Name) and name[0].value.value == "None"):
+            self.import_prefixes.add("import")
+        else:
+            names = [v.value for v in name[1] if isinstance(v, V.Str)]
+            if len(names) == 1 and len(name[1]) == 1 and names[0]:
+                self.import_prefixes.add(names[0])
+        if "after" in frame.phase:
+            frame.phase = BEFORE
+            frame.quant_call = None
 
     def _is_session(self, expr: cst.BaseExpression, receiver: V.Vals) -> bool:
         if any(isinstance(v, V.Opaque) and v.kind == "session" for v in receiver):
@@ -993,17 +1359,22 @@ class Evaluator:
         frame: Frame,
         *,
         phase: Phase | None = None,
+        graphs: frozenset[GraphRef] | None = None,
     ) -> None:
         if arg is None:
             return
         call_span = self.parsed.span(call)
+        phase = phase if phase is not None else self._graph_phase(frame, graphs)
         for expr, strs, replaceable in self._flatten(arg[0].value, arg[1], frame):
             site = self.parsed.span(expr)
             for s in strs:
                 self._record(s, kind, phase, site, replaceable, call_span, frame)
 
-    def _sink_keys(self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame) -> None:
+    def _sink_keys(
+        self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame, graphs: frozenset[GraphRef] | None
+    ) -> None:
         call_span = self.parsed.span(call)
+        phase = self._graph_phase(frame, graphs)
         expr = arg[0].value
         if isinstance(expr, cst.Dict):
             for el in expr.elements:
@@ -1011,7 +1382,7 @@ class Evaluator:
                     vals = self._reeval(el.key, frame)
                     for s in V.strings(vals):
                         self._record(
-                            s, UseKind.FEED, None, self.parsed.span(el.key), len(vals) == 1, call_span, frame
+                            s, UseKind.FEED, phase, self.parsed.span(el.key), len(vals) == 1, call_span, frame
                         )
             return
         site = self.parsed.span(expr)
@@ -1019,7 +1390,14 @@ class Evaluator:
             if isinstance(v, V.DictV):
                 for keys, _ in v.pairs:
                     for s in V.strings(keys):
-                        self._record(s, UseKind.FEED, None, site, False, call_span, frame)
+                        self._record(s, UseKind.FEED, phase, site, False, call_span, frame)
+
+    def _graph_phase(self, frame: Frame, graphs: frozenset[GraphRef] | None) -> Phase | None:
+        """BEFORE for a lookup in a graph known not to be the one quantize_model rewrote (a float copy kept
+        for comparison, a fresh load); None (the walk's phase) otherwise. Only ever removes findings."""
+        if "after" not in frame.phase or not graphs or self._quantized is None or not self._quantized:
+            return None
+        return Phase.BEFORE if not graphs & self._quantized else None
 
     def _reeval(self, expr: cst.BaseExpression, frame: Frame) -> V.Vals:
         """Value of a display's item, already evaluated once; only pure shapes are re-evaluated."""
@@ -1141,12 +1519,22 @@ class Evaluator:
             arg_spans,
             arg_strings,
             calib_var,
+            calib_items=_list_items(calib[1]) if calib else None,
+            has_star=any(a.star for a in node.args),
         )
         self.calls.setdefault(span, call)
 
         if api in ("create_quant_config", "create_quant_retrain_config"):
-            self.skip_layers.extend(arg_strings.get("skip_layers", ()))
-            self.skip_layer_types.extend(arg_strings.get("skip_layer_types", ()))
+            skips = arg_strings.get("skip_layers", ())
+            types = arg_strings.get("skip_layer_types", ())
+            self.skip_layers.extend(skips)
+            self.skip_layer_types.extend(types)
+            cfgs = (
+                [s.value for s in V.strings(bound["config_defination"][1])]
+                if "config_defination" in bound
+                else []
+            )
+            self.skip_sets.append(SkipSet(skips, types, cfgs[0] if len(cfgs) == 1 else None, span))
             self._sink(bound.get("skip_layers"), UseKind.SKIP_LAYER, node, frame, phase=Phase.BEFORE)
         for key in ("config_file", "config_defination"):
             if key in bound:
@@ -1169,6 +1557,11 @@ class Evaluator:
                         )
         if api in QUANTIZE_APIS:
             self._sink(bound.get("calib_outputs"), UseKind.CALIB_OUTPUT, node, frame, phase=Phase.CALIB)
+            rewritten = _graphs(bound["graph"][1]) if "graph" in bound else None
+            if rewritten is None or self._quantized is None:
+                self._quantized = None
+            else:
+                self._quantized |= rewritten
             if "unknown" in frame.phase:
                 for index in frame.pending:
                     old = self.uses[index]
@@ -1177,35 +1570,64 @@ class Evaluator:
                 frame.pending.clear()
             frame.phase = AFTER
             frame.quant_call = call
-            # AMCT rewrites the calib_outputs list in place: its old strings are no longer what it holds.
-            if calib is not None and isinstance(calib[0].value, cst.Name):
-                self.bind(calib[0].value, (V.Opaque("calib_outputs"),), frame)
+            # AMCT rewrites the calib_outputs list in place: its old strings are no longer what it holds,
+            # under any name that refers to it (an alias, the caller's variable, an object attribute).
+            if calib is not None:
+                if isinstance(calib[0].value, cst.Name | cst.Attribute):
+                    self.bind(calib[0].value, (V.Opaque("calib_outputs"),), frame)
+                self._updated_in_place({v for v in calib[1] if isinstance(v, V.Seq)}, frame)
             if api == "quantize_model_ascend":
                 return (V.Seq(((V.Opaque("graph"),), (V.Opaque("calib_outputs"),))),)
         return (V.Opaque("amct", api),)
 
+    def _updated_in_place(self, lists: set[V.Val], frame: Frame) -> None:
+        """Every binding that may hold one of `lists` now holds what AMCT put there (unknown strings).
+
+        Lists are compared by value, so an unrelated list with the same names is forgotten too: that can
+        only hide a finding, never invent one."""
+        if not lists:
+            return
+        updated = V.Opaque("calib_outputs")
+        tables: list[dict[str, V.Vals]] = []
+        seen: set[int] = set()
+        for start in (frame, *self._frames):
+            env: Env | None = start.env
+            while env is not None:
+                if id(env) not in seen:
+                    seen.add(id(env))
+                    tables.append(env.vars)
+                env = env.parent
+        tables.extend(i.attrs for i in self._instances)
+        for table in tables:
+            for key, vals in list(table.items()):
+                if any(v in lists for v in vals):
+                    table[key] = V.union(updated if v in lists else v for v in vals)
+
     # -- walking into the script's own functions -------------------------------------------------------------
 
-    def _inline(
-        self,
-        fn: Function,
-        positional: list[tuple[cst.Arg, V.Vals]],
-        keywords: dict[str, tuple[cst.Arg, V.Vals]],
-        frame: Frame,
-    ) -> V.Vals:
+    def _inline(self, fn: Function, args: list[V.Vals], kwargs: dict[str, V.Vals], frame: Frame) -> V.Vals:
         if (
             fn.node in self._stack
             or len(self._stack) >= MAX_INLINE_DEPTH
             or self._activations >= MAX_ACTIVATIONS
         ):
             return ()
-        args = [vals for _, vals in positional]
-        kwargs = {k: vals for k, (_, vals) in keywords.items()}
         key = (fn.node, frame.phase, tuple(args), tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
-        memo = self._memo.get(key)
+        # Objects of the script change between calls (`self.graph = ...`): never reuse a walk that saw one.
+        stateful = any(
+            isinstance(v, V.Opaque) and v.kind in ("instance", "class")
+            for vals in (*args, *kwargs.values())
+            for v in vals
+        )
+        memo = None if stateful else self._memo.get(key)
         if memo is None:
             memo = self._activate(fn, args, kwargs, frame.phase)
-            self._memo[key] = memo
+            # A function that makes a graph or an object makes a new one per call: walk each call.
+            fresh = any(
+                isinstance(v, V.Opaque) and v.kind in ("graph", "instance", "session") for v in memo[0]
+            )
+            if not stateful and not fresh:
+                self._memo[key] = memo
         returns, exit_phase, quant_call = memo
         if quant_call is not None and quant_call is not frame.quant_call and "after" in exit_phase:
             frame.quant_call = quant_call
@@ -1215,8 +1637,48 @@ class Evaluator:
                 if old.phase == Phase.UNKNOWN:
                     self.uses[index] = _with_phase(old, Phase.BEFORE)
             frame.pending.clear()
+        if "after" not in exit_phase:
+            frame.quant_call = None
         frame.phase = exit_phase
         return returns
+
+    def _bind_params(
+        self, params: cst.Parameters, env: Env, args: list[V.Vals], kwargs: dict[str, V.Vals], outer: Frame
+    ) -> None:
+        """Bind a call's argument values to a function's (or lambda's) parameters in `env`."""
+        ordered = [*params.posonly_params, *params.params]
+        used: set[str] = set()
+        for i, param in enumerate(ordered):
+            name = param.name.value
+            self.bound_names.add(name)
+            if i < len(args):
+                env.vars[name] = args[i]
+            elif name in kwargs:
+                env.vars[name] = kwargs[name]
+                used.add(name)
+            elif param.default is not None:
+                env.vars[name] = self.eval(param.default, outer)
+            else:
+                env.vars[name] = ()
+        star = params.star_arg
+        if isinstance(star, cst.Param):
+            self.bound_names.add(star.name.value)
+            env.vars[star.name.value] = (V.Seq(tuple(args[len(ordered) :])),)
+        for param in params.kwonly_params:
+            name = param.name.value
+            self.bound_names.add(name)
+            if name in kwargs:
+                env.vars[name] = kwargs[name]
+                used.add(name)
+            elif param.default is not None:
+                env.vars[name] = self.eval(param.default, outer)
+            else:
+                env.vars[name] = ()
+        if params.star_kwarg is not None:
+            name = params.star_kwarg.name.value
+            self.bound_names.add(name)
+            rest = [((V.const(k),), v) for k, v in kwargs.items() if k not in used]
+            env.vars[name] = (V.DictV(tuple(rest)),)
 
     def _activate(
         self,
@@ -1230,32 +1692,16 @@ class Evaluator:
         fn.activations += 1
         self._activations += 1
         env = Env(fn.closure)
-        params = fn.node.params
-        ordered = [*params.posonly_params, *params.params]
-        for i, param in enumerate(ordered):
-            name = param.name.value
-            self.bound_names.add(name)
-            if i < len(args):
-                env.vars[name] = args[i]
-            elif name in kwargs:
-                env.vars[name] = kwargs[name]
-            elif param.default is not None:
-                env.vars[name] = self.eval(param.default, Frame(fn.closure, fn.qualname, phase))
-            else:
-                env.vars[name] = ()
-        for param in params.kwonly_params:
-            name = param.name.value
-            if name in kwargs:
-                env.vars[name] = kwargs[name]
-            elif param.default is not None:
-                env.vars[name] = self.eval(param.default, Frame(fn.closure, fn.qualname, phase))
         frame = Frame(env, fn.qualname, phase)
         self._stack.append(fn.node)
-        focus = self.parsed.focus(fn.node)
+        self._frames.append(frame)
+        focus = self.parsed.focus(fn.node)  # default values and the body are in the function's chunk
         try:
+            self._bind_params(fn.node.params, env, args, kwargs, Frame(fn.closure, fn.qualname, phase))
             self.exec_suite(fn.node.body, frame)
         finally:
             self._stack.pop()
+            self._frames.pop()
             self.parsed.restore(focus)
         return V.union(frame.returns), frame.phase, frame.quant_call
 
@@ -1275,6 +1721,40 @@ def _phase(phases: PhaseSet) -> Phase:
     if "before" in phases:
         return Phase.BEFORE
     return Phase.UNKNOWN
+
+
+def _graphs(vals: V.Vals) -> frozenset[GraphRef] | None:
+    """The graphs `vals` may be, when every alternative is a known graph; None otherwise."""
+    refs = [
+        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "graph" and isinstance(v.ref, GraphRef)
+    ]
+    return frozenset(refs) if refs and len(refs) == len(vals) else None
+
+
+def _session_graphs(vals: V.Vals) -> frozenset[GraphRef] | None:
+    """The graphs the sessions in `vals` run, when every alternative is a session on a known graph."""
+    refs = [
+        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "session" and isinstance(v.ref, GraphRef)
+    ]
+    return frozenset(refs) if refs and len(refs) == len(vals) else None
+
+
+def _is_as_default(expr: cst.BaseExpression) -> bool:
+    return (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Attribute)
+        and expr.func.attr.value == "as_default"
+    )
+
+
+def _list_items(vals: V.Vals) -> tuple[str | None, ...] | None:
+    """The strings of a list argument position by position (None where not one known string)."""
+    if len(vals) != 1 or not isinstance(vals[0], V.Seq):
+        return None
+    out: list[str | None] = []
+    for item in vals[0].items:
+        out.append(item[0].value if len(item) == 1 and isinstance(item[0], V.Str) else None)
+    return tuple(out)
 
 
 def _all_strings(vals: V.Vals) -> Iterable[V.Str]:

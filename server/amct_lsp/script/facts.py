@@ -75,6 +75,11 @@ class AmctCall:
     arg_strings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Source text of the calib_outputs argument when it is a plain name (`outputs`), else None.
     calib_var: str | None = None
+    #: The calib_outputs list position by position (None where an item is not one known string); None when
+    #: the argument is not one known list.
+    calib_items: tuple[str | None, ...] | None = None
+    #: The call passes `*args` or `**kwargs` (so its keyword arguments are not all known).
+    has_star: bool = False
 
 
 class ModelSource(str, Enum):
@@ -104,6 +109,20 @@ class ConfigRef:
 
 
 @dataclass(frozen=True, slots=True)
+class SkipSet:
+    """What one create_quant_config call asks to skip, and the .cfg that overrides it.
+
+    AMCT ignores skip_layers (and batch_num, activation_offset) when config_defination is given: the .cfg
+    wins.
+    """
+
+    skip_layers: tuple[str, ...]
+    skip_layer_types: tuple[str, ...]
+    config_defination: str | None  # the .cfg path when the call gives one (as the script spells it)
+    call: Span
+
+
+@dataclass(frozen=True, slots=True)
 class SyntaxProblem:
     message: str
     span: Span
@@ -122,6 +141,12 @@ class ScriptAnalysis:
     configs: list[ConfigRef] = field(default_factory=list)
     skip_layers: tuple[str, ...] = ()
     skip_layer_types: tuple[str, ...] = ()
+    #: Per create_quant_config call: its skip lists and its config_defination (which overrides them).
+    skip_sets: tuple[SkipSet, ...] = ()
+    #: Prefixes `tf.import_graph_def` gives the model's nodes ("import" when no name= is given).
+    import_prefixes: tuple[str, ...] = ()
+    #: Op names the script creates with TensorFlow calls (`name='prob'`): not the model's, not AMCT's.
+    script_names: frozenset[str] = frozenset()
     #: line (0-based) -> codes suppressed there (empty set = every code).
     ignores: dict[int, frozenset[str]] = field(default_factory=dict)
     #: `# amct: model=...` directive value and its span.

@@ -8,6 +8,7 @@ parsed and given positions on its own, cached by its text; a statement's spans a
 
 from __future__ import annotations
 
+import ast
 import re
 import threading
 from collections import OrderedDict
@@ -43,13 +44,37 @@ class _Chunk:
 
 
 class ParseError(Exception):
-    """libcst could not parse the script; `line`/`column` are 0-based."""
+    """libcst could not parse the script; `line`/`column` are 0-based. `fatal`: the text must not be given
+    to libcst at all (its native parser overflows its stack on very deep nesting, and is quadratic on very
+    long operator chains)."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, *, fatal: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.fatal = fatal
+
+
+def _guard(text: str, first_line: int) -> None:
+    """Refuse text that would crash or stall libcst, using Python's own parser (fast, C) as the judge."""
+    try:
+        ast.parse(text)
+    except SyntaxError as err:
+        if "too many nested" in err.msg or "too complex" in err.msg:
+            line = (err.lineno or 1) - 1 + first_line
+            message = f"{err.msg}; the script is nested too deeply to analyse"
+            raise ParseError(message, line, 0, fatal=True) from None
+        # An ordinary syntax error: libcst reports it (and Python's message is used for the finding).
+    except (RecursionError, MemoryError):
+        raise ParseError(
+            "an expression is nested too deeply (or chains too many operators) to analyse",
+            first_line,
+            0,
+            fatal=True,
+        ) from None
+    except ValueError:  # null bytes: libcst's tokenizer rejects them cleanly
+        pass
 
 
 class _ChunkCache:
@@ -213,7 +238,9 @@ def parse(source: str) -> Parsed:
         hi = line_starts[nxt - 1] if nxt is not None else len(source)
         try:
             chunks.append(_chunk(source[lo:hi], first - 1, seen))
-        except ParseError:
+        except ParseError as err:
+            if err.fatal:
+                raise
             return Parsed([_whole(source)])  # a real syntax error, or the scan guessed wrong
     return Parsed(chunks)
 
@@ -222,6 +249,7 @@ def _chunk(text: str, first_line: int, seen: set[str]) -> _Chunk:
     # The same text twice in one script (two identical functions) must get distinct nodes: parse it afresh.
     item = CACHE.get(text) if text not in seen else None
     if item is None:
+        _guard(text, first_line)
         try:
             item = _parse_text(text)
         except cst.ParserSyntaxError as err:
@@ -233,6 +261,7 @@ def _chunk(text: str, first_line: int, seen: set[str]) -> _Chunk:
 
 
 def _whole(source: str) -> _Chunk:
+    _guard(source, 0)
     try:
         item = _parse_text(source)
     except cst.ParserSyntaxError as err:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from amct_lsp.findings import Position, Span
 
@@ -29,6 +29,15 @@ class Literal:
     body: Position | None
     quote: str = "'"  # the quote the literal uses, reused for new literals written at a use site
     prefix: str = ""  # string prefix as written ("", "r", "b", "f", "rb", ...)
+    #: Values are hashed over and over (alternative sets, use keys); the hash is computed once.
+    _hash: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if not h:
+            h = hash((self.span, self.value, self.body, self.quote, self.prefix)) or 1
+            object.__setattr__(self, "_hash", h)
+        return h
 
     def body_span(self, start: int, end: int) -> Span | None:
         """Source span of `value[start:end]`, when the literal maps 1:1 onto the source."""
@@ -54,6 +63,14 @@ class Str:
     """A string value whose characters are known, with where each run of them was written."""
 
     segments: tuple[Segment, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if not h:
+            h = hash(self.segments) or 1
+            object.__setattr__(self, "_hash", h)
+        return h
 
     @property
     def value(self) -> str:
