@@ -485,7 +485,7 @@ def first(findings: list[Finding]) -> Finding:
 
 def test_script_without_amct_is_not_even_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Zero findings at zero cost: a plain TensorFlow script (even a broken one) never reaches the parser."""
-    import amct_lsp.check as check_module
+    import amct_lsp.check.checker as check_module
 
     def boom(*_: object) -> None:
         raise AssertionError("analyze() must not run on a script without AMCT")

@@ -1,0 +1,82 @@
+"""Checking files and folders from disk (the CLI's entry point): finding scripts, reading them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+from amct_lsp.check.checker import check_source
+from amct_lsp.check.results import CheckResult
+from amct_lsp.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.model.cache import ModelCache
+from amct_lsp.script.source import ScriptDecodeError, read_script
+
+_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+)
+
+
+def decode_failure(path: str, err: ScriptDecodeError) -> CheckResult:
+    """The result for a script whose bytes do not decode: one AMCT900 finding, like a syntax error."""
+    span = Span(Position(err.line, err.column), Position(err.line, err.column + 1))
+    finding = Finding(Code.SYNTAX, Severity.WARNING, f"The script cannot be read: {err.message}", path, span)
+    return CheckResult(path=path, findings=[finding])
+
+
+def iter_scripts(paths: Iterable[str]) -> list[str]:
+    """Files as given, folders searched recursively for *.py (hidden and virtualenv folders skipped).
+
+    Symlinked folders are not followed (no loops); in a folder, a *.py that is not a readable regular file
+    through its links (dangling or looping symlink, fifo) is skipped, while a file named explicitly is kept
+    so that its problem is reported."""
+    out: list[str] = []
+    for given in paths:
+        if os.path.isdir(given):
+            for folder, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    full = os.path.join(folder, name)
+                    if name.endswith(".py") and not name.startswith(".") and os.path.isfile(full):
+                        out.append(full)
+        elif os.path.lexists(given):
+            out.append(given)
+        else:
+            raise FileNotFoundError(given)
+    return list(dict.fromkeys(os.path.abspath(p) for p in out))
+
+
+def check_paths(
+    paths: Iterable[str],
+    *,
+    model: str | None = None,
+    root: str | None = None,
+    log: str | None = None,
+    extra_skip_layers: Sequence[str] = (),
+    cache: ModelCache | None = None,
+) -> list[CheckResult]:
+    """Check files and folders (recursively *.py); every model is read once through one shared cache.
+
+    Raises FileNotFoundError for a path that does not exist; unreadable scripts become AMCT900 results."""
+    cache = cache if cache is not None else ModelCache()
+    results: list[CheckResult] = []
+    for script in iter_scripts(paths):
+        try:
+            text = read_script(script).text
+        except ScriptDecodeError as err:
+            results.append(decode_failure(script, err))
+            continue
+        except OSError as err:
+            results.append(decode_failure(script, ScriptDecodeError(f"{err.strerror or err}.")))
+            continue
+        results.append(
+            check_source(
+                text,
+                script,
+                cache=cache,
+                model=model,
+                root=root,
+                log=log,
+                extra_skip_layers=extra_skip_layers,
+            )
+        )
+    return results

@@ -1,0 +1,142 @@
+"""Turning verdicts into `NameInfo`s and findings (one per value, literal and code)."""
+
+from __future__ import annotations
+
+from amct_lsp.check.fixes import FixBuilder
+from amct_lsp.check.judge import NameJudge
+from amct_lsp.check.results import NameInfo
+from amct_lsp.check.verdict import Verdict, phase_text
+from amct_lsp.findings import Code, Finding, Fix, Position, Related, Span
+from amct_lsp.script.facts import NameUse, Phase
+from amct_lsp.script.values import Literal, Str
+
+
+class Reporter(NameJudge, FixBuilder):
+    """Groups the uses of each value and reports the strongest verdict."""
+
+    def _unchecked_names(self) -> None:
+        """Without a model, still list the names (the hover says why they are not checked)."""
+        reason = "not checked: " + (self.result.model_error or "no model")
+        for (_, value, literal), uses in _groups(self.analysis.uses).items():
+            self.result.names.append(_name_info(value, literal, uses, None, Verdict(None, verdict=reason)))
+
+    def _check_names(self) -> None:
+        verdicts: dict[tuple[Str, Literal], list[tuple[NameUse, Verdict]]] = {}
+        for use in self.analysis.uses:
+            verdict = self._judge(use)
+            literal = _primary_literal(use.value, verdict.change)
+            verdicts.setdefault((use.value, literal), []).append((use, verdict))
+        for (value, literal), items in verdicts.items():
+            uses = [u for u, _ in items]
+            # The finding with the strongest code speaks for the value; other uses of it are fine.
+            bad = [(u, v) for u, v in items if v.code is not None]
+            best = bad[0][1] if bad else items[0][1]
+            self.result.names.append(_name_info(value.value, literal, uses, best.replacement, best))
+            if not bad:
+                continue
+            for code in dict.fromkeys(v.code for _, v in bad):
+                group = [(u, v) for u, v in bad if v.code == code]
+                self._finding(value, literal, group)
+
+    def _finding(self, value: Str, literal: Literal, group: list[tuple[NameUse, Verdict]]) -> None:
+        verdict = group[0][1]
+        uses = [u for u, _ in group]
+        assert verdict.code is not None
+        fixes: list[Fix] = []
+        primary = (
+            self._primary_fix(value, literal, uses, verdict) if verdict.replacement is not None else None
+        )
+        if primary is not None:
+            fixes.append(primary)
+        if verdict.code == Code.STALE_NAME:
+            calib = self._calib_fix(value, uses, verdict, primary=primary is None)
+            if calib is not None:
+                fixes.append(calib)
+        related = [
+            Related(self.path, u.site, f"used here ({u.kind.value}, {phase_text(u.phase)})") for u in uses
+        ]
+        if self.result.model_path:
+            related.append(Related(self.result.model_path, Span(Position(0, 0), Position(0, 0)), "the model"))
+        notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
+        if not fixes and self._reached_before(uses):
+            notes += (
+                "No automatic fix: the same line also runs where the old name is right (before "
+                "quantize_model on another branch or in another call).",
+            )
+        elif not fixes and verdict.replacement is not None:
+            notes += ("No automatic fix: the string is shared with a use that needs the old name.",)
+        elif primary is None and verdict.replacement is not None:
+            notes += (
+                "The string is shared with a use that needs the old name: the fix goes through "
+                "calib_outputs.",
+            )
+        self.result.findings.append(
+            Finding(
+                verdict.code,
+                verdict.severity,
+                verdict.message,
+                self.path,
+                literal.span,
+                tensor=value.value,
+                replacement=verdict.replacement,
+                chain=verdict.chain,
+                evidence=verdict.evidence,
+                model=self.result.model_path,
+                fixes=tuple(fixes),
+                related=tuple(related),
+                notes=notes,
+            )
+        )
+
+
+def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:
+    """The literal holding the characters that change; when several do, the one holding the ':N' (the
+    template of a `+`, `%`, `.format` or f-string construction), else the name's end, else the first."""
+    if change is not None:
+        found = value.locate(*change)
+        if found is not None:
+            return found[0]
+        at = value.locate(change[0], change[0])
+        if at is not None and change[0] == change[1]:
+            return at[0]
+    text = value.value
+    for index in (text.rfind(":"), len(text) - 1):
+        holder = value.locate(index, index + 1) if index >= 0 else None
+        if holder is not None:
+            return holder[0]
+    return value.literals[0]
+
+
+def _groups(uses: list[NameUse]) -> dict[tuple[Str, str, Literal], list[NameUse]]:
+    groups: dict[tuple[Str, str, Literal], list[NameUse]] = {}
+    for use in uses:
+        groups.setdefault((use.value, use.value.value, use.value.literals[0]), []).append(use)
+    return groups
+
+
+_PHASE_ORDER = (Phase.AFTER, Phase.SAVE, Phase.CALIB, Phase.BEFORE, Phase.UNKNOWN)
+
+
+def _name_info(
+    value: str, literal: Literal, uses: list[NameUse], replacement: str | None, verdict: Verdict
+) -> NameInfo:
+    phases = sorted({u.phase for u in uses}, key=_PHASE_ORDER.index)
+    literals: list[Span] = [literal.span]
+    for use in uses:
+        for lit in use.value.literals:
+            if lit.span not in literals:
+                literals.append(lit.span)
+    return NameInfo(
+        value=value,
+        span=literal.span,
+        uses=tuple(dict.fromkeys(u.site for u in uses)),
+        phase=phases[0].value,
+        phases=tuple(p.value for p in phases),
+        kinds=tuple(dict.fromkeys(u.kind.value for u in uses)),
+        tensor=value if ":" in value else f"{value}:0",
+        chain=verdict.chain,
+        evidence=verdict.evidence,
+        verdict=verdict.verdict or (verdict.message if verdict.code is not None else None),
+        replacement=replacement,
+        literal_spans=tuple(literals),
+    )

@@ -1,0 +1,37 @@
+"""What one use of one name means, before it becomes a finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amct_lsp.amct.chain import RenameChain
+from amct_lsp.findings import Code, Severity
+from amct_lsp.script.facts import Phase
+
+EVIDENCE_LOG = "amct-log"
+EVIDENCE_PREDICTED = "predicted"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What one use of one value means."""
+
+    code: Code | None
+    severity: Severity = Severity.ERROR
+    replacement: str | None = None  # the right value at this use
+    chain: RenameChain | None = None
+    evidence: str | None = None
+    message: str = ""
+    verdict: str | None = None  # one line for the hover when fine
+    #: Which characters of the value change (value range) — decides which literal the finding points at.
+    change: tuple[int, int] | None = None
+
+
+def phase_text(phase: Phase) -> str:
+    return {
+        Phase.AFTER: "after quantize_model",
+        Phase.BEFORE: "before quantize_model",
+        Phase.SAVE: "in save_model(outputs=...)",
+        Phase.CALIB: "in calib_outputs",
+        Phase.UNKNOWN: "in a function not seen called",
+    }[phase]

@@ -1,0 +1,283 @@
+"""Output formats of `amct-lsp check`: text for people, JSON, GitHub annotations and SARIF for tools."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from amct_lsp import __version__
+from amct_lsp.check import CheckResult
+from amct_lsp.findings import Code, Finding, Position, Severity, Span
+
+RULES: dict[Code, tuple[str, str, str]] = {
+    Code.STALE_NAME: (
+        "stale-output-name",
+        "Output name used after quantize_model that the rewrite renames",
+        "error",
+    ),
+    Code.UNKNOWN_NAME: (
+        "unknown-name",
+        "Name not in the model and not created by the rewrite (typo or wrong :N index)",
+        "error",
+    ),
+    Code.NAME_TOO_EARLY: (
+        "name-too-early",
+        "Post-rewrite name used before quantize_model or given to save_model(outputs=...)",
+        "error",
+    ),
+    Code.MODEL_PROBLEM: ("model-problem", "The model file cannot be found or read", "warning"),
+    Code.SYNTAX: (
+        "script-does-not-parse",
+        "The script cannot be parsed or decoded, so it is not checked",
+        "warning",
+    ),
+}
+
+
+_HELP_URI = "https://github.com/amct-lsp/amct-lsp#finding-codes"
+
+
+def display_path(path: str) -> str:
+    """Relative to the current folder when inside it (like ruff), else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _loc(pos: Position) -> dict[str, int]:
+    return {"row": pos.line + 1, "column": pos.character + 1}
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    fix = f.primary_fix
+    return {
+        "code": f.code.value,
+        "severity": f.severity.value,
+        "message": f.message,
+        "filename": f.path,
+        "location": _loc(f.span.start),
+        "end_location": _loc(f.span.end),
+        "tensor": f.tensor,
+        "replacement": f.replacement,
+        "chain": [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
+        if f.chain
+        else None,
+        "evidence": f.evidence,
+        "model": f.model,
+        "fix": (
+            {
+                "message": fix.message,
+                "edits": [
+                    {"location": _loc(e.span.start), "end_location": _loc(e.span.end), "content": e.new_text}
+                    for e in fix.edits
+                ],
+            }
+            if fix is not None
+            else None
+        ),
+    }
+
+
+def to_json(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
+    return [finding_json(f) for r in results for f in r.findings]
+
+
+def _step_lines(f: Finding) -> list[str]:
+    if f.chain is None or not f.chain.steps:
+        return []
+    lines = [f"chain ({f.evidence or 'predicted'}):"]
+    for step in f.chain.steps:
+        lines.append(f"  {step.pass_name}: {step.old} → {step.new}  [{step.evidence.label}]")
+    return lines
+
+
+def to_text(results: Sequence[CheckResult]) -> str:
+    """ruff-like lines, each followed by indented detail (chain, where it is used, the fix)."""
+    lines: list[str] = []
+    count = fixable = 0
+    files = 0
+    for result in results:
+        if result.findings:
+            files += 1
+        for f in result.findings:
+            count += 1
+            where = display_path(f.path)
+            lines.append(
+                f"{where}:{f.span.start.line + 1}:{f.span.start.character + 1}: {f.code.value} {f.message}"
+            )
+            detail = _step_lines(f)
+            for rel in f.related:
+                if rel.path == f.path:
+                    detail.append(
+                        f"{rel.message}: {where}:{rel.span.start.line + 1}:{rel.span.start.character + 1}"
+                    )
+            if f.model and f.code is not Code.MODEL_PROBLEM:
+                detail.append(f"model: {display_path(f.model)}")
+            detail.extend(f"note: {n}" for n in f.notes)
+            if f.primary_fix is not None:
+                fixable += 1
+                detail.append(f"fix: {f.primary_fix.message}")
+            lines.extend(f"    {d}" for d in detail)
+    if count:
+        lines.append("")
+        summary = (
+            f"Found {count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
+        if fixable:
+            summary += f"; {fixable} fixable with --fix"
+        lines.append(summary + ".")
+    else:
+        checked = len(results)
+        lines.append(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
+    return "\n".join(lines) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+_GH_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+    Severity.HINT: "notice",
+}
+
+
+def to_github(results: Sequence[CheckResult]) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+    lines: list[str] = []
+    for result in results:
+        for f in result.findings:
+            props = ",".join(
+                [
+                    f"file={_gh_escape(display_path(f.path), prop=True)}",
+                    f"line={f.span.start.line + 1}",
+                    f"col={f.span.start.character + 1}",
+                    f"endLine={f.span.end.line + 1}",
+                    f"endColumn={f.span.end.character + 1}",
+                    f"title={f.code.value}",
+                ]
+            )
+            lines.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_escape(f.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+_SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+    Severity.HINT: "note",
+}
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.start.line + 1,
+        "startColumn": span.start.character + 1,
+        "endLine": span.end.line + 1,
+        "endColumn": span.end.character + 1,
+    }
+
+
+def _uri(path: str) -> str:
+    return Path(path).absolute().as_uri()
+
+
+def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
+    """SARIF 2.1.0 with one rule per code, a result per finding, related locations and fixes."""
+    codes = list(RULES)
+    rules = [
+        {
+            "id": code.value,
+            "name": RULES[code][0],
+            "shortDescription": {"text": RULES[code][1]},
+            "helpUri": _HELP_URI,
+            "defaultConfiguration": {"level": RULES[code][2]},
+        }
+        for code in codes
+    ]
+    sarif_results: list[dict[str, Any]] = []
+    for result in results:
+        for f in result.findings:
+            item: dict[str, Any] = {
+                "ruleId": f.code.value,
+                "ruleIndex": codes.index(f.code),
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(f.path)},
+                            "region": _region(f.span),
+                        }
+                    }
+                ],
+            }
+            related = [
+                {
+                    "id": i,
+                    "message": {"text": rel.message},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(rel.path)},
+                        "region": _region(rel.span),
+                    }
+                    if rel.path == f.path
+                    else {"artifactLocation": {"uri": _uri(rel.path)}},
+                }
+                for i, rel in enumerate(f.related)
+            ]
+            if related:
+                item["relatedLocations"] = related
+            fixes = [
+                {
+                    "description": {"text": fix.message},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": _uri(f.path)},
+                            "replacements": [
+                                {"deletedRegion": _region(e.span), "insertedContent": {"text": e.new_text}}
+                                for e in fix.edits
+                            ],
+                        }
+                    ],
+                }
+                for fix in f.fixes
+            ]
+            if fixes:
+                item["fixes"] = fixes
+            props: dict[str, Any] = {"evidence": f.evidence, "tensor": f.tensor, "replacement": f.replacement}
+            if f.chain is not None:
+                props["chain"] = [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
+            if f.model:
+                props["model"] = f.model
+            item["properties"] = {k: v for k, v in props.items() if v is not None}
+            sarif_results.append(item)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "amct-lsp",
+                        "version": __version__,
+                        "informationUri": _HELP_URI,
+                        "rules": rules,
+                    }
+                },
+                "invocations": [{"executionSuccessful": True}],
+                # Our columns count code points, and a lone "\r" ends a line as it does for Python.
+                "columnKind": "unicodeCodePoints",
+                "newlineSequences": ["\r\n", "\n", "\r"],
+                "results": sarif_results,
+            }
+        ],
+    }

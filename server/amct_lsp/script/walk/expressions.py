@@ -1,0 +1,344 @@
+"""Evaluating expressions into the value domain of `values` (unknown → no alternatives)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+from amct_lsp.findings import Position
+from amct_lsp.script import values as V
+from amct_lsp.script.facts import ModelCandidate, ModelSource
+from amct_lsp.script.walk.bindings import Bindings
+from amct_lsp.script.walk.imports import ImportTable
+from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
+from amct_lsp.script.walk.scopes import ClassInfo, Env, Frame, Instance, LambdaFn
+
+
+class Expressions(Bindings, ImportTable):
+    """Literals, names, attributes, subscripts, operators, displays and comprehensions."""
+
+    def eval(self, node: cst.BaseExpression, frame: Frame) -> V.Vals:
+        """The alternatives `node` may evaluate to (unknown → empty), recording sinks along the way."""
+        if isinstance(node, cst.SimpleString):
+            return self._simple_string(node)
+        if isinstance(node, cst.Name):
+            return self._name(node, frame)
+        if isinstance(node, cst.Call):
+            return self._call(node, frame)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, frame)
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, frame)
+        if isinstance(node, cst.ConcatenatedString):
+            left = self.eval(node.left, frame)
+            right = self.eval(node.right, frame)
+            return self._add(left, right)
+        if isinstance(node, cst.Integer):
+            try:
+                return (V.Int(int(node.value.replace("_", ""), 0)),)
+            except ValueError:
+                return ()
+        if isinstance(node, cst.List | cst.Tuple | cst.Set):
+            return (V.Seq(tuple(self._elements(node.elements, frame))),)
+        if isinstance(node, cst.Dict):
+            pairs: list[tuple[V.Vals, V.Vals]] = []
+            for el in node.elements:
+                if isinstance(el, cst.DictElement):
+                    key, value = self.eval(el.key, frame), self.eval(el.value, frame)
+                    self._items[el.key], self._items[el.value] = key, value
+                    pairs.append((key, value))
+                else:
+                    self.eval(el.value, frame)
+            return (V.DictV(tuple(pairs)),)
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, frame)
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.eval(node.expression, frame)
+            if isinstance(node.operator, cst.Minus):
+                return tuple(V.Int(-v.value) for v in inner if isinstance(v, V.Int))
+            return ()
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, frame)
+            return V.union(self.eval(node.body, frame), self.eval(node.orelse, frame))
+        if isinstance(node, cst.ListComp | cst.SetComp | cst.GeneratorExp):
+            return self._comprehension(node, frame)
+        if isinstance(node, cst.DictComp):
+            self._comprehension(node, frame)
+            return ()
+        if isinstance(node, cst.NamedExpr):
+            vals = self.eval(node.value, frame)
+            self.bind(node.target, vals, frame)
+            return vals
+        if isinstance(node, cst.Await):
+            return self.eval(node.expression, frame)
+        if isinstance(node, cst.BooleanOperation):
+            return self._boolean(node, frame)
+        if isinstance(node, cst.Comparison):
+            self.eval(node.left, frame)
+            for target in node.comparisons:
+                self.eval(target.comparator, frame)
+            return ()
+        if isinstance(node, cst.Lambda):
+            return (V.Opaque("lambda", LambdaFn(node, frame.env)),)
+        # Anything else: look inside for calls (sinks) but know no value.
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child, frame)
+        return ()
+
+    def _boolean(self, node: cst.BooleanOperation, frame: Frame) -> V.Vals:
+        """`a or b` is `a` when `a` is truthy, else `b`; `a and b` the other way round. Alternatives whose
+        truth is known pick their side; an unknown left side may be either."""
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        keep_truthy = isinstance(node.operator, cst.Or)
+        out: list[V.Val] = []
+        takes_right = not left
+        for v in left:
+            truth = bool(v.value) if isinstance(v, V.Str | V.Int) else None
+            if truth is None or truth == keep_truthy:
+                out.append(v)
+            if truth is None or truth != keep_truthy:
+                takes_right = True
+        return V.union(out, right if takes_right else ())
+
+    def _elements(self, elements: Sequence[cst.BaseElement], frame: Frame) -> Iterable[V.Vals]:
+        for el in elements:
+            vals = self.eval(el.value, frame)
+            self._items[el.value] = vals
+            if isinstance(el, cst.StarredElement):
+                seqs = [v for v in vals if isinstance(v, V.Seq)]
+                if len(seqs) == 1:
+                    yield from seqs[0].items
+                continue
+            yield vals
+
+    def _literal(self, node: cst.SimpleString) -> V.Literal | None:
+        prefix = node.prefix
+        if "b" in prefix.lower():
+            return None  # bytes are never names
+        quote = node.quote
+        body_raw = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
+        # `evaluated_value` compiles the literal; names almost never hold escapes, so skip that when we can.
+        value = body_raw if "\\" not in body_raw else node.evaluated_value
+        if not isinstance(value, str):
+            return None
+        span = self.parsed.span(node)
+        editable = (
+            body_raw == value and "\\" not in body_raw and "\n" not in body_raw and "\r" not in body_raw
+        )
+        body = (
+            Position(span.start.line, span.start.character + len(prefix) + len(quote)) if editable else None
+        )
+        return V.Literal(span, value, body, quote, prefix)
+
+    def _simple_string(self, node: cst.SimpleString) -> V.Vals:
+        literal = self._literal(node)
+        if literal is None:
+            return ()
+        if literal.value.lower().endswith(MODEL_SUFFIXES):
+            self.constants.append(
+                ModelCandidate(literal.value, ModelSource.CONSTANT, literal.span, "a .pb path in the script")
+            )
+        return (V.from_literal(literal),)
+
+    def _fstring(self, node: cst.FormattedString, frame: Frame) -> V.Vals:
+        span = self.parsed.span(node)
+        quote = node.end
+        prefix = node.start[: len(node.start) - len(quote)]
+        pieces: list[V.Vals] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text = part.value
+                if "{{" in text or "}}" in text or "\\" in text or "\n" in text or "\r" in text:
+                    try:
+                        evaluated = _unescape_fstring_text(text, prefix)
+                    except ValueError:
+                        return ()
+                    pieces.append((V.const(evaluated),))
+                else:
+                    pspan = self.parsed.span(part)
+                    literal = V.Literal(span, text, pspan.start, quote, prefix)
+                    pieces.append((V.from_literal(literal),))
+            elif isinstance(part, cst.FormattedStringExpression):
+                vals = self.eval(part.expression, frame)
+                if part.conversion is not None or part.format_spec:
+                    return ()
+                texts = tuple(t for t in (V.to_str(v) for v in vals) if t is not None)
+                if not texts:
+                    return ()
+                pieces.append(texts)
+        return self._product(pieces)
+
+    def _product(self, pieces: list[V.Vals]) -> V.Vals:
+        out: list[V.Val] = []
+        for combo in itertools.islice(itertools.product(*pieces), V.MAX_ALTERNATIVES):
+            parts = [p for p in combo if isinstance(p, V.Str)]
+            if len(parts) == len(combo):
+                out.append(V.concat(*parts))
+        return V.union(out)
+
+    def _name(self, node: cst.Name, frame: Frame) -> V.Vals:
+        name = node.value
+        if name == "__file__":
+            return (V.const(self.script_file),)
+        found = frame.env.lookup(name)
+        if found is None:
+            found = self.module_env.lookup(name)
+        return found if found is not None else ()
+
+    def _attribute(self, node: cst.Attribute, frame: Frame) -> V.Vals:
+        base = self.eval(node.value, frame)
+        attr = node.attr.value
+        out: list[V.Val] = []
+        for v in base:
+            if isinstance(v, V.Opaque) and v.kind == "args":
+                out.extend(self.argparse_defaults.get(attr, ()))
+            elif isinstance(v, V.Opaque) and isinstance(v.ref, Instance):
+                out.extend(v.ref.lookup(attr) or ())
+            elif isinstance(v, V.Opaque) and v.kind == "session" and attr == "graph" and v.ref is not None:
+                out.append(V.Opaque("graph", v.ref))
+            elif isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
+                out.extend(v.ref.attr(attr) or ())
+            elif isinstance(v, V.Str) and attr == "parent":
+                out.append(V.path_dirname(v))
+        if not out and self._canonical(node) == "os.sep":
+            out.append(V.const("/"))
+        return V.union(out)
+
+    def _subscript(self, node: cst.Subscript, frame: Frame) -> V.Vals:
+        base = self.eval(node.value, frame)
+        if len(node.slice) != 1:
+            return ()
+        sl = node.slice[0].slice
+        out: list[V.Val] = []
+        if isinstance(sl, cst.Index):
+            keys = self.eval(sl.value, frame)
+            for v in base:
+                for k in keys:
+                    if isinstance(v, V.Seq) and isinstance(k, V.Int):
+                        if -len(v.items) <= k.value < len(v.items):
+                            out.extend(v.items[k.value])
+                    elif isinstance(v, V.Str) and isinstance(k, V.Int):
+                        ch = V.index_str(v, k.value)
+                        if ch is not None:
+                            out.append(ch)
+                    elif isinstance(v, V.DictV) and isinstance(k, V.Str):
+                        for key_alts, value_alts in v.pairs:
+                            if any(isinstance(a, V.Str) and a.value == k.value for a in key_alts):
+                                out.extend(value_alts)
+        elif isinstance(sl, cst.Slice):
+            bounds: list[int | None] = []
+            for part in (sl.lower, sl.upper):
+                if part is None:
+                    bounds.append(None)
+                    continue
+                ints = [b for b in self.eval(part, frame) if isinstance(b, V.Int)]
+                if len(ints) != 1:
+                    return ()
+                bounds.append(ints[0].value)
+            if sl.step is not None:
+                return ()
+            for v in base:
+                if isinstance(v, V.Str):
+                    out.append(V.slice_str(v, bounds[0], bounds[1]))
+                elif isinstance(v, V.Seq):
+                    out.append(V.Seq(v.items[bounds[0] : bounds[1]]))
+        return V.union(out)
+
+    def _add(self, left: V.Vals, right: V.Vals) -> V.Vals:
+        out: list[V.Val] = []
+        for a, b in itertools.islice(itertools.product(left, right), V.MAX_ALTERNATIVES):
+            if isinstance(a, V.Str) and isinstance(b, V.Str):
+                out.append(V.concat(a, b))
+            elif isinstance(a, V.Seq) and isinstance(b, V.Seq):
+                out.append(V.Seq(a.items + b.items))
+            elif isinstance(a, V.Int) and isinstance(b, V.Int):
+                out.append(V.Int(a.value + b.value))
+        return V.union(out)
+
+    def _binary(self, node: cst.BinaryOperation, frame: Frame) -> V.Vals:
+        left = self.eval(node.left, frame)
+        right = self.eval(node.right, frame)
+        op = node.operator
+        if isinstance(op, cst.Add):
+            return self._add(left, right)
+        out: list[V.Val] = []
+        if isinstance(op, cst.Modulo):
+            for a in V.strings(left):
+                for b in right:
+                    args: list[V.Val] = [alts[0] for alts in b.items if alts] if isinstance(b, V.Seq) else [b]
+                    if isinstance(b, V.Seq) and len(args) != len(b.items):
+                        continue
+                    formatted = V.percent_format(a, args)
+                    if formatted is not None:
+                        out.append(formatted)
+        elif isinstance(op, cst.Divide):  # pathlib: Path(x) / "model.pb"
+            for a in V.strings(left):
+                for b in V.strings(right):
+                    out.append(V.path_join([a, b]))
+        return V.union(out)
+
+    def _comprehension(
+        self, node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp, frame: Frame
+    ) -> V.Vals:
+        inner = Frame(Env(frame.env), frame.function, frame.phase, frame.quant_call, [], None, frame.pending)
+        clauses: list[cst.CompFor] = []
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            clauses.append(comp)
+            comp = comp.inner_for_in
+        first = self.eval(clauses[0].iter, frame)
+        # One `for` over one known list and no `if`: map element by element (keeps each item separate).
+        seqs = [v for v in first if isinstance(v, V.Seq)]
+        if (
+            len(clauses) == 1
+            and not clauses[0].ifs
+            and len(first) == 1
+            and len(seqs) == 1
+            and not isinstance(node, cst.DictComp)
+        ):
+            items: list[V.Vals] = []
+            for item in seqs[0].items:
+                self.bind(clauses[0].target, item, inner)
+                items.append(self.eval(node.elt, inner))
+            return (V.Seq(tuple(items)),)
+        for i, clause in enumerate(clauses):
+            source = first if i == 0 else self.eval(clause.iter, inner)
+            self.bind(clause.target, self.iterate(source), inner)
+            for cond in clause.ifs:
+                self.eval(cond.test, inner)
+        if isinstance(node, cst.DictComp):
+            self.eval(node.key, inner)
+            self.eval(node.value, inner)
+            return ()
+        return (V.Seq((self.eval(node.elt, inner),)),)
+
+    def iterate(self, vals: V.Vals) -> V.Vals:
+        """What a `for` over `vals` binds its target to: every item of every list alternative."""
+        out: list[V.Val] = []
+        for v in vals:
+            if isinstance(v, V.Seq):
+                for item in v.items:
+                    out.extend(item)
+            elif isinstance(v, V.DictV):
+                for keys, _ in v.pairs:
+                    out.extend(keys)
+        return V.union(out)
+
+
+def _unescape_fstring_text(text: str, prefix: str) -> str:
+    """The characters an f-string's literal part stands for (`{{` → `{`, escapes unless raw)."""
+    collapsed = text.replace("{{", "{").replace("}}", "}")
+    if "r" in prefix.lower():
+        return collapsed
+    import ast
+
+    value = ast.literal_eval('"""' + collapsed.replace('"""', '\\"\\"\\"') + '"""')
+    if not isinstance(value, str):
+        raise ValueError(text)
+    return value
