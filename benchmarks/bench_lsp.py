@@ -3,6 +3,8 @@
 Opens the seed script and a generated 2,000-line script (model already cached after the first check), performs
 N one-character edits on each, waits for the diagnostics of every new version, and prints a Markdown table
 with the median and p95 latency against the targets (p95 < 50 ms for the seed, < 150 ms for 2,000 lines).
+Then a burst of 50 keystrokes sent back to back on each: how long after the last one its diagnostics
+arrive, and how many intermediate versions were published (debouncing should make that 0).
 
     .venv/bin/python benchmarks/bench_lsp.py [--edits 60]
 """
@@ -154,6 +156,38 @@ async def measure(client: RawClient, path: Path, edits: int) -> list[float]:
     return latencies
 
 
+async def burst(client: RawClient, path: Path, changes: int) -> tuple[float, int]:
+    """`changes` keystrokes sent back to back: ms from the last one to the final version's diagnostics, and
+    how many of the intermediate versions got diagnostics published (0 when debouncing works)."""
+    uri = path.as_uri()
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": path.read_text()}},
+    )
+    await client.wait_published(uri, 1)
+    sent = 0.0
+    for n in range(changes):
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": n + 2},
+                "contentChanges": [
+                    {
+                        "range": {"start": {"line": 0, "character": n}, "end": {"line": 0, "character": n}},
+                        "text": "#",
+                    }
+                ],
+            },
+        )
+        sent = time.perf_counter()
+    final = changes + 1
+    published = await client.wait_published(uri, final)
+    await asyncio.sleep(0.3)
+    extra = sum(1 for (u, v) in client.published if u == uri and v is not None and 1 < v < final)
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    return (published - sent) * 1000, extra
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -198,10 +232,22 @@ async def run(edits: int) -> int:
                 f"| {label} | {lines} | {edits} | {median:.1f} | {tail:.1f} | < {TARGETS_MS[label]:.0f} | "
                 f"{'yes' if ok else 'NO'} |"
             )
+        bursts = []
+        for label, path in (("seed", work / "quant.py"), ("2,000 lines", big)):
+            copy = path.with_name(f"burst_{path.name}")
+            shutil.copyfile(path, copy)
+            took, extra = await burst(client, copy, 50)
+            bursts.append(f"| {label} | 50 | {took:.1f} | {extra} |")
         await client.close()
     print("| script | lines | edits | median ms | p95 ms | target p95 ms | met |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print()
+    print(
+        "| burst on | changes back to back | last change → diagnostics ms | intermediate versions published |"
+    )
+    print("|---|---|---|---|")
+    print("\n".join(bursts))
     return 1 if failed else 0
 
 

@@ -158,12 +158,14 @@ class Session:
         return await asyncio.wait_for(poll(), timeout)
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:
-        """Wait until `condition()` holds; it is re-evaluated each time the server sends something."""
+        """Wait until `condition()` holds; re-evaluated when the server publishes or registers something, and
+        every 50 ms (messages and refresh requests are not recorded events)."""
 
         async def poll() -> None:
             while not condition():
                 self.rec.changed.clear()
-                await self.rec.changed.wait()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.rec.changed.wait(), 0.05)
 
         await asyncio.wait_for(poll(), timeout)
 

@@ -45,7 +45,7 @@ def workspace_edit(
 
 def ignore_edit(lines: Sequence[str], line: int, code: str, codec: PositionCodec) -> types.TextEdit | None:
     """Append `# amct: ignore[CODE]` to `line`, or add CODE to an ignore comment already there."""
-    if line >= len(lines):
+    if not 0 <= line < len(lines):
         return None
     text = lines[line].rstrip("\r\n")
     match = IGNORE_RE.search(text)

@@ -106,6 +106,11 @@ class Analyzer:
         self._ready = ready
         self._serials = itertools.count(1)
         self._pending: dict[str, tuple[int | None, int, asyncio.Future[Analysis]]] = {}
+        #: The newest check submitted per URI: a document never has two checks running at once, so a slow
+        #: one (a huge model) holds one worker, not all of them, and edits meanwhile don't queue up.
+        self._inflight: dict[str, asyncio.Future[Analysis]] = {}
+        #: Checks run so far (each one a `check_source` call); for the log and the tests.
+        self.runs = 0
         self._latest: dict[str, Analysis] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
         #: Bumped per URI when a dependency changes, so an equal version still re-checks.
@@ -151,11 +156,16 @@ class Analyzer:
         self._pending.pop(uri, None)
         self._latest.pop(uri, None)
         self._generation.pop(uri, None)
+        self._inflight.pop(uri, None)
 
     def shutdown(self) -> None:
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
+
+    def busy(self) -> bool:
+        """Whether a check is still running in a worker thread."""
+        return any(not fut.done() for fut in self._inflight.values())
 
     # -- results --
 
@@ -175,6 +185,8 @@ class Analyzer:
             if snap is None:
                 return None
             analysis = await self._analysis_of(snap)
+            if analysis is None:
+                continue  # superseded while an older check of the document finished
             now = self._snapshot(uri)
             if now is None:
                 return None
@@ -182,19 +194,32 @@ class Analyzer:
                 return analysis
         return None
 
-    async def _analysis_of(self, snap: Snapshot) -> Analysis:
-        gen = self._generation.get(snap.uri, 0)
-        pending = self._pending.get(snap.uri)
-        if pending is not None and pending[0] == snap.version and pending[1] == gen:
-            fut = pending[2]
-        else:
-            loop = asyncio.get_running_loop()
-            fut = loop.run_in_executor(self._executor, self._analyse, snap)
-            self._pending[snap.uri] = (snap.version, gen, fut)
+    async def _analysis_of(self, snap: Snapshot) -> Analysis | None:
+        """The analysis of `snap`, sharing a check already running for it; None when `snap` went stale while
+        waiting for an older check of the same document."""
+        uri = snap.uri
+        while True:
+            gen = self._generation.get(uri, 0)
+            pending = self._pending.get(uri)
+            if pending is not None and pending[0] == snap.version and pending[1] == gen:
+                fut = pending[2]
+                break
+            busy = self._inflight.get(uri)
+            if busy is not None and not busy.done():
+                await asyncio.wait([busy])
+                now = self._snapshot(uri)
+                if now is None or now.version != snap.version or now.source != snap.source:
+                    return None
+                continue
+            fut = asyncio.get_running_loop().run_in_executor(self._executor, self._analyse, snap)
+            self._pending[uri] = (snap.version, gen, fut)
+            self._inflight[uri] = fut
+            self.runs += 1
+            break
         analysis = await asyncio.shield(fut)
-        prev = self._latest.get(snap.uri)
-        if self._snapshot(snap.uri) is not None and (prev is None or prev.serial < analysis.serial):
-            self._latest[snap.uri] = analysis
+        prev = self._latest.get(uri)
+        if self._snapshot(uri) is not None and (prev is None or prev.serial < analysis.serial):
+            self._latest[uri] = analysis
         return analysis
 
     def _analyse(self, snap: Snapshot) -> Analysis:

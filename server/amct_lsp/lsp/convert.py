@@ -49,7 +49,10 @@ def path_uri(path: str) -> str:
 
 
 def to_client_position(lines: Sequence[str], pos: Position, codec: PositionCodec) -> types.Position:
-    """A code-point position → the client's units. Positions past the end clamp to the end of the text."""
+    """A code-point position → the client's units. Positions past the end clamp to the end of the text,
+    negative ones to its start."""
+    if pos.line < 0:
+        return types.Position(line=0, character=0)
     if pos.line >= len(lines):
         if not lines:
             return types.Position(line=0, character=0)
@@ -68,10 +71,42 @@ def to_client_range(lines: Sequence[str], span: Span, codec: PositionCodec) -> t
     )
 
 
+def column_from_units(text: str, units: int, codec: PositionCodec) -> int:
+    """The code-point column of `units` client units into `text`, clamped to its end.
+
+    A column inside a surrogate pair (or a UTF-8 sequence) rounds up to the character's end.
+    """
+    if units <= 0:
+        return 0
+    kind = codec.encoding or types.PositionEncodingKind.Utf16
+    encoding = kind.value if isinstance(kind, types.PositionEncodingKind) else str(kind)
+    if encoding == types.PositionEncodingKind.Utf32.value or text.isascii():
+        return min(units, len(text))
+    wide = encoding == types.PositionEncodingKind.Utf8.value
+    count = 0
+    for index, ch in enumerate(text):
+        if count >= units:
+            return index
+        point = ord(ch)
+        if wide:
+            count += 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+        else:
+            count += 2 if point > 0xFFFF else 1
+    return len(text)
+
+
 def from_client_position(lines: Sequence[str], pos: types.Position, codec: PositionCodec) -> Position:
-    """A client position → code points (clamped to the line)."""
-    server = codec.position_from_client_units(list(lines), pos)
-    return Position(server.line, server.character)
+    """A client position → code points. Past the end of a line means its end (LSP says so); past the last
+    line means the end of the text."""
+    if pos.line >= len(lines):
+        if not lines:
+            return Position(0, 0)
+        last = lines[-1]
+        if last.endswith(("\n", "\r")):
+            return Position(len(lines), 0)
+        return Position(len(lines) - 1, len(last))
+    text = lines[pos.line].rstrip("\r\n")
+    return Position(pos.line, column_from_units(text, pos.character, codec))
 
 
 def span_contains(span: Span, pos: Position) -> bool:

@@ -8,15 +8,18 @@ position encodings, file watching, progress, and keeping every feature alive whe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -27,7 +30,9 @@ from pygls.workspace.position_codec import PositionCodec
 from amct_lsp import __version__
 from amct_lsp.lsp import actions, convert, hover
 from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, is_affected
+from amct_lsp.lsp.documents import install_workspace, is_python
 from amct_lsp.lsp.progress import ProgressBridge
+from amct_lsp.lsp.protocol import AmctProtocol
 from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
 
 if TYPE_CHECKING:
@@ -48,6 +53,9 @@ CMD_EXPLAIN = "amct.explainModel"
 WATCH_REGISTRATION_ID = "amct-watch-models"
 CONFIG_REGISTRATION_ID = "amct-config"
 
+#: Surrogate code points: in a Python string they are always unpaired (a pair decodes to one character).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 F = TypeVar("F", bound=Callable[..., Coroutine[Any, Any, Any]])
 
 
@@ -56,12 +64,19 @@ class AmctLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "amct-lsp", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "amct-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=AmctProtocol,
         )
         self.settings = Settings()
         self.init_options: Any = None
         self.pull_diagnostics = False
         self.debounce = DEBOUNCE
+        #: Set by the `shutdown` request: `exit` then ends the process with 0, otherwise with 1 (LSP says so).
+        self.shutdown_requested = False
+        #: Serving over TCP (`--tcp`) rather than stdio.
+        self.tcp = False
         self._reported: set[str] = set()
         self._seen_serials: set[int] = set()
         self._settings_ready = asyncio.Event()
@@ -115,12 +130,17 @@ class AmctLanguageServer(LanguageServer):
             "log": log_file,
             "extra_skip_layers": settings.skip_layers,
         }
-        result = check_source(snap.source, snap.path, **kwargs)
+        source = snap.source
+        if _SURROGATE.search(source):
+            # A lone UTF-16 surrogate (a client that split a pair, an invalid file) cannot be encoded; one
+            # replacement character for each keeps every column where it was.
+            source = _SURROGATE.sub("\ufffd", source)
+        result = check_source(source, snap.path, **kwargs)
         if model is None and result.model_error is not None and settings.model_paths:
             found = self._search_model_paths(result, settings, root)
             if found is not None:
                 kwargs["model"] = found
-                result = check_source(snap.source, snap.path, **kwargs)
+                result = check_source(source, snap.path, **kwargs)
         return result
 
     @staticmethod
@@ -144,8 +164,10 @@ class AmctLanguageServer(LanguageServer):
             docs = self.workspace.text_documents
         except RuntimeError:
             return None
-        doc = docs.get(uri)
-        if doc is None:
+        # pygls keys documents by the *decoded* URI: a path with a space or Chinese characters arrives
+        # percent-encoded and would otherwise never be found.
+        doc = docs.get(unquote(uri))
+        if doc is None or not is_python(doc):
             return None
         path = to_fs_path(uri) or os.path.join(os.getcwd(), os.path.basename(uri) or "untitled.py")
         return Snapshot(uri=uri, path=os.path.abspath(path), version=doc.version, source=doc.source)
@@ -227,6 +249,11 @@ class AmctLanguageServer(LanguageServer):
 
     # -- settings --
 
+    @property
+    def settings_known(self) -> bool:
+        """Whether the client's settings have been read (until then `settings` holds the defaults)."""
+        return self._settings_ready.is_set()
+
     async def wait_settings(self) -> None:
         if not self._settings_ready.is_set():
             try:
@@ -242,7 +269,6 @@ class AmctLanguageServer(LanguageServer):
         problems += [f"amct settings must be an object, got {type(r).__name__}" for r in bad_layers]
         for problem in problems:
             if problem not in self._reported:
-                self._reported.add(problem)
                 self.window_show_message(
                     types.ShowMessageParams(
                         type=types.MessageType.Warning,
@@ -250,6 +276,9 @@ class AmctLanguageServer(LanguageServer):
                     )
                 )
                 self.log_message(f"invalid setting: {problem}", types.MessageType.Warning)
+        # Remember what is wrong now: the same problem again is not shown again, one fixed and then
+        # reintroduced is.
+        self._reported = set(problems)
         changed = settings != self.settings
         self.settings = settings
         self._settings_ready.set()
@@ -321,6 +350,7 @@ server = AmctLanguageServer()
 
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: AmctLanguageServer, params: types.InitializeParams) -> None:
+    install_workspace(ls.protocol, params)
     ls.init_options = params.initialization_options
     ls.pull_diagnostics = get_capability(params.capabilities, "text_document.diagnostic", None) is not None
     if not get_capability(params.capabilities, "workspace.configuration", False):
@@ -369,7 +399,25 @@ async def on_initialized(ls: AmctLanguageServer, params: types.InitializedParams
 
 @server.feature(types.SHUTDOWN)
 def on_shutdown(ls: AmctLanguageServer, params: None) -> None:
+    ls.shutdown_requested = True
     ls.analyzer.shutdown()
+
+
+@server.feature(types.EXIT)
+def on_exit(ls: AmctLanguageServer, params: None) -> None:
+    """Over TCP, pygls ends the process by raising SystemExit inside a connection callback, which asyncio
+    reports as an unhandled error with a traceback; leave directly instead (stdio exits cleanly by itself)."""
+    if ls.tcp:
+        _leave(0 if ls.shutdown_requested else 1)
+
+
+def _leave(code: int) -> None:
+    """End the process now: flush what was written, skip waiting for worker threads still checking."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 # -- documents --
@@ -377,12 +425,20 @@ def on_shutdown(ls: AmctLanguageServer, params: None) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: AmctLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    if ls.snapshot(params.text_document.uri) is None:
+        return  # not Python: not ours to check
+    if not ls.settings.enable and ls.settings_known:
+        return  # switched off: don't spend a check (turning it on re-checks every open document)
     ls.analyzer.invalidate(params.text_document.uri)
     ls.analyzer.schedule(params.text_document.uri, 0)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: AmctLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    if ls.snapshot(params.text_document.uri) is None:
+        return
+    if not ls.settings.enable and ls.settings_known:
+        return
     ls.analyzer.schedule(params.text_document.uri, ls.debounce)
 
 
@@ -402,6 +458,9 @@ async def pull_diagnostics(
     ls: AmctLanguageServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
     uri = params.text_document.uri
+    await ls.wait_settings()
+    if not ls.settings.enable:
+        return types.RelatedFullDocumentDiagnosticReport(items=[], result_id=f"off:{id(ls.settings)}")
     try:
         analysis = await ls.analyzer.current(uri)
     except asyncio.CancelledError:
@@ -437,8 +496,21 @@ def did_change_watched_files(ls: AmctLanguageServer, params: types.DidChangeWatc
         ls.analyzer.invalidate(uri)
         ls.analyzer.schedule(uri, 0)
     if affected:
-        ls.log_message(f"{', '.join(changed)} changed: re-checking {len(affected)} document(s)")
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        ls.log_message(f"{shown} changed: re-checking {len(affected)} document(s)")
         ls.refresh_pulled()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_workspace_folders(
+    ls: AmctLanguageServer, params: types.DidChangeWorkspaceFoldersParams
+) -> None:
+    """pygls has updated its folder list; a document's folder decides where its log is searched and how
+    relative settings resolve, so check every open document again."""
+    added = [f.name for f in params.event.added or []]
+    removed = [f.name for f in params.event.removed or []]
+    ls.log_message(f"workspace folders changed (added {added}, removed {removed}): re-checking")
+    ls.recheck_all()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -448,7 +520,7 @@ async def did_change_configuration(
     try:
         if get_capability(ls.client_capabilities, "workspace.configuration", False):
             await ls.fetch_settings()
-        elif ls.apply_settings(ls.init_options, params.settings):
+        elif params.settings is not None and ls.apply_settings(ls.init_options, params.settings):
             ls.recheck_all()
     except Exception:
         ls.log_error("applying the new settings failed")
@@ -489,7 +561,10 @@ def _lazy_edits(ls: AmctLanguageServer) -> bool:
 
 
 async def fix_all_edit(ls: AmctLanguageServer, uri: str) -> types.WorkspaceEdit | None:
-    """Every primary fix of the document's current version, as one versioned edit; None when there is none."""
+    """Every primary fix of the document's current version, as one versioned edit; None when there is none
+    (or amct is disabled)."""
+    if not ls.settings.enable:
+        return None
     analysis = await ls.analyzer.current(uri)
     if analysis is None or analysis.result is None:
         return None
@@ -537,8 +612,18 @@ async def on_code_action(ls: AmctLanguageServer, params: types.CodeActionParams)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
-@guarded(lambda: types.CodeAction(title="amct"), "codeAction/resolve")
 async def on_code_action_resolve(ls: AmctLanguageServer, action: types.CodeAction) -> types.CodeAction:
+    """The action with its edit filled in; on any failure the action as it came (resolve must return one)."""
+    try:
+        return await _resolve(ls, action)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        ls.log_error("codeAction/resolve failed")
+        return action
+
+
+async def _resolve(ls: AmctLanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data
     if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
         return action
@@ -616,7 +701,10 @@ def _parse_tcp(value: str) -> tuple[str, int]:
 
 
 def run_server(args: Any) -> int:
-    """`amct-lsp serve`: stdio by default, `--tcp HOST:PORT` to listen instead. Logs go to stderr."""
+    """`amct-lsp serve`: stdio by default, `--tcp HOST:PORT` to listen instead. Logs go to stderr.
+
+    Returns 0 after `shutdown` + `exit` and 1 when the client exits (or goes away) without `shutdown`.
+    """
     level = str(getattr(args, "log_level", None) or "info").upper()
     logging.basicConfig(
         stream=sys.stderr,
@@ -625,13 +713,22 @@ def run_server(args: Any) -> int:
     )
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLogger().level))
     tcp = getattr(args, "tcp", None)
-    if tcp:
-        try:
-            host, port = _parse_tcp(tcp)
-        except ValueError as exc:
-            print(f"amct-lsp: {exc}", file=sys.stderr)
-            return 2
-        server.start_tcp(host, port)
-    else:
-        server.start_io()
-    return 0
+    try:
+        if tcp:
+            try:
+                host, port = _parse_tcp(tcp)
+            except ValueError as exc:
+                print(f"amct-lsp: {exc}", file=sys.stderr)
+                return 2
+            server.tcp = True
+            server.start_tcp(host, port)
+        else:
+            server.start_io()
+    except SystemExit:
+        pass  # `exit` stops the loop with SystemExit; the code is decided below
+    code = 0 if server.shutdown_requested else 1
+    if server.analyzer.busy():
+        # A check is still running in a worker thread (a huge script or model): the interpreter would wait
+        # for it at exit. Nothing it holds needs cleaning up, so leave now, as the client expects.
+        _leave(code)
+    return code
