@@ -234,6 +234,24 @@ def test_reading_a_big_model_holds_no_weights(tmp_path: Path) -> None:
     assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: weights were read"
 
 
+def test_a_giant_versions_field_is_skipped_unread(tmp_path: Path) -> None:
+    """A VersionDef is a few bytes; a huge one (garbage padding) must not be pulled into memory."""
+    data = conv_graph().SerializeToString()
+    # Field 4 (versions), length-delimited, holding producer=7 then 8 MB of an unknown bytes field (number 9).
+    padding = 8 * 1024 * 1024
+    data += _len(4, b"\x08\x07" + _len(9, bytes(padding)))
+    path = write(tmp_path, "padded.pb", data)
+    tracemalloc.start()
+    try:
+        result = read_model(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert list(result.nodes) == ["input", "Const", "Conv2D", "bias", "Add"]
+    assert result.producer_version == 1234  # the real, small VersionDef earlier in the file
+    assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: the padded field was read"
+
+
 # ----------------------------------------------------------------------------------------------------
 # One typed error per way a file can be wrong
 

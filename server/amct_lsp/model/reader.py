@@ -518,6 +518,10 @@ def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
 # The walk
 
 
+#: A VersionDef is three small ints; anything bigger than this is skipped unread.
+_MAX_VERSIONS_BYTES = 64 * 1024
+
+
 def _walk_graph(
     src: _Source, display: str, progress: ProgressFn | None
 ) -> tuple[dict[str, Node], int | None, bool]:
@@ -554,7 +558,13 @@ def _walk_graph(
             nodes[node.name] = node
             offsets[node.name] = at
         elif field == 4:
-            versions = schema.VersionDef.FromString(src.read(_read_length(src, src.size, at)))
+            length = _read_length(src, src.size, at)
+            if length > _MAX_VERSIONS_BYTES:
+                # A real VersionDef is a few bytes; never pull a giant one into memory just for `producer`.
+                src.skip(length)
+                _check_end(src, src.size, at, "a field that runs past the end of its message")
+                continue
+            versions = schema.VersionDef.FromString(src.read(length))
             if versions.producer:
                 producer = int(versions.producer)
         else:
