@@ -13,89 +13,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # tests/support holds the client, shared with test_lifecycle.py
+from support.jsonrpc import RawClient  # noqa: E402
+from support.scripts import grown  # noqa: E402
+
 SEED = REPO / "examples" / "seed"
 TARGETS_MS = {"seed": 50.0, "2,000 lines": 150.0}
-
-
-class RawClient:
-    """Just enough LSP client: requests, notifications, and answers to the server's own requests."""
-
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-        self._ids = 0
-        self._waiting: dict[int, asyncio.Future[Any]] = {}
-        self.published: dict[tuple[str, int | None], float] = {}
-        self.publish_event = asyncio.Event()
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        out = self.proc.stdout
-        assert out is not None
-        while True:
-            header = await out.readuntil(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":")[1])
-                for line in header.split(b"\r\n")
-                if line.lower().startswith(b"content-length")
-            )
-            message = json.loads(await out.readexactly(length))
-            if "id" in message and "method" not in message:
-                fut = self._waiting.pop(message["id"], None)
-                if fut is not None and not fut.done():
-                    fut.set_result(message.get("result"))
-            elif "id" in message:  # a request from the server
-                result: Any = (
-                    [{}] * len(message["params"]["items"])
-                    if message["method"] == "workspace/configuration"
-                    else None
-                )
-                self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
-            elif message.get("method") == "textDocument/publishDiagnostics":
-                params = message["params"]
-                self.published[(params["uri"], params.get("version"))] = time.perf_counter()
-                self.publish_event.set()
-
-    def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-
-    async def request(self, method: str, params: Any) -> Any:
-        self._ids += 1
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting[self._ids] = fut
-        self._send({"jsonrpc": "2.0", "id": self._ids, "method": method, "params": params})
-        return await asyncio.wait_for(fut, 60)
-
-    def notify(self, method: str, params: Any) -> None:
-        self._send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    async def wait_published(self, uri: str, version: int, timeout: float = 30) -> float:
-        async def poll() -> float:
-            while (uri, version) not in self.published:
-                self.publish_event.clear()
-                await self.publish_event.wait()
-            return self.published[(uri, version)]
-
-        return await asyncio.wait_for(poll(), timeout)
-
-    async def close(self) -> None:
-        await self.request("shutdown", None)
-        self.notify("exit", None)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self.proc.wait(), 10)
-        self._reader.cancel()
 
 
 def big_script(lines: int) -> str:
@@ -111,23 +42,12 @@ def big_script(lines: int) -> str:
         "    return total\n"
         "\n\n"
     )
-    parts: list[str] = []
-    count, i = seed.count("\n"), 0
-    while count < lines:
-        parts.append(block.format(i=i))
-        count += block.count("\n")
-        i += 1
-    head, _, tail = seed.partition("\n\n\ndef ")
-    return head + "\n\n\n" + "".join(parts) + "def " + tail
+    return grown(seed, lines, block)
 
 
 async def measure(client: RawClient, path: Path, edits: int) -> list[float]:
     uri = path.as_uri()
-    text = path.read_text()
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
-    )
+    client.open_document(uri, path.read_text())
     await client.wait_published(uri, 1)  # the first check reads the model; later ones hit the cache
     latencies = []
     for n in range(edits):
@@ -152,7 +72,7 @@ async def measure(client: RawClient, path: Path, edits: int) -> list[float]:
         )
         published = await client.wait_published(uri, version)
         latencies.append((published - sent) * 1000)
-    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    client.close_document(uri)
     return latencies
 
 
@@ -160,10 +80,7 @@ async def burst(client: RawClient, path: Path, changes: int) -> tuple[float, int
     """`changes` keystrokes sent back to back: ms from the last one to the final version's diagnostics, and
     how many of the intermediate versions got diagnostics published (0 when debouncing works)."""
     uri = path.as_uri()
-    client.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": path.read_text()}},
-    )
+    client.open_document(uri, path.read_text())
     await client.wait_published(uri, 1)
     sent = 0.0
     for n in range(changes):
@@ -184,7 +101,7 @@ async def burst(client: RawClient, path: Path, changes: int) -> tuple[float, int
     published = await client.wait_published(uri, final)
     await asyncio.sleep(0.3)
     extra = sum(1 for (u, v) in client.published if u == uri and v is not None and 1 < v < final)
-    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    client.close_document(uri)
     return (published - sent) * 1000, extra
 
 
@@ -199,27 +116,14 @@ async def run(edits: int) -> int:
         shutil.copytree(SEED, work)
         big = work / "big_quant.py"
         big.write_text(big_script(2000))
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "amct_lsp",
-            "serve",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        client = RawClient(proc)
-        await client.request(
-            "initialize",
+        client = await RawClient.spawn([sys.executable, "-m", "amct_lsp", "serve"])
+        await client.initialize(
+            work.as_uri(),
             {
-                "processId": None,
-                "rootUri": work.as_uri(),
-                "capabilities": {
-                    "workspace": {"configuration": True},
-                    "textDocument": {"publishDiagnostics": {"versionSupport": True}},
-                },
+                "workspace": {"configuration": True},
+                "textDocument": {"publishDiagnostics": {"versionSupport": True}},
             },
         )
-        client.notify("initialized", {})
         rows = []
         failed = False
         for label, path in (("seed", work / "quant.py"), ("2,000 lines", big)):

@@ -25,19 +25,13 @@ from lsp_helpers import (
 )
 from lsprotocol import types
 
+from support.amct_log import FAQ_LOG
+from support.protowire import field, field_head
+from support.scripts import grown
+
 SEED_LINE = 15
 SEED_COL = 24
 NEW_NAME = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
-FAQ_LOG = (
-    "2020-09-01 09:31:04,896 - WARNING - [AMCT]:[replace_add_pass]: Replace ADD at the end of the network! "
-    "You need to replace the old output node by the new output node in inference process! \n"
-    ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>The name of the old output node is 'Add:0'\n"
-    "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<The name of the new output node is 'bias_add/BiasAdd:0'\n"
-    "2020-09-01 09:31:04,979 - WARNING - [AMCT]:[quantize_model]: Insert searchN operator at the end of the "
-    "network! You need to replace the old output node by the new output node in inference process! \n"
-    ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>The name of the old output node is 'bias_add/BiasAdd:0'\n"
-    "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<The name of the new output node is 'search_n_quant_1/Identity:0'\n"
-)
 
 
 def seed_text() -> str:
@@ -328,15 +322,7 @@ def big_script(lines: int) -> str:
         "    return sum(v * {i} for v in values)\n"
         "\n\n"
     )
-    head, _, tail = seed.partition("\n\n\ndef ")
-    count = seed.count("\n")
-    parts = []
-    i = 0
-    while count < lines:
-        parts.append(block.format(i=i))
-        count += block.count("\n")
-        i += 1
-    return head + "\n\n\n" + "".join(parts) + "def " + tail
+    return grown(seed, lines, block)
 
 
 @pytest.mark.slow
@@ -446,34 +432,21 @@ async def test_model_replaced_by_a_directory(seed: Path) -> None:
 # -- a 1 GB model --
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
 def write_sparse_model(path: Path, base: bytes, weights: int) -> None:
     """`base` (a GraphDef) plus one unused Const node whose tensor holds `weights` bytes, written as a hole.
 
     GraphDef messages concatenate; field numbers: GraphDef.node = 1; NodeDef.name = 1, op = 2, attr = 5
     (entry key = 1, value = 2); AttrValue.tensor = 8; TensorProto.dtype = 1, tensor_content = 4.
     """
-    tensor_head = b"\x08\x01" + _varint(4 << 3 | 2) + _varint(weights)  # DT_FLOAT, then the content
+    tensor_head = b"\x08\x01" + field_head(4, weights)  # DT_FLOAT, then the content
     tensor_len = len(tensor_head) + weights
-    value_head = _varint(8 << 3 | 2) + _varint(tensor_len)
+    value_head = field_head(8, tensor_len)
     value_len = len(value_head) + tensor_len
-    entry_head = _field(1, b"value") + _varint(2 << 3 | 2) + _varint(value_len)
+    entry_head = field(1, b"value") + field_head(2, value_len)
     entry_len = len(entry_head) + value_len
-    node_head = _field(1, b"huge_weights") + _field(2, b"Const") + _varint(5 << 3 | 2) + _varint(entry_len)
+    node_head = field(1, b"huge_weights") + field(2, b"Const") + field_head(5, entry_len)
     node_len = len(node_head) + entry_len
-    head = base + _varint(1 << 3 | 2) + _varint(node_len) + node_head + entry_head + value_head + tensor_head
+    head = base + field_head(1, node_len) + node_head + entry_head + value_head + tensor_head
     with path.open("wb") as f:
         f.write(head)
         f.truncate(len(head) + weights)

@@ -25,6 +25,8 @@ from lsp_helpers import (
 )
 from lsprotocol import types
 
+from support.protowire import field
+
 SEED_LINE = 15  # `    infer_output_name = 'Add:0'` (0-based)
 SEED_COL = 24  # where `'Add:0'` starts
 CHAIN = "Add:0 → bias_add/BiasAdd:0 → search_n_quant/search_n_quant_SEARCHN/Identity:0"
@@ -392,31 +394,17 @@ async def test_model_paths_setting(seed: Path, tmp_path: Path) -> None:
         assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
 
 
-def _field(number: int, payload: bytes) -> bytes:
-    """One length-delimited protobuf field."""
-
-    def varint(value: int) -> bytes:
-        out = bytearray()
-        while True:
-            byte, value = value & 0x7F, value >> 7
-            out.append(byte | (0x80 if value else 0))
-            if not value:
-                return bytes(out)
-
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
 def _grow_model(model: Path, extra_bytes: int) -> None:
     """Append an unused Const node holding `extra_bytes` of weights (GraphDef messages concatenate).
 
     Field numbers: GraphDef.node = 1; NodeDef.name = 1, op = 2, attr = 5 (entry key = 1, value = 2);
     AttrValue.tensor = 8; TensorProto.dtype = 1 (varint), tensor_content = 4.
     """
-    tensor = b"\x08\x01" + _field(4, bytes(extra_bytes))  # dtype DT_FLOAT, the weights
-    attr = _field(5, _field(1, b"value") + _field(2, _field(8, tensor)))
-    node = _field(1, b"unused_big_weights") + _field(2, b"Const") + attr
+    tensor = b"\x08\x01" + field(4, bytes(extra_bytes))  # dtype DT_FLOAT, the weights
+    attr = field(5, field(1, b"value") + field(2, field(8, tensor)))
+    node = field(1, b"unused_big_weights") + field(2, b"Const") + attr
     with model.open("ab") as f:
-        f.write(_field(1, node))
+        f.write(field(1, node))
 
 
 @pytest.mark.slow

@@ -15,7 +15,6 @@ import pytest
 from lsp_helpers import SEED, Session, capabilities, codes, edits_of, start_session, uri_of
 from lsprotocol import types
 from test_robustness import (
-    FAQ_LOG,
     NEW_NAME,
     SEED_COL,
     SEED_LINE,
@@ -27,6 +26,8 @@ from test_robustness import (
     rng,
     seed_text,
 )
+
+from support.amct_log import FAQ_LOG
 
 
 def folder(path: Path) -> types.WorkspaceFolder:

@@ -27,7 +27,9 @@ from amct_lsp.model.errors import (
     ModelUnreadable,
     WrongModelKind,
 )
+from amct_lsp.model.graph import ModelGraph
 from amct_lsp.model.reader import read_model, read_model_bytes
+from support.protowire import field
 
 DT_FLOAT, DT_INT32, DT_HALF = 1, 3, 19
 
@@ -87,6 +89,17 @@ def conv_graph(weights_bytes: int = 0) -> Any:
     add_const(graph, "bias", (8,), payload=32)
     add_node(graph, "Add", "Add", ("Conv2D", "bias", "^input"), T={"type": DT_FLOAT})
     return graph
+
+
+def read_with_peak(path: Path) -> tuple[ModelGraph, int]:
+    """read_model(path) and the peak bytes Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        result = read_model(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -224,12 +237,7 @@ def test_reading_a_big_model_holds_no_weights(tmp_path: Path) -> None:
     path = write(tmp_path, "big.pb", graph.SerializeToString())
     del graph
     assert path.stat().st_size > 32 * 1024 * 1024
-    tracemalloc.start()
-    try:
-        result = read_model(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = read_with_peak(path)
     assert len(result) == 9 and result.nodes["w3"].const_shape == (1024, 2048)
     assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: weights were read"
 
@@ -239,14 +247,9 @@ def test_a_giant_versions_field_is_skipped_unread(tmp_path: Path) -> None:
     data = conv_graph().SerializeToString()
     # Field 4 (versions), length-delimited, holding producer=7 then 8 MB of an unknown bytes field (number 9).
     padding = 8 * 1024 * 1024
-    data += _len(4, b"\x08\x07" + _len(9, bytes(padding)))
+    data += field(4, b"\x08\x07" + field(9, bytes(padding)))
     path = write(tmp_path, "padded.pb", data)
-    tracemalloc.start()
-    try:
-        result = read_model(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = read_with_peak(path)
     assert list(result.nodes) == ["input", "Const", "Conv2D", "bias", "Add"]
     assert result.producer_version == 1234  # the real, small VersionDef earlier in the file
     assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: the padded field was read"
@@ -404,8 +407,8 @@ def test_synthetic_meta_graph_def() -> None:
     saver = b"\x0a\x0bsave/Const:0"
     collection = b"\x0a\x09variables\x12\x00"
     data = b"".join(
-        reader._len_field(field, payload)
-        for field, payload in ((1, meta_info), (2, graph), (3, saver), (4, collection))
+        reader._len_field(number, payload)
+        for number, payload in ((1, meta_info), (2, graph), (3, saver), (4, collection))
     )
     for name in ("model.meta", "model.pb"):
         with pytest.raises(WrongModelKind, match="MetaGraphDef"):
@@ -491,7 +494,7 @@ def test_meta_graph_with_only_tags_and_graph_is_named_whatever_its_suffix() -> N
     (graph_def) as its library. Without saver/collection fields nothing else looked odd."""
     meta_info = b"\x22\x05serve"  # MetaInfoDef.tags
     graph_def = conv_graph().SerializeToString()
-    data = _len(1, meta_info) + _len(2, graph_def)
+    data = field(1, meta_info) + field(2, graph_def)
     for name in ("model.meta", "model.pb"):
         with pytest.raises(WrongModelKind, match="is a MetaGraphDef"):
             read_model_bytes(data, name)
@@ -520,16 +523,3 @@ def test_missing_relative_path_names_the_directory(tmp_path: Path, monkeypatch: 
         f"Model file nope.pb does not exist (relative to the current directory {tmp_path}); check the path."
     )
     assert caught.value.path == str(tmp_path / "nope.pb")
-
-
-def _len(field: int, payload: bytes) -> bytes:
-    return bytes([field << 3 | 2]) + _varint(len(payload)) + payload
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)

@@ -13,6 +13,7 @@ from amct_lsp.script.walk.library_calls import LibraryCalls
 from amct_lsp.script.walk.phases import BEFORE, GraphRef, graphs_in, session_graphs
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.script.walk.script_calls import ScriptCalls
+from amct_lsp.script.walk.syntax import last_name
 
 #: Position of the `name` argument of TensorFlow calls that scripts often name positionally.
 _NAME_POSITION = {"identity": 1, "placeholder": 2, "placeholder_with_default": 2, "constant": 3}
@@ -53,13 +54,7 @@ class Calls(Expressions, LibraryCalls, AmctCalls, ScriptCalls):
                         call_kwargs[names[0]] = value
         if api is not None:
             return self._amct(api, node, positional, keywords, frame)
-        attr = (
-            func.attr.value
-            if isinstance(func, cst.Attribute)
-            else func.value
-            if isinstance(func, cst.Name)
-            else ""
-        )
+        attr = last_name(func)
         canonical = self._canonical(func) or ""
         self._script_op_name(attr, canonical, positional, keywords)
 
@@ -150,14 +145,7 @@ class Calls(Expressions, LibraryCalls, AmctCalls, ScriptCalls):
     def _is_session(self, expr: cst.BaseExpression, receiver: V.Vals) -> bool:
         if any(isinstance(v, V.Opaque) and v.kind == "session" for v in receiver):
             return True
-        last = (
-            expr.attr.value
-            if isinstance(expr, cst.Attribute)
-            else expr.value
-            if isinstance(expr, cst.Name)
-            else ""
-        )
-        return "sess" in last.lower()
+        return "sess" in last_name(expr).lower()
 
     def _import_graph_def(self, name: tuple[cst.Arg, V.Vals] | None, frame: Frame) -> None:
         """Note the prefix the model's nodes get, and start over: the graph now holds a model not quantized.

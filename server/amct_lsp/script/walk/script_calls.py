@@ -152,11 +152,13 @@ class ScriptCalls(Bindings):
         """Bind a call's argument values to a function's (or lambda's) parameters in `env`."""
         ordered = [*params.posonly_params, *params.params]
         used: set[str] = set()
-        for i, param in enumerate(ordered):
+
+        def bind(param: cst.Param, given: V.Vals | None) -> None:
+            """The positional argument if `given`, else the keyword one, else the default, else unknown."""
             name = param.name.value
             self.bound_names.add(name)
-            if i < len(args):
-                env.vars[name] = args[i]
+            if given is not None:
+                env.vars[name] = given
             elif name in kwargs:
                 env.vars[name] = kwargs[name]
                 used.add(name)
@@ -164,20 +166,15 @@ class ScriptCalls(Bindings):
                 env.vars[name] = self.eval(param.default, outer)
             else:
                 env.vars[name] = ()
+
+        for i, param in enumerate(ordered):
+            bind(param, args[i] if i < len(args) else None)
         star = params.star_arg
         if isinstance(star, cst.Param):
             self.bound_names.add(star.name.value)
             env.vars[star.name.value] = (V.Seq(tuple(args[len(ordered) :])),)
         for param in params.kwonly_params:
-            name = param.name.value
-            self.bound_names.add(name)
-            if name in kwargs:
-                env.vars[name] = kwargs[name]
-                used.add(name)
-            elif param.default is not None:
-                env.vars[name] = self.eval(param.default, outer)
-            else:
-                env.vars[name] = ()
+            bind(param, None)
         if params.star_kwarg is not None:
             name = params.star_kwarg.name.value
             self.bound_names.add(name)
