@@ -650,8 +650,8 @@ def test_name_of_another_model_the_script_loads_is_not_unknown(
 
 @pytest.mark.parametrize(
     "expression",
-    ["(" * 400 + "1" + ")" * 400, "+".join(["'a'"] * 20_000)],
-    ids=["deep-nesting", "long-operator-chain"],
+    ["(" * 400 + "1" + ")" * 400, "+".join(["'a'"] * 20_000), "+".join(["'a'"] * 1_000)],
+    ids=["deep-nesting", "long-operator-chain", "chain-past-our-depth-limit"],
 )
 def test_pathological_expressions_are_refused_fast(tmp_path: Path, expression: str) -> None:
     """libcst's native parser crashes on very deep nesting and is quadratic on long chains: refused first."""

@@ -72,10 +72,7 @@ def _python_syntax_error(source: str) -> SyntaxProblem | None:
         compile(source, "<script>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as err:
         if err.lineno is None:  # null bytes and the like: point at the first one
-            at = source.find("\0")
-            line = source.count("\n", 0, max(at, 0))
-            column = at - (source.rfind("\n", 0, max(at, 0)) + 1) if at >= 0 else 0
-            return SyntaxProblem(f"{err.msg}", _error_span(source, line, column))
+            return _null_byte_problem(source, err.msg)
         line = err.lineno - 1
         column = max(0, (err.offset or 1) - 1)
         kind = "syntax error"
@@ -84,9 +81,18 @@ def _python_syntax_error(source: str) -> SyntaxProblem | None:
             text = split_lines(source)[line] if line < len(split_lines(source)) else ""
             column = len(text) - len(text.lstrip())
         return SyntaxProblem(f"{kind}: {err.msg} (line {err.lineno})", _error_span(source, line, column))
-    except (ValueError, MemoryError, RecursionError):
+    except ValueError:  # Python 3.10 reports null bytes with a ValueError, later versions a SyntaxError
+        return _null_byte_problem(source, "source code cannot contain null bytes") if "\0" in source else None
+    except (MemoryError, RecursionError):
         return None
     return None
+
+
+def _null_byte_problem(source: str, message: str) -> SyntaxProblem:
+    at = source.find("\0")
+    line = source.count("\n", 0, max(at, 0))
+    column = at - (source.rfind("\n", 0, max(at, 0)) + 1) if at >= 0 else 0
+    return SyntaxProblem(message, _error_span(source, line, column))
 
 
 def _dedupe(items: list[ModelCandidate]) -> list[ModelCandidate]:

@@ -59,7 +59,7 @@ class ParseError(Exception):
 def _guard(text: str, first_line: int) -> None:
     """Refuse text that would crash or stall libcst, using Python's own parser (fast, C) as the judge."""
     try:
-        ast.parse(text)
+        tree = ast.parse(text)
     except SyntaxError as err:
         if "too many nested" in err.msg or "too complex" in err.msg:
             line = (err.lineno or 1) - 1 + first_line
@@ -75,6 +75,32 @@ def _guard(text: str, first_line: int) -> None:
         ) from None
     except ValueError:  # null bytes: libcst's tokenizer rejects them cleanly
         pass
+    else:
+        # Python 3.10's parser accepts what 3.11's refuses (a 20,000-term `+` chain), and libcst then crashes:
+        # judge the depth ourselves, iteratively, so every Python version refuses the same texts.
+        depth = _depth_beyond(tree, _MAX_AST_DEPTH)
+        if depth is not None:
+            raise ParseError(
+                "an expression is nested too deeply (or chains too many operators) to analyse",
+                first_line + max(0, depth - 1),
+                0,
+                fatal=True,
+            )
+
+
+#: Far deeper than any real script; libcst stays fast and safe below it.
+_MAX_AST_DEPTH = 400
+
+
+def _depth_beyond(tree: ast.AST, limit: int) -> int | None:
+    """The 1-based line of the first node deeper than `limit` in `tree`, or None (no recursion)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return getattr(node, "lineno", 1)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 class _ChunkCache:
