@@ -196,6 +196,17 @@ def test_fix_all_skips_overlaps_and_duplicates() -> None:
     assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
 
 
+def test_fix_all_leaves_out_a_partly_overlapping_fix_whole() -> None:
+    """The editor's fix-all and `check --fix` choose the same edits: never half of a multi-edit fix."""
+    first = finding()
+    two_edits = Fix("y", (TextEdit(span(0, 4, 8), "memo"), TextEdit(span(0, 25, 27), "zz")))
+    partly = Finding(
+        Code.STALE_NAME, Severity.ERROR, "partly", "/ws/quant.py", span(0, 4, 8), fixes=(two_edits,)
+    )
+    edits = actions.fix_all_edits([first, partly], convert.split_lines(LINE), UTF32)
+    assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
+
+
 def test_wants() -> None:
     assert actions.wants(None, actions.FIX_ALL_KIND)
     assert actions.wants(["source"], actions.FIX_ALL_KIND)

@@ -51,23 +51,23 @@ class FixBuilder(CheckState):
             for u in self._uses_of(lit)
         )
 
-    def _uses_of(self, literal: Literal) -> list[NameUse]:
-        """Every use whose value has characters from `literal` (indexed once per check)."""
-        if self._by_literal is None:
+    def _index(self) -> tuple[dict[Literal, list[NameUse]], dict[Span, set[str]]]:
+        """The uses by literal and the values by use site, built once per check."""
+        if self._by_literal is None or self._by_site is None:
             self._by_literal = {}
             self._by_site = {}
             for use in self.analysis.uses:
                 for lit in use.value.literals:
                     self._by_literal.setdefault(lit, []).append(use)
                 self._by_site.setdefault(use.site, set()).add(use.value.value)
-        return self._by_literal.get(literal, [])
+        return self._by_literal, self._by_site
+
+    def _uses_of(self, literal: Literal) -> list[NameUse]:
+        """Every use whose value has characters from `literal`."""
+        return self._index()[0].get(literal, [])
 
     def _site_replaceable(self, use: NameUse) -> bool:
-        if not use.site_replaceable:
-            return False
-        self._uses_of(use.value.literals[0])
-        assert self._by_site is not None
-        return len(self._by_site.get(use.site, ())) == 1
+        return use.site_replaceable and len(self._index()[1].get(use.site, ())) == 1
 
     def _calib_fix(self, value: Str, uses: list[NameUse], verdict: Verdict, *, primary: bool) -> Fix | None:
         """Pass the name through quantize_model(calib_outputs=...) and fetch from that list (rename-proof)."""

@@ -10,7 +10,7 @@ from amct_lsp.amct.chain import Evidence, RenameChain
 from amct_lsp.check.log_evidence import LogEvidence
 from amct_lsp.check.model_context import ModelContext
 from amct_lsp.check.outputs import index_problem
-from amct_lsp.check.verdict import EVIDENCE_LOG, EVIDENCE_PREDICTED, Verdict
+from amct_lsp.check.verdict import EVIDENCE_LOG, Verdict, evidence_of
 from amct_lsp.findings import Code, Severity
 from amct_lsp.script.facts import NameUse, Phase, UseKind
 
@@ -124,8 +124,7 @@ class NameJudge(ModelContext, LogEvidence):
                 later = created.steps[names.index(tensor) :]
                 partial = RenameChain(created.tail, later, created.notes)
                 right = created.final if is_tensor else created.final.rpartition(":")[0]
-                evidence = EVIDENCE_LOG if partial.evidence is Evidence.LOG else EVIDENCE_PREDICTED
-                return self._stale(value, right, partial, evidence)
+                return self._stale(value, right, partial, evidence_of(partial))
             if use.phase.wants_original:
                 original = created.original if is_tensor else created.original.rpartition(":")[0]
                 where = {
@@ -137,7 +136,7 @@ class NameJudge(ModelContext, LogEvidence):
                     Code.NAME_TOO_EARLY,
                     replacement=original,
                     chain=created,
-                    evidence=EVIDENCE_LOG if created.evidence is Evidence.LOG else EVIDENCE_PREDICTED,
+                    evidence=evidence_of(created),
                     message=(
                         f"'{value}' only exists after quantize_model "
                         f"(it is what '{created.original}' becomes); "
@@ -148,7 +147,7 @@ class NameJudge(ModelContext, LogEvidence):
             return Verdict(
                 None,
                 chain=created,
-                evidence=EVIDENCE_LOG if created.evidence is Evidence.LOG else EVIDENCE_PREDICTED,
+                evidence=evidence_of(created),
                 verdict=f"created by quantize_model (what '{created.original}' becomes)",
             )
         if node is None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from amct_lsp.amct.chain import RenameChain
+from amct_lsp.amct.chain import Evidence, RenameChain
 from amct_lsp.findings import Code, Severity
 from amct_lsp.script.facts import Phase
 
 EVIDENCE_LOG = "amct-log"
 EVIDENCE_PREDICTED = "predicted"
+
+
+def evidence_of(chain: RenameChain) -> str:
+    """How a finding names a chain's evidence: the AMCT log when the log confirmed it, else predicted."""
+    return EVIDENCE_LOG if chain.evidence is Evidence.LOG else EVIDENCE_PREDICTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ offered. Edits are converted to the client's position encoding from the current 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,8 +19,6 @@ from amct_lsp.lsp.convert import DATA_LAYOUT, SOURCE, edits_from_data, fix_to_da
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.amct"
 QUICKFIX_KIND = types.CodeActionKind.QuickFix.value
-#: The same comment `amct_lsp.script.directives` reads (`# amct: ignore`, `# amct: ignore[AMCT001, AMCT002]`).
-IGNORE_RE = re.compile(r"#.*?\bamct:\s*(?:ignore|noqa)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 
 
 def wants(only: Sequence[str] | None, kind: str) -> bool:
@@ -45,6 +42,9 @@ def workspace_edit(
 
 def ignore_edit(lines: Sequence[str], line: int, code: str, codec: PositionCodec) -> types.TextEdit | None:
     """Append `# amct: ignore[CODE]` to `line`, or add CODE to an ignore comment already there."""
+    # The comment the engine's directives reader honours; imported here, as the engine is loaded by now.
+    from amct_lsp.script.directives import IGNORE_RE
+
     if not 0 <= line < len(lines):
         return None
     text = lines[line].rstrip("\r\n")
@@ -128,21 +128,12 @@ def quick_fixes(
 def fix_all_edits(
     findings: Iterable[Finding], lines: Sequence[str], codec: PositionCodec
 ) -> list[types.TextEdit]:
-    """The primary fix of every finding, without duplicates or overlaps (the first of two overlaps wins)."""
-    chosen: list[tuple[Span, str]] = []
-    for finding in findings:
-        fix = finding.primary_fix
-        if fix is None:
-            continue
-        for edit in fix.edits:
-            item = (edit.span, edit.new_text)
-            if item in chosen:
-                continue
-            if any(s.start < edit.span.end and edit.span.start < s.end for s, _ in chosen):
-                continue
-            chosen.append(item)
-    chosen.sort(key=lambda item: (item[0].start, item[0].end))
-    return [types.TextEdit(range=to_client_range(lines, s, codec), new_text=t) for s, t in chosen]
+    """The primary fix of every finding, chosen as `amct-lsp check --fix` chooses them (`primary_edits`:
+    no duplicates, and a fix overlapping an earlier one is left out whole), in the client's units."""
+    from amct_lsp.check.edits import primary_edits  # the engine is loaded once there are findings
+
+    chosen = sorted(primary_edits(findings), key=lambda edit: (edit.span.start, edit.span.end))
+    return [types.TextEdit(range=to_client_range(lines, e.span, codec), new_text=e.new_text) for e in chosen]
 
 
 def resolve_edit(

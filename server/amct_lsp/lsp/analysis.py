@@ -80,10 +80,11 @@ def is_affected(analysis: Analysis, changed: str) -> bool:
         base = os.path.dirname(base)  # a log belongs to the directory the script ran from
     elif not lower.endswith(CONFIG_SUFFIXES):
         return False
-    return _within(script_dir, base) or _within(base, script_dir)
+    return within(script_dir, base) or within(base, script_dir)
 
 
-def _within(path: str, folder: str) -> bool:
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies under it (by path prefix, not by resolving links)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
@@ -239,4 +240,4 @@ def describe_error(analysis: Analysis) -> str:
     return f"amct-lsp could not check {analysis.snapshot.path}: {analysis.error}"
 
 
-__all__ = ["Analysis", "Analyzer", "Snapshot", "describe_error", "is_affected", "result_deps"]
+__all__ = ["Analysis", "Analyzer", "Snapshot", "describe_error", "is_affected", "result_deps", "within"]

@@ -29,7 +29,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp import __version__
 from amct_lsp.lsp import actions, convert, hover
-from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, is_affected
+from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, is_affected, within
 from amct_lsp.lsp.documents import install_workspace, is_python
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
@@ -110,7 +110,7 @@ class AmctLanguageServer(LanguageServer):
             root = self.workspace.root_path
         except RuntimeError:
             return None
-        inside = [f for f in folders if f and (path == f or path.startswith(f.rstrip(os.sep) + os.sep))]
+        inside = [f for f in folders if f and within(path, f)]
         if inside:
             return max(inside, key=len)
         return root or None

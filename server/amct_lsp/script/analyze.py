@@ -78,7 +78,8 @@ def _python_syntax_error(source: str) -> SyntaxProblem | None:
         kind = "syntax error"
         if isinstance(err, IndentationError):  # point at the statement the indentation is wrong for
             kind = "indentation error"
-            text = split_lines(source)[line] if line < len(split_lines(source)) else ""
+            lines = split_lines(source)
+            text = lines[line] if line < len(lines) else ""
             column = len(text) - len(text.lstrip())
         return SyntaxProblem(f"{kind}: {err.msg} (line {err.lineno})", _error_span(source, line, column))
     except ValueError:  # Python 3.10 reports null bytes with a ValueError, later versions a SyntaxError

@@ -11,7 +11,8 @@ import re
 from amct_lsp.findings import Position, Span
 from amct_lsp.script.parse import split_lines
 
-_IGNORE = re.compile(r"#.*?\bamct:\s*(?:ignore|noqa)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+#: Also what the editor's "Ignore on this line" action looks for (`amct_lsp.lsp.actions`).
+IGNORE_RE = re.compile(r"#.*?\bamct:\s*(?:ignore|noqa)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _MODEL = re.compile(r"#\s*amct:\s*model\s*=\s*(?P<path>\"[^\"]+\"|'[^']+'|\S+)", re.IGNORECASE)
 
 
@@ -34,7 +35,7 @@ def read_directives(source: str) -> tuple[dict[int, frozenset[str]], tuple[str, 
     for number, line in enumerate(split_lines(source)):
         if "amct:" not in line.lower():
             continue
-        for match in _IGNORE.finditer(line):
+        for match in IGNORE_RE.finditer(line):
             if not _in_comment(line, _comment_start(line, match.start())):
                 continue
             codes = match.group("codes")
