@@ -41,7 +41,8 @@ import {
 } from './install';
 import { chooseInterpreter, type InterpreterChoice } from './interpreter';
 import { amctLogCandidates, findModelPath, OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
-import { runProcess } from './process';
+import { neutralDirectory, pythonEnvironment } from './launch';
+import { createProcessRunner } from './process';
 import { onPythonInterpreterChange, pythonExtensionInterpreter } from './pythonExtension';
 import { type ServerState, statusView } from './status';
 
@@ -71,6 +72,8 @@ class AmctExtension implements vscode.Disposable {
   private readonly models = new Map<string, string | undefined>();
   private readonly prompted = new Set<string>();
   private modelTimer: NodeJS.Timeout | undefined;
+  /** Where every Python process runs: never the workspace folder (see launch.ts). */
+  private neutralCwd: string | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.status.name = 'AMCT';
@@ -196,7 +199,13 @@ class AmctExtension implements vscode.Disposable {
     });
   }
 
+  private async workingDirectory(): Promise<string> {
+    this.neutralCwd ??= await neutralDirectory(this.context.globalStorageUri?.fsPath);
+    return this.neutralCwd;
+  }
+
   private async install(interpreter: string, wheel: string): Promise<void> {
+    const runProcess = createProcessRunner(await this.workingDirectory());
     this.setState('installing');
     const args = pipInstallArgs(wheel);
     this.output.show(true);
@@ -263,7 +272,7 @@ class AmctExtension implements vscode.Disposable {
     this.choice = await this.resolveInterpreter();
     const interpreter = this.choice.command;
     this.log(`Python interpreter: ${interpreter} (from ${this.choice.source})`);
-    const probe = await probeServer(runProcess, interpreter);
+    const probe = await probeServer(createProcessRunner(await this.workingDirectory()), interpreter);
     if (probe.kind !== 'ok') {
       this.log(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);
       this.setState(probe.kind === 'broken' ? 'failed' : 'not-installed');
@@ -318,7 +327,8 @@ class AmctExtension implements vscode.Disposable {
       command: interpreter,
       args: ['-m', 'amct_lsp', 'serve'],
       transport: TransportKind.stdio,
-      options: { env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONUNBUFFERED: '1' } },
+      // Never the workspace folder: `-m` puts the working directory first on sys.path (see launch.ts).
+      options: { cwd: await this.workingDirectory(), env: pythonEnvironment(process.env) },
     };
     const client = new LanguageClient('amct', 'AMCT', serverOptions, this.clientOptions());
     // See commands.ts: keep the server's copies of our own commands from being registered a second time.

@@ -1,8 +1,14 @@
-/** The real `ProcessRunner`: `child_process.spawn` with a timeout, output streamed to a callback. */
+/**
+ * The real `ProcessRunner`: `child_process.spawn` with a timeout, output streamed to a callback. Every process runs
+ * in `cwd` (a neutral folder, see launch.ts) with the safe-path environment, never in the workspace folder.
+ */
 import { spawn } from 'node:child_process';
 import type { ProcessRunner, RunResult } from './install';
+import { pythonEnvironment } from './launch';
 
-export const runProcess: ProcessRunner = (command, args, options = {}) =>
+export const createProcessRunner =
+  (cwd: string): ProcessRunner =>
+  (command, args, options = {}) =>
   new Promise<RunResult>((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -14,7 +20,12 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
         resolve(result);
       }
     };
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, [...args], {
+      cwd,
+      env: pythonEnvironment(process.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const timer =
       options.timeoutMs === undefined
         ? undefined

@@ -11,7 +11,10 @@ import {
   type RunResult,
   SELECT_ACTION,
 } from '../../src/install';
-import { runProcess } from '../../src/process';
+import * as os from 'node:os';
+import { createProcessRunner } from '../../src/process';
+
+const runProcess = createProcessRunner(os.tmpdir());
 
 function runner(result: Partial<RunResult>, calls: Array<[string, readonly string[]]> = []): ProcessRunner {
   return async (command, args) => {
