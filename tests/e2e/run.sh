@@ -73,6 +73,14 @@ trap 'exit 130' INT TERM
 INTERPRETER="${AMCT_E2E_INTERPRETER:-$PY}"
 log "workspace: a copy of examples/seed with amct.interpreter = $INTERPRETER"
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
+# A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
+# extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
+MARKERS="$RUN/markers"
+mkdir -p "$MARKERS" "$WORKSPACE/amct_lsp" "$WORKSPACE/pygls"
+plant() { printf 'open(%s, "w").close()\n' "'$MARKERS/$2'" >"$1"; }
+for name in json argparse runpy typing_extensions; do plant "$WORKSPACE/$name.py" "$name"; done
+plant "$WORKSPACE/amct_lsp/__init__.py" amct_lsp
+plant "$WORKSPACE/pygls/__init__.py" pygls
 mkdir -p "$WORKSPACE/.vscode"
 cat >"$WORKSPACE/.vscode/settings.json" <<EOF
 {
@@ -115,6 +123,12 @@ timeout --kill-after=10 "$TEST_TIMEOUT_S" node "$ROOT/tests/e2e/vscode.e2e.mjs" 
   --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile"
 status=$?
 set -e
+if [ -n "$(ls -A "$MARKERS")" ]; then
+  log "SECURITY: the extension imported code from the workspace: $(ls "$MARKERS" | tr '\n' ' ')"
+  if [ "$status" = 0 ]; then status=1; fi
+else
+  log "no workspace module was imported (planted: json argparse runpy typing_extensions amct_lsp/ pygls/)"
+fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
   echo "e2e: 0 passed, 5 failed"
