@@ -6,7 +6,6 @@ TensorFlow-built fixtures; test_reader_oracle.py compares against TensorFlow its
 
 from __future__ import annotations
 
-import builtins
 import os
 import struct
 import tracemalloc
@@ -286,10 +285,11 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(reader, "open", refuse, raising=False)
+    opener = reader.open_regular_file
+    monkeypatch.setattr(reader, "open_regular_file", refuse)
     with pytest.raises(ModelUnreadable, match="permission denied"):
         read_model(path)
-    monkeypatch.setattr(reader, "open", builtins.open, raising=False)
+    monkeypatch.setattr(reader, "open_regular_file", opener)
     assert len(read_model(path)) == 5
 
 

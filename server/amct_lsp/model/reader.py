@@ -12,13 +12,13 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO
 
 from google.protobuf import message as _message
 from google.protobuf import text_format
 
+from amct_lsp.fileio import NotRegularFile, open_regular_file
 from amct_lsp.model import schema
 from amct_lsp.model.errors import (
     CorruptModel,
@@ -749,32 +749,32 @@ def _directory_error(path: str) -> ModelError:
 
 
 def _open(path: str) -> tuple[BinaryIO, int]:
-    """Open `path` for reading, with the typed error for every way that can fail."""
+    """Open `path` for reading, with the typed error for every way that can fail.
+
+    The descriptor is opened without blocking and checked with fstat (no race between a check and the open:
+    a FIFO swapped in cannot block a worker thread), and only a regular file is read.
+    """
     try:
-        info = os.stat(path)
+        return open_regular_file(path)
     except FileNotFoundError:
         where = "" if os.path.isabs(path) else f" (relative to the current directory {os.getcwd()})"
         raise ModelNotFound(f"Model file {path} does not exist{where}; check the path.", path=path) from None
+    except IsADirectoryError:
+        raise _directory_error(path) from None
+    except NotRegularFile as err:
+        raise ModelUnreadable(
+            f"{path} {err.strerror}; point amct-lsp at a frozen GraphDef (.pb).", path=path
+        ) from None
+    except PermissionError:
+        raise ModelUnreadable(
+            f"Cannot read {path}: permission denied. Make the file readable by this user (e.g. chmod a+r) "
+            "and its folders searchable (chmod a+x).",
+            path=path,
+        ) from None
     except OSError as err:
         raise ModelUnreadable(
             f"Cannot read {path}: {err.strerror or err}; check the path and its permissions.", path=path
         ) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _directory_error(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelUnreadable(
-            f"{path} is not a regular file; point amct-lsp at a frozen GraphDef (.pb).", path=path
-        )
-    try:
-        file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the caller
-    except PermissionError:
-        raise ModelUnreadable(
-            f"Cannot read {path}: permission denied. Make the file readable by this user (e.g. chmod a+r).",
-            path=path,
-        ) from None
-    except OSError as err:
-        raise ModelUnreadable(f"Cannot read {path}: {err.strerror or err}.", path=path) from None
-    return file, info.st_size
 
 
 def read_model(path: str | os.PathLike[str], progress: ProgressFn | None = None) -> ModelGraph:
