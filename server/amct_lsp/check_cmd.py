@@ -1,17 +1,16 @@
 """`amct-lsp check`: check files and folders, print findings (text, json, github, sarif), apply --fix.
 
 Exit codes: 0 no findings, 1 findings, 2 usage or internal error. `--fix` writes each file atomically (a temp
-file in the same folder, then os.replace), keeping its encoding, BOM and newlines, then re-checks.
+file in the same folder, then os.replace), keeping its encoding, BOM and newlines, its owner, mode, symlinks
+and hard links (fileio.write_preserving), refuses a read-only file, then re-checks.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any, TextIO
 
 from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failure, iter_scripts, primary_edits
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
+from amct_lsp.fileio import write_preserving
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
@@ -139,21 +139,8 @@ def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], rep
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace `path` with `data` all at once: a crash or a full disk leaves the original untouched."""
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".amct-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write a fix into `path`: atomically, keeping owner, mode, symlinks and hard links (fileio)."""
+    write_preserving(path, data)
 
 
 # -- formats -------------------------------------------------------------------------------------------------

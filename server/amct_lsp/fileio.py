@@ -148,9 +148,13 @@ def check_writable(path: str) -> os.stat_result:
     if not stat.S_ISREG(info.st_mode):
         raise NotRegularFile(errno.EINVAL, f"is {file_kind(info.st_mode)}, not a regular file", path)
     if not info.st_mode & 0o222:
-        raise ReadOnlyFile(errno.EACCES, "is read-only (its mode has no write permission)", path)
+        raise ReadOnlyFile(
+            errno.EACCES,
+            "the file is read-only: its mode has no write permission; chmod u+w to let --fix edit it",
+            path,
+        )
     if not os.access(path, os.W_OK):
-        raise ReadOnlyFile(errno.EACCES, "is not writable by this user (permission denied)", path)
+        raise ReadOnlyFile(errno.EACCES, "permission denied: this user may not write the file", path)
     return info
 
 
