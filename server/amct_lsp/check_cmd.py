@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failure, iter_scripts, primary_edits
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
-from amct_lsp.fileio import write_preserving
+from amct_lsp.fileio import path_state, write_preserving
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
@@ -66,12 +66,15 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths: Sequence[str] = args.paths
     for given in paths:
-        if not os.path.lexists(given):  # a looping or dangling symlink is reported as unreadable, later
+        # A looping or dangling symlink, or a file in a folder we may not search, is reported later.
+        if not os.path.lexists(given) and path_state(given) == "missing":
             raise UsageError(f"{given}: no such file or directory")
     model = getattr(args, "model", None)
-    if model and not os.path.exists(model):
+    if model and path_state(model) == "missing":  # "denied" is the reader's to report
         raise UsageError(f"--model {model}: no such file")
     log = getattr(args, "log", None)
+    if log and path_state(log) == "denied":
+        raise UsageError(f"--log {log}: permission denied")
     if log and not os.path.isfile(log):
         raise UsageError(f"--log {log}: no such file")
     root = getattr(args, "root", None)
