@@ -20,6 +20,7 @@ from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failur
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
 from amct_lsp.fileio import path_state, write_preserving
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.safe_text import escape_json, one_line
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -47,7 +48,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     try:
         return _run(args, out, err)
     except UsageError as problem:
-        print(f"amct-lsp check: {problem}", file=err)
+        print(f"amct-lsp check: {one_line(str(problem))}", file=err)
         return EXIT_ERROR
     except BrokenPipeError:  # `amct-lsp check ... | head`: the reader left, nothing more to say
         try:
@@ -57,7 +58,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             pass
         return EXIT_ERROR
     except Exception as problem:  # the CLI must never show a bare traceback for a bug of ours
-        print(f"amct-lsp check: internal error: {type(problem).__name__}: {problem}", file=err)
+        print(f"amct-lsp check: internal error: {type(problem).__name__}: {one_line(str(problem))}", file=err)
         if os.environ.get("AMCT_LSP_DEBUG"):
             traceback.print_exc(file=err)
         return EXIT_ERROR
@@ -93,13 +94,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         scripts = _fix(scripts, cache, options, out if fmt == "text" else err)
     results = [s.result for s in scripts]
     if fmt == "json":
-        json.dump(to_json(results), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(escape_json(json.dumps(to_json(results), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "github":
         out.write(to_github(results))
     elif fmt == "sarif":
-        json.dump(to_sarif(results), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(escape_json(json.dumps(to_sarif(results), ensure_ascii=False, indent=2)) + "\n")
     else:
         out.write(to_text(results))
     return EXIT_FINDINGS if any(r.findings for r in results) else EXIT_OK

@@ -481,13 +481,26 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text.strip()) and all(ch >= " " or ch in "\t\n\r\f\v" for ch in text)
 
 
+#: What went wrong in a text proto, in words of our own: protobuf's complaint quotes the offending line, and
+#: the file may be anything (`# amct: model=secret.json`), so none of its content reaches a message.
+_TEXT_PROBLEMS = (
+    (re.compile(r"has no field named"), "a field name that GraphDef does not have"),
+    (re.compile(r"missing ending quote"), "a string without its closing quote"),
+    (re.compile(r"Couldn't parse|Invalid value|has no value named"), "a value of the wrong type"),
+)
+# The parser's "Expected X": a lowercase word list or one quoted punctuation mark, never the file's text.
+_EXPECTED = re.compile(r'Expected ("[^\w\s"]{1,2}"|[a-z][a-z ]{0,40}?)(?=,| but|\.|:|$)')
+
+
 def _text_error(error: text_format.ParseError) -> str:
-    """protobuf's complaint without our schema's package: `line 1, column 1: GraphDef has no field ...`."""
-    message = re.sub(r'Message type "[\w.]*?(\w+)"', r"\1", str(error)).strip().rstrip(".")
-    match = re.match(r"(\d+):(\d+)\s*:\s*(.*)", message, re.S)
-    if match:
-        message = f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
-    return " ".join(message.split())[:300]
+    """`line 3, column 5: a field name that GraphDef does not have` — where and what, never the content."""
+    line, column = error.GetLine(), error.GetColumn()
+    message = str(error)
+    problem = next((words for pattern, words in _TEXT_PROBLEMS if pattern.search(message)), None)
+    if problem is None:
+        expected = _EXPECTED.search(message)
+        problem = f"{expected.group(1)} expected" if expected else "text that a GraphDef cannot hold"
+    return f"line {line}, column {column}: {problem}" if line is not None else problem
 
 
 def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
@@ -709,8 +722,9 @@ def _guarded(read: Callable[[], ModelGraph], display: str) -> ModelGraph:
     except MemoryError:
         raise ModelTooLarge(f"{display} needs more memory to read than is available.") from None
     except Exception as err:
+        # Only the exception's type: its text may quote the file's bytes.
         raise CorruptModel(
-            f"{display} could not be read as a GraphDef ({type(err).__name__}: {err}). "
+            f"{display} could not be read as a GraphDef ({type(err).__name__}). "
             "Check that it is a frozen TensorFlow graph (.pb or .pbtxt).",
         ) from err
 
