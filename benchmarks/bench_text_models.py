@@ -55,8 +55,26 @@ def text_headed_binary(out: Path, megabytes: int) -> Path:
     return out
 
 
-def measure(path: Path) -> dict[str, object]:
+def _build(kind: str, source: str, out: Path, megabytes: int) -> Path:
+    """Build a case in its own process: a parent holding the big data would inflate every child's ru_maxrss
+    (Linux keeps the peak of the forked parent across exec)."""
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+        "import bench_text_models as b; "
+        "b.text_model(Path(sys.argv[3]), Path(sys.argv[4])) if sys.argv[2] == 'text' "
+        "else b.text_headed_binary(Path(sys.argv[4]), int(sys.argv[5]))"
+    )
     env = dict(os.environ, PYTHONPATH=str(REPO / "server"))
+    subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), kind, source, str(out), str(megabytes)],
+        env=env,
+        check=True,
+    )
+    return out
+
+
+def measure(path: Path, server: Path) -> dict[str, object]:
+    env = dict(os.environ, PYTHONPATH=str(server))
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, check=False
     )
@@ -71,16 +89,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fixture", default="keras_efficientnet_b0.pb")
     parser.add_argument("--binary-mb", type=int, default=100)
+    parser.add_argument(
+        "--server", type=Path, default=REPO / "server", help="the amct_lsp sources to measure"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
-            text_model(MODELS / args.fixture, Path(tmp) / "model.pbtxt"),
-            text_headed_binary(Path(tmp) / "text_head.pb", args.binary_mb),
+            _build("text", str(MODELS / args.fixture), Path(tmp) / "model.pbtxt", 0),
+            _build("binary", "", Path(tmp) / "text_head.pb", args.binary_mb),
         ]
         print("| file | size | outcome | time | peak RSS |")
         print("|---|---:|---|---:|---:|")
         for path in cases:
-            row = measure(path)
+            row = measure(path, args.server)
             size = path.stat().st_size / 2**20
             print(
                 f"| {path.name} | {size:.1f} MB | {row['outcome']} | {float(str(row['seconds'])):.2f} s "
