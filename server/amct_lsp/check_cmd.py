@@ -76,6 +76,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     log = getattr(args, "log", None)
     if log and path_state(log) == "denied":
         raise UsageError(f"--log {log}: permission denied")
+    if log and os.path.exists(log) and not os.path.isfile(log):
+        raise UsageError(f"--log {log}: not a regular file")
     if log and not os.path.isfile(log):
         raise UsageError(f"--log {log}: no such file")
     root = getattr(args, "root", None)
