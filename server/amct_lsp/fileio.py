@@ -198,7 +198,10 @@ def _replace_atomically(target: str, data: bytes, info: os.stat_result) -> None:
                 except PermissionError:
                     # Not ours to give away: keep the inode instead, which keeps the owner too.
                     raise _KeepInode from None
-            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            else:  # Windows before Python 3.13
+                os.chmod(tmp, stat.S_IMODE(info.st_mode))
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except _KeepInode:

@@ -177,3 +177,14 @@ def test_check_model_option_fifo_is_a_finding(
     assert code == 1
     assert [i["code"] for i in items] == ["AMCT004"]
     assert "is a FIFO (named pipe), not a regular file" in items[0]["message"]
+
+
+def test_check_log_option_fifo_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED / "quant.py", tmp_path / "quant.py")
+    os.mkfifo(tmp_path / "amct.log")
+    code = finishes(lambda: main(["check", "--log", "amct.log", "quant.py"]))
+    assert code == 2
+    assert capsys.readouterr().err == "amct-lsp check: --log amct.log: not a regular file\n"
