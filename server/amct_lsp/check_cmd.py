@@ -1,17 +1,16 @@
 """`amct-lsp check`: check files and folders, print findings (text, json, github, sarif), apply --fix.
 
 Exit codes: 0 no findings, 1 findings, 2 usage or internal error. `--fix` writes each file atomically (a temp
-file in the same folder, then os.replace), keeping its encoding, BOM and newlines, then re-checks.
+file in the same folder, then os.replace), keeping its encoding, BOM and newlines, its owner, mode, symlinks
+and hard links (fileio.write_preserving), refuses a read-only file, then re-checks.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,9 @@ from typing import Any, TextIO
 
 from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failure, iter_scripts, primary_edits
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
+from amct_lsp.fileio import path_state, write_preserving
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.safe_text import escape_json, one_line
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -47,7 +48,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     try:
         return _run(args, out, err)
     except UsageError as problem:
-        print(f"amct-lsp check: {problem}", file=err)
+        print(f"amct-lsp check: {one_line(str(problem))}", file=err)
         return EXIT_ERROR
     except BrokenPipeError:  # `amct-lsp check ... | head`: the reader left, nothing more to say
         try:
@@ -57,7 +58,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             pass
         return EXIT_ERROR
     except Exception as problem:  # the CLI must never show a bare traceback for a bug of ours
-        print(f"amct-lsp check: internal error: {type(problem).__name__}: {problem}", file=err)
+        print(f"amct-lsp check: internal error: {type(problem).__name__}: {one_line(str(problem))}", file=err)
         if os.environ.get("AMCT_LSP_DEBUG"):
             traceback.print_exc(file=err)
         return EXIT_ERROR
@@ -66,12 +67,17 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths: Sequence[str] = args.paths
     for given in paths:
-        if not os.path.lexists(given):  # a looping or dangling symlink is reported as unreadable, later
+        # A looping or dangling symlink, or a file in a folder we may not search, is reported later.
+        if not os.path.lexists(given) and path_state(given) == "missing":
             raise UsageError(f"{given}: no such file or directory")
     model = getattr(args, "model", None)
-    if model and not os.path.exists(model):
+    if model and path_state(model) == "missing":  # "denied" is the reader's to report
         raise UsageError(f"--model {model}: no such file")
     log = getattr(args, "log", None)
+    if log and path_state(log) == "denied":
+        raise UsageError(f"--log {log}: permission denied")
+    if log and os.path.exists(log) and not os.path.isfile(log):
+        raise UsageError(f"--log {log}: not a regular file")
     if log and not os.path.isfile(log):
         raise UsageError(f"--log {log}: no such file")
     root = getattr(args, "root", None)
@@ -90,13 +96,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         scripts = _fix(scripts, cache, options, out if fmt == "text" else err)
     results = [s.result for s in scripts]
     if fmt == "json":
-        json.dump(to_json(results), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(escape_json(json.dumps(to_json(results), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "github":
         out.write(to_github(results))
     elif fmt == "sarif":
-        json.dump(to_sarif(results), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(escape_json(json.dumps(to_sarif(results), ensure_ascii=False, indent=2)) + "\n")
     else:
         out.write(to_text(results))
     return EXIT_FINDINGS if any(r.findings for r in results) else EXIT_OK
@@ -139,21 +143,8 @@ def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], rep
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace `path` with `data` all at once: a crash or a full disk leaves the original untouched."""
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".amct-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write a fix into `path`: atomically, keeping owner, mode, symlinks and hard links (fileio)."""
+    write_preserving(path, data)
 
 
 # -- formats -------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from amct_lsp import __version__
 from amct_lsp.check import CheckResult
 from amct_lsp.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.safe_text import escape_text
 
 RULES: dict[Code, tuple[str, str, str]] = {
     Code.STALE_NAME: (
@@ -133,11 +134,12 @@ def to_text(results: Sequence[CheckResult]) -> str:
     else:
         checked = len(results)
         lines.append(f"All checks passed ({checked} file{'s' if checked != 1 else ''}).")
-    return "\n".join(lines) + "\n"
+    # Names and paths may hold control characters or undecodable bytes: each line is escaped on its own.
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = escape_text(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text

@@ -15,6 +15,7 @@ from amct_lsp.amct.layers import option_warnings
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
+from amct_lsp.safe_text import escape_json, escape_text, one_line
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -131,7 +132,8 @@ def render_text(prediction: Prediction, node_count: int | None = None) -> str:
         lines.append("")
         for note in model_notes:
             lines.extend(_wrapped(f"Note: {note}", ""))
-    return "\n".join(lines) + "\n"
+    # Node names come from the model file: a name with an ESC or a newline must not reach the terminal raw.
+    return "\n".join(escape_text(line) for line in lines) + "\n"
 
 
 def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -149,10 +151,11 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         print(f"amct-lsp explain: {_one_line(str(error))}", file=stderr)
         return EXIT_ERROR
     for warning in option_warnings(graph, options):
-        print(f"amct-lsp explain: warning: {warning}", file=stderr)
+        print(f"amct-lsp explain: warning: {one_line(warning)}", file=stderr)
     prediction = predict(graph, options)
     if getattr(args, "format", "text") == "json":
-        text = json.dumps([verdict_json(v) for v in prediction.tails], indent=2, ensure_ascii=False) + "\n"
+        encoded = json.dumps([verdict_json(v) for v in prediction.tails], indent=2, ensure_ascii=False)
+        text = escape_json(encoded) + "\n"
     else:
         text = render_text(prediction, len(graph))
     try:
@@ -167,5 +170,5 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
 
 
 def _one_line(message: str) -> str:
-    """Error messages can quote file content (a parser's complaint): keep the report on one line."""
-    return " ".join(message.split())
+    """Error messages can hold a path or a name with control characters: one line, escaped."""
+    return one_line(message)

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+from amct_lsp.fileio import MAX_LOG_BYTES, read_regular
 
 LOG_DIR = "amct_log"
 LOG_NAME = "amct_tensorflow.log"
@@ -202,7 +203,7 @@ def log_chains(renames: list[LogRename]) -> dict[str, RenameChain]:
 def read_log_chains(path: str | os.PathLike[str]) -> dict[str, RenameChain]:
     """`log_chains(parse_log(...))` of a log file; an unreadable file gives no chains (it is only a hint)."""
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        text = read_regular(path, MAX_LOG_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return {}
     return log_chains(parse_log(text))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from amct_lsp.fileio import MAX_CONFIG_BYTES, FileTooLarge, NotRegularFile, read_regular
 from amct_lsp.model.errors import UserError
 
 
@@ -77,13 +78,18 @@ def merge(*options: QuantOptions) -> QuantOptions:
 def _read_text(path: str | os.PathLike[str], what: str) -> str:
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8-sig")  # Windows editors may start the file with a BOM
+        # Windows editors may start the file with a BOM; a FIFO or device is refused, not waited on.
+        return read_regular(p, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"The {what} '{p}' does not exist.", str(p)) from None
     except IsADirectoryError:
         raise ConfigError(f"The {what} '{p}' is a directory, not a file.", str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"The {what} '{p}' is not UTF-8 text.", str(p)) from None
+    except PermissionError:
+        raise ConfigError(f"The {what} '{p}' cannot be read: permission denied.", str(p)) from None
+    except (NotRegularFile, FileTooLarge) as err:
+        raise ConfigError(f"The {what} '{p}' {err.strerror}.", str(p)) from None
     except OSError as err:
         raise ConfigError(f"The {what} '{p}' cannot be read: {err.strerror or err}.", str(p)) from None
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from amct_lsp.check.checker import check_source
 from amct_lsp.check.results import CheckResult
+from amct_lsp.fileio import path_state
 from amct_lsp.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script.source import ScriptDecodeError, read_script
@@ -38,8 +39,8 @@ def iter_scripts(paths: Iterable[str]) -> list[str]:
                     full = os.path.join(folder, name)
                     if name.endswith(".py") and not name.startswith(".") and os.path.isfile(full):
                         out.append(full)
-        elif os.path.lexists(given):
-            out.append(given)
+        elif os.path.lexists(given) or path_state(given) == "denied":
+            out.append(given)  # reading it says why it cannot be read
         else:
             raise FileNotFoundError(given)
     return list(dict.fromkeys(os.path.abspath(p) for p in out))

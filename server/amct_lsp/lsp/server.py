@@ -34,6 +34,7 @@ from amct_lsp.lsp.documents import install_workspace, is_python
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
 from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
+from amct_lsp.tcp_address import parse_tcp, remote_warning
 
 if TYPE_CHECKING:
     from amct_lsp.check import CheckResult
@@ -693,15 +694,9 @@ async def cmd_explain(ls: AmctLanguageServer, *args: Any) -> str:
 # -- entry point --
 
 
-def _parse_tcp(value: str) -> tuple[str, int]:
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"--tcp expects HOST:PORT (e.g. 127.0.0.1:2087), got {value!r}")
-    return host or "127.0.0.1", int(port)
-
-
 def run_server(args: Any) -> int:
-    """`amct-lsp serve`: stdio by default, `--tcp HOST:PORT` to listen instead. Logs go to stderr.
+    """`amct-lsp serve`: stdio by default, `--tcp [HOST:]PORT` to listen instead (loopback unless
+    `--allow-remote`, see tcp_address). Logs go to stderr.
 
     Returns 0 after `shutdown` + `exit` and 1 when the client exits (or goes away) without `shutdown`.
     """
@@ -716,10 +711,13 @@ def run_server(args: Any) -> int:
     try:
         if tcp:
             try:
-                host, port = _parse_tcp(tcp)
+                host, port = parse_tcp(tcp, allow_remote=bool(getattr(args, "allow_remote", False)))
             except ValueError as exc:
                 print(f"amct-lsp: {exc}", file=sys.stderr)
                 return 2
+            warning = remote_warning(host, port)
+            if warning:
+                print(f"amct-lsp: {warning}", file=sys.stderr)
             server.tcp = True
             server.start_tcp(host, port)
         else:

@@ -9,16 +9,13 @@ whose message tells the user what to do; nothing else escapes.
 
 from __future__ import annotations
 
-import codecs
 import os
-import re
-import stat
 from collections.abc import Callable, Mapping
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from google.protobuf import message as _message
-from google.protobuf import text_format
 
+from amct_lsp.fileio import NotRegularFile, open_regular_file
 from amct_lsp.model import schema
 from amct_lsp.model.errors import (
     CorruptModel,
@@ -29,13 +26,12 @@ from amct_lsp.model.errors import (
     ModelUnreadable,
     WrongModelKind,
 )
-from amct_lsp.model.graph import AttrValue, ModelGraph, Node
+from amct_lsp.model.graph import ModelGraph, Node
+from amct_lsp.model.node_def import KEPT_ATTRS
+from amct_lsp.model.node_def import to_node as _to_node
+from amct_lsp.model.text_reader import FREEZE_ADVICE as _FREEZE_ADVICE
+from amct_lsp.model.text_reader import NotText, looks_like_text, read_text_graph
 
-#: Node attrs the rewrite rules look at; everything else (and every weight) is dropped while reading.
-KEPT_ATTRS = frozenset(
-    {"T", "dtype", "transpose_a", "transpose_b", "adj_x", "adj_y", "dilations", "strides", "is_training",
-     "data_format", "epsilon", "padding", "N"}
-)  # fmt: skip
 #: protobuf cannot represent a message of 2 GiB or more, so TensorFlow cannot write or read such a GraphDef.
 MAX_MODEL_BYTES = 2**31 - 1
 
@@ -51,11 +47,6 @@ _PROGRESS_STEP = 0.01
 _WT_VARINT, _WT_I64, _WT_LEN, _WT_SGROUP, _WT_EGROUP, _WT_I32 = 0, 1, 2, 3, 4, 5
 # GraphDef's top-level fields and their wire types: node, library, version, versions, debug_info.
 _GRAPHDEF_FIELDS = {1: _WT_LEN, 2: _WT_LEN, 3: _WT_VARINT, 4: _WT_LEN, 5: _WT_LEN}
-
-_FREEZE_ADVICE = (
-    "freeze it to a GraphDef (e.g. convert_variables_to_constants_v2, then tf.io.write_graph) "
-    "or point amct-lsp at the frozen .pb"
-)
 
 
 class _Truncated(Exception):
@@ -137,6 +128,15 @@ class _Source:
         if len(data) < count:
             raise _Truncated(start)
         return data
+
+    def read_some(self, count: int) -> bytes:
+        """Up to `count` bytes (fewer only at the end): the text reader's chunks."""
+        start = self.pos
+        try:
+            return self.read(count)
+        except _Truncated:
+            self.seek(start)
+            return self.read(self.size - start) if start < self.size else b""
 
     def varint(self) -> int:
         start = self.pos
@@ -290,71 +290,6 @@ def _skim_node(src: _Source, length: int) -> bytes:
 
 
 # ----------------------------------------------------------------------------------------------------
-# NodeDef -> Node
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
-
-
-def _attr_value(value: Any) -> AttrValue | None:
-    """The kept form of an AttrValue: scalars, int lists and dtype-name lists; None for anything else."""
-    kind = value.WhichOneof("value")
-    if kind == "s":
-        return _text(value.s)
-    if kind == "i":
-        return int(value.i)
-    if kind == "f":
-        return float(value.f)
-    if kind == "b":
-        return bool(value.b)
-    if kind == "type":
-        return schema.data_type_name(value.type)
-    if kind == "list":
-        items = value.list
-        if len(items.i):
-            return tuple(int(i) for i in items.i)
-        if len(items.type):
-            return tuple(schema.data_type_name(t) for t in items.type)
-        if len(items.s):
-            return tuple(_text(s) for s in items.s)
-        if len(items.f) or len(items.b) or len(items.shape) or len(items.tensor) or len(items.func):
-            return None
-        return ()
-    return None
-
-
-def _to_node(node_def: Any) -> Node:
-    op = _text(node_def.op)
-    attrs: dict[str, AttrValue] = {}
-    const_dtype: str | None = None
-    const_shape: tuple[int, ...] | None = None
-    for entry in node_def.attr:  # a map on the wire: a later entry for the same key wins
-        key = _text(entry.key)
-        if key in KEPT_ATTRS:
-            kept = _attr_value(entry.value)
-            if kept is None:
-                attrs.pop(key, None)
-            else:
-                attrs[key] = kept
-        elif key == "value" and op == "Const":
-            if entry.value.WhichOneof("value") == "tensor":
-                tensor = entry.value.tensor
-                const_dtype = schema.data_type_name(tensor.dtype)
-                const_shape = tuple(int(dim.size) for dim in tensor.tensor_shape.dim)
-            else:
-                const_dtype = const_shape = None
-    return Node(
-        name=_text(node_def.name),
-        op=op,
-        inputs=tuple(_text(i) for i in node_def.input),
-        attrs=attrs,
-        const_dtype=const_dtype,
-        const_shape=const_shape,
-    )
-
-
-# ----------------------------------------------------------------------------------------------------
 # Kinds of files that are not a GraphDef
 
 
@@ -454,64 +389,6 @@ def _classify_container(src: _Source) -> str | None:
     if graph_inside:
         return "a MetaGraphDef (.meta) — the GraphDef is inside it next to saver/collection/signature defs"
     return None
-
-
-# ----------------------------------------------------------------------------------------------------
-# Text format
-
-_TEXT_KINDS = (
-    (
-        re.compile(r"^\s*(saved_model_schema_version\s*:|meta_graphs\s*[:{])", re.M),
-        "a SavedModel in text form",
-    ),
-    (
-        re.compile(r"^\s*(meta_info_def|graph_def|saver_def|collection_def|signature_def)\s*[:{]", re.M),
-        "a MetaGraphDef in text form",
-    ),
-)
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """Text protos are UTF-8 without control characters; a binary GraphDef has tags like 0x12 at once."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    try:
-        text = decoder.decode(head.removeprefix(b"\xef\xbb\xbf"), final=False)  # a cut last character is fine
-    except UnicodeDecodeError:
-        return False
-    return bool(text.strip()) and all(ch >= " " or ch in "\t\n\r\f\v" for ch in text)
-
-
-def _text_error(error: text_format.ParseError) -> str:
-    """protobuf's complaint without our schema's package: `line 1, column 1: GraphDef has no field ...`."""
-    message = re.sub(r'Message type "[\w.]*?(\w+)"', r"\1", str(error)).strip().rstrip(".")
-    match = re.match(r"(\d+):(\d+)\s*:\s*(.*)", message, re.S)
-    if match:
-        message = f"line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
-    return " ".join(message.split())[:300]
-
-
-def _parse_text(text: str, display: str) -> tuple[list[Any], int | None]:
-    text = text.removeprefix("\ufeff")
-    graph = schema.GraphDef()
-    try:
-        text_format.Parse(text, graph)
-    except text_format.ParseError as strict_error:
-        for pattern, kind in _TEXT_KINDS:
-            if pattern.search(text) and not re.search(r"^node\s*\{", text, re.M):
-                raise WrongModelKind(
-                    f"{display} is {kind}, not a frozen GraphDef; {_FREEZE_ADVICE}."
-                ) from None
-        # Fields we never read (a function library, debug info) are not in our schema: skip them.
-        graph = schema.GraphDef()
-        try:
-            text_format.Parse(text, graph, allow_unknown_field=True)
-        except text_format.ParseError:
-            raise CorruptModel(
-                f"{display} is not a GraphDef in text format ({_text_error(strict_error)}); fix the text or "
-                "export the graph again with tf.io.write_graph(..., as_text=True).",
-            ) from None
-    producer = int(graph.versions.producer) if graph.HasField("versions") else None
-    return list(graph.node), producer
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -641,21 +518,6 @@ def _read_binary(
     return ModelGraph(nodes=nodes, producer_version=producer)
 
 
-def _graph_from_node_defs(node_defs: list[Any], producer: int | None, display: str) -> ModelGraph:
-    nodes: dict[str, Node] = {}
-    for node_def in node_defs:
-        node = _to_node(node_def)
-        if node.name in nodes:
-            raise CorruptModel(
-                f"{display} has two nodes named {node.name!r}; TensorFlow refuses such a graph. "
-                "Export the frozen graph again."
-            )
-        nodes[node.name] = node
-    if not nodes:
-        raise _no_nodes_error(display)
-    return ModelGraph(nodes=nodes, producer_version=producer)
-
-
 def _no_nodes_error(display: str) -> EmptyModel:
     return EmptyModel(
         f"{display} is a GraphDef with no nodes; point amct-lsp at the frozen graph of your network."
@@ -674,12 +536,19 @@ def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn |
         )
     head = src.read(min(_HEAD_BYTES, src.size))
     src.seek(0)
-    if _looks_like_text(head):
-        text = src.read(src.size).decode("utf-8", errors="replace")
+    if looks_like_text(head):
         try:
-            node_defs, producer = _parse_text(text, display)
+            nodes, producer = read_text_graph(src.read_some, src.size, display, progress)
+        except NotText as err:
+            # The first bytes looked like text but the rest does not: a binary GraphDef cut a few bytes
+            # after its first tag (0x0a = "\n") is read as binary; anything else is not a model.
+            if not head.startswith(b"\x0a"):
+                raise CorruptModel(
+                    f"{display} starts like a text GraphDef but holds binary data at byte offset "
+                    f"{err.offset}; it is neither a text (.pbtxt) nor a binary (.pb) GraphDef.",
+                ) from None
+            src.seek(0)
         except CorruptModel as text_error:
-            # A binary GraphDef cut a few bytes after its first tag (0x0a = "\n") can look like text.
             if head.startswith(b"\x0a"):
                 try:
                     src.seek(0)
@@ -689,10 +558,12 @@ def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn |
                 except (_Bad, _message.DecodeError, ModelError):
                     pass
             raise text_error from None
-        graph = _graph_from_node_defs(node_defs, producer, display)
-        if progress is not None:
-            progress(1.0)
-        return graph
+        else:
+            if not nodes:
+                raise _no_nodes_error(display)
+            if progress is not None:
+                progress(1.0)
+            return ModelGraph(nodes=nodes, producer_version=producer)
     return _read_binary(src, head, display, suffix, progress)
 
 
@@ -709,8 +580,9 @@ def _guarded(read: Callable[[], ModelGraph], display: str) -> ModelGraph:
     except MemoryError:
         raise ModelTooLarge(f"{display} needs more memory to read than is available.") from None
     except Exception as err:
+        # Only the exception's type: its text may quote the file's bytes.
         raise CorruptModel(
-            f"{display} could not be read as a GraphDef ({type(err).__name__}: {err}). "
+            f"{display} could not be read as a GraphDef ({type(err).__name__}). "
             "Check that it is a frozen TensorFlow graph (.pb or .pbtxt).",
         ) from err
 
@@ -749,32 +621,32 @@ def _directory_error(path: str) -> ModelError:
 
 
 def _open(path: str) -> tuple[BinaryIO, int]:
-    """Open `path` for reading, with the typed error for every way that can fail."""
+    """Open `path` for reading, with the typed error for every way that can fail.
+
+    The descriptor is opened without blocking and checked with fstat (no race between a check and the open:
+    a FIFO swapped in cannot block a worker thread), and only a regular file is read.
+    """
     try:
-        info = os.stat(path)
+        return open_regular_file(path)
     except FileNotFoundError:
         where = "" if os.path.isabs(path) else f" (relative to the current directory {os.getcwd()})"
         raise ModelNotFound(f"Model file {path} does not exist{where}; check the path.", path=path) from None
+    except IsADirectoryError:
+        raise _directory_error(path) from None
+    except NotRegularFile as err:
+        raise ModelUnreadable(
+            f"{path} {err.strerror}; point amct-lsp at a frozen GraphDef (.pb).", path=path
+        ) from None
+    except PermissionError:
+        raise ModelUnreadable(
+            f"Cannot read {path}: permission denied. Make the file readable by this user (e.g. chmod a+r) "
+            "and its folders searchable (chmod a+x).",
+            path=path,
+        ) from None
     except OSError as err:
         raise ModelUnreadable(
             f"Cannot read {path}: {err.strerror or err}; check the path and its permissions.", path=path
         ) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _directory_error(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelUnreadable(
-            f"{path} is not a regular file; point amct-lsp at a frozen GraphDef (.pb).", path=path
-        )
-    try:
-        file = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the caller
-    except PermissionError:
-        raise ModelUnreadable(
-            f"Cannot read {path}: permission denied. Make the file readable by this user (e.g. chmod a+r).",
-            path=path,
-        ) from None
-    except OSError as err:
-        raise ModelUnreadable(f"Cannot read {path}: {err.strerror or err}.", path=path) from None
-    return file, info.st_size
 
 
 def read_model(path: str | os.PathLike[str], progress: ProgressFn | None = None) -> ModelGraph:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from amct_lsp.fileio import path_state
 from amct_lsp.findings import Span
 from amct_lsp.script.facts import ModelCandidate, ModelSource, ScriptAnalysis
 
@@ -47,16 +48,23 @@ def search_dirs(script_path: str, root: str | None) -> list[str]:
 
 
 def resolve(wanted: str, dirs: list[str]) -> tuple[str | None, str | None]:
-    """(absolute path, folder it was found relative to) for the first folder where `wanted` exists."""
+    """(absolute path, folder it was found relative to) for the first folder where `wanted` exists.
+
+    When it exists nowhere but a folder on the way to it cannot be searched, that path is returned: the
+    reader then says "permission denied" instead of the file being reported as missing."""
     expanded = os.path.expanduser(wanted)
     if os.path.isabs(expanded):
         norm = os.path.normpath(expanded)
-        return (norm, None) if os.path.exists(norm) else (None, None)
+        return (norm, None) if path_state(norm) != "missing" else (None, None)
+    denied: tuple[str | None, str | None] = (None, None)
     for folder in dirs:
         candidate = os.path.normpath(os.path.join(folder, expanded))
-        if os.path.exists(candidate):
+        state = path_state(candidate)
+        if state == "exists":
             return candidate, folder
-    return None, None
+        if state == "denied" and denied[0] is None:
+            denied = (candidate, folder)
+    return denied
 
 
 def _relative_note(folder: str | None, dirs: list[str]) -> str:
@@ -78,7 +86,7 @@ def locate_model(
     dirs = search_dirs(script_path, root)
     if explicit:
         path = os.path.abspath(os.path.expanduser(explicit))
-        if os.path.exists(path):
+        if path_state(path) != "missing":
             return Located(explicit, path, None, "given explicitly (--model / the model setting)")
         return Located(explicit, None, None, f"the model given explicitly, {path}, does not exist", (path,))
     candidates: list[ModelCandidate] = list(analysis.models)

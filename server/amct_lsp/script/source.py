@@ -7,6 +7,8 @@ import os
 import tokenize
 from dataclasses import dataclass
 
+from amct_lsp.fileio import MAX_SCRIPT_BYTES, read_regular
+
 
 class ScriptDecodeError(Exception):
     """The file's bytes are not text in its declared encoding; `line`/`column` are 0-based."""
@@ -58,7 +60,6 @@ def decode_script(data: bytes) -> ScriptText:
 
 
 def read_script(path: str | os.PathLike[str]) -> ScriptText:
-    """Read and decode a script; OSError propagates, bad bytes raise ScriptDecodeError."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return decode_script(data)
+    """Read and decode a script; OSError propagates (also for a FIFO, a device or a file above
+    MAX_SCRIPT_BYTES, see fileio), bad bytes raise ScriptDecodeError."""
+    return decode_script(read_regular(path, MAX_SCRIPT_BYTES))
