@@ -206,14 +206,13 @@ class AmctExtension implements vscode.Disposable {
    */
   private async install(userInitiated: boolean): Promise<string | undefined> {
     const run = createProcessRunner(await this.workingDirectory());
-    const pythonExtension = await pythonExtensionInterpreter(this.resource(), (message) => this.log(message));
     let finishProgress: () => void = () => undefined;
     const result = await ensureEnvironment({
       run,
       storageDir: this.context.globalStorageUri.fsPath,
       wheelDir: path.join(this.context.extensionPath, WHEEL_DIR),
       extensionVersion: String((this.context.extension.packageJSON as { version?: unknown }).version ?? 'unknown'),
-      pythonExtension,
+      pythonExtension: () => pythonExtensionInterpreter(this.resource(), (message) => this.log(message)),
       log: (message) => this.log(message),
       onOutput: (chunk) => this.output.append(chunk),
       onBuild: (action) => {

@@ -41,8 +41,8 @@ export interface ProvisionInput {
   /** The extension's `client/wheels` folder (the manifest, the wheels, pip's own wheel). */
   wheelDir: string;
   extensionVersion: string;
-  /** The Python extension's interpreter, one more candidate to create the environment from. */
-  pythonExtension?: string;
+  /** The Python extension's interpreter, one more candidate to create the environment from (asked only then). */
+  pythonExtension?: () => Promise<string | undefined>;
   log: (message: string) => void;
   /** pip's and venv's output as it arrives. */
   onOutput?: (chunk: string) => void;
@@ -144,9 +144,16 @@ async function build(input: ProvisionInput, manifest: WheelManifest, base: BaseP
   };
   await fs.writeFile(path.join(fresh, STAMP_FILE), JSON.stringify(stamp, null, 2) + '\n');
   const envDir = path.join(storageDir, ENV_DIR_NAME);
-  if (!(await swapIn(fresh, envDir, storageDir))) {
+  // Another VS Code window may have finished (and started its server from) the same environment meanwhile.
+  const theirs = parseStamp(await readText(path.join(envDir, STAMP_FILE)));
+  const finished =
+    theirs !== undefined &&
+    theirs.extensionVersion === stamp.extensionVersion &&
+    theirs.build === stamp.build &&
+    (await probeServer(run, environmentPython(envDir))).kind === 'ok';
+  if (finished || !(await swapIn(fresh, envDir, storageDir))) {
     log('Another window finished the environment first; using it.');
-    return undefined;
+    await fs.rm(fresh, { recursive: true, force: true }).catch(() => undefined);
   }
   return undefined;
 }
@@ -184,7 +191,7 @@ export async function ensureEnvironment(input: ProvisionInput): Promise<Provisio
   if (action.kind !== 'use') {
     log(`Setting up the server environment in ${envDir}: ${why[action.kind]}.`);
   }
-  const search = await findBasePython(run, pythonCandidates(input.pythonExtension), manifest.pythons);
+  const search = await findBasePython(run, pythonCandidates(await input.pythonExtension?.()), manifest.pythons);
   for (const probe of search.probes) {
     log(`  ${probe.command}: ${probe.version === undefined ? `not usable (${probe.error ?? 'no version'})` : formatVersion(probe.version)}`);
   }

@@ -157,6 +157,43 @@ describe('ensureEnvironment (the private server environment)', () => {
     assert.deepEqual(fs.readdirSync(storage), [ENV_DIR_NAME]);
   });
 
+  it('keeps the environment another window finished meanwhile (its server may be running from it)', async () => {
+    const machine: FakeMachine = { pythons: { python3: '3.12.1\n/usr/bin/python3.12\n' }, calls: [] };
+    const run = fakeRunner(machine);
+    const racing: ProcessRunner = async (command, args, options) => {
+      if (args[1] === 'install') {
+        // The other window completes its environment while ours is being installed.
+        fs.mkdirSync(path.join(envDir(), 'bin'), { recursive: true });
+        fs.writeFileSync(path.join(envDir(), 'bin', 'python'), '');
+        fs.writeFileSync(path.join(envDir(), 'installed'), '');
+        fs.writeFileSync(path.join(envDir(), 'theirs'), '');
+        fs.writeFileSync(
+          path.join(envDir(), STAMP_FILE),
+          JSON.stringify({ extensionVersion: '0.2.0', build: 'b1', python: '/usr/bin/python3.12', pythonVersion: '3.12.1' }),
+        );
+      }
+      return run(command, args, options);
+    };
+    const result = await ensureEnvironment(input(machine, { run: racing }));
+    assert.equal(result.kind, 'ready');
+    assert.ok(fs.existsSync(path.join(envDir(), 'theirs')), 'the other window\'s environment stays');
+    assert.deepEqual(fs.readdirSync(storage), [ENV_DIR_NAME]);
+  });
+
+  it('asks the Python extension for its interpreter only when it builds an environment', async () => {
+    const machine: FakeMachine = { pythons: { '/conda/bin/python': '3.11.4\n/conda/bin/python3.11\n' }, calls: [] };
+    let asked = 0;
+    const pythonExtension = async (): Promise<string> => {
+      asked++;
+      return '/conda/bin/python';
+    };
+    const first = await ensureEnvironment(input(machine, { pythonExtension }));
+    assert.equal(first.kind, 'ready');
+    assert.equal(stamp().python, '/conda/bin/python3.11');
+    await ensureEnvironment(input(machine, { pythonExtension }));
+    assert.equal(asked, 1);
+  });
+
   it('reports a build without wheels instead of trying', async () => {
     fs.rmSync(path.join(wheels, 'manifest.json'));
     const machine: FakeMachine = { pythons: {}, calls: [] };
