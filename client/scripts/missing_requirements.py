@@ -1,9 +1,9 @@
 """Print the requirements a wheel folder lacks for another Python version and platform, one per line.
 
-`pip download --python-version 3.10` evaluates environment markers against the Python that runs pip, so a
-dependency like `exceptiongroup; python_version < '3.11'` is missed when pip runs on 3.11. package.sh asks this script
-what is missing for each target version and downloads it, until nothing is. Uses pip's vendored `packaging`, so it
-needs nothing but pip.
+`pip download --python-version 3.10` evaluates environment markers against the Python that runs pip, so
+a dependency like `exceptiongroup; python_version < '3.11'` is missed when pip runs on 3.11. package.sh
+asks this script what is missing for each target version and downloads it, until nothing is. Uses pip's
+vendored `packaging`, so it needs nothing but pip.
 
     python missing_requirements.py WHEEL_DIR PYTHON_VERSION MACHINE    (e.g. client/wheels 3.10 aarch64)
 """
@@ -38,7 +38,8 @@ def requirements(wheel: Path) -> list[Requirement]:
     with zipfile.ZipFile(wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         text = archive.read(name).decode("utf-8")
-    return [Requirement(line.split(":", 1)[1].strip()) for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    lines = [line for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    return [Requirement(line.split(":", 1)[1].strip()) for line in lines]
 
 
 def supported(wheel: Path, python_version: str) -> bool:
