@@ -76,4 +76,4 @@ vsix: $(BASE_STAMP) $(NODE_STAMP)
 	TARGET=$(TARGET) bash client/scripts/package.sh
 
 clean:
-	rm -rf $(VENV) node_modules client/out dist build .e2e tests/fixtures/models tests/artifacts
+	rm -rf $(VENV) node_modules client/out client/wheels dist build .e2e tests/fixtures/models tests/artifacts

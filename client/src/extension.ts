@@ -236,7 +236,11 @@ class AmctExtension implements vscode.Disposable {
     this.prompted.add(PRIVATE_ENVIRONMENT);
     const message =
       result.kind === 'failed' ? `AMCT: setting up the server's Python environment failed: ${result.message}.` : result.message;
-    const actions = result.kind === 'no-wheels' ? [SELECT_ACTION] : result.kind === 'no-python' ? [RETRY_ACTION, SELECT_ACTION] : [RETRY_ACTION, SHOW_LOG_ACTION];
+    const actions = {
+      'no-wheels': [SELECT_ACTION],
+      'no-python': [RETRY_ACTION, SELECT_ACTION],
+      failed: [RETRY_ACTION, SHOW_LOG_ACTION],
+    }[result.kind];
     void vscode.window.showWarningMessage(message, ...actions).then((action) => {
       if (action === RETRY_ACTION) {
         void this.enqueue(() => this.restart(true));
@@ -287,7 +291,8 @@ class AmctExtension implements vscode.Disposable {
       this.choice = { ...this.choice, command: python };
     }
     const interpreter = this.choice.command;
-    this.log(`Python interpreter: ${interpreter} (${this.choice.source === 'default' ? 'the private environment' : `from the ${this.choice.source}`})`);
+    const source = this.choice.source === 'default' ? 'the private environment' : `from the ${this.choice.source}`;
+    this.log(`Python interpreter: ${interpreter} (${source})`);
     const probe = await probeServer(createProcessRunner(await this.workingDirectory()), interpreter);
     if (probe.kind !== 'ok') {
       this.log(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);
