@@ -193,7 +193,8 @@ export async function ensureEnvironment(input: ProvisionInput): Promise<Provisio
   }
   const search = await findBasePython(run, pythonCandidates(await input.pythonExtension?.()), manifest.pythons);
   for (const probe of search.probes) {
-    log(`  ${probe.command}: ${probe.version === undefined ? `not usable (${probe.error ?? 'no version'})` : formatVersion(probe.version)}`);
+    const found = probe.version === undefined ? undefined : `Python ${formatVersion(probe.version)} (${probe.executable ?? probe.command})`;
+    log(`  ${probe.command}: ${found ?? `not usable (${probe.error ?? 'no version'})`}`);
   }
   if (search.chosen === undefined) {
     return { kind: 'no-python', message: noPythonMessage(search.probes), probes: search.probes };

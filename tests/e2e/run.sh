@@ -84,6 +84,12 @@ user_python_state() {
   (cd "$USER_PY" && find . -path '*/__pycache__' -prune -o -print | LC_ALL=C sort)
 }
 user_python_state >"$RUN/user-python.before"
+# VS Code resolves the extension host's environment from the user's login shell (`$SHELL -ilc env`), which would
+# put this machine's own PATH (pyenv shims, ...) first. code-server gets a home of its own whose login profile puts
+# the sandboxed Python first, as a user's ~/.profile would.
+USER_HOME="$RUN/home"
+mkdir -p "$USER_HOME"
+printf 'export PATH="%s/bin:$PATH"\n' "$USER_PY" | tee "$USER_HOME/.profile" >"$USER_HOME/.bash_profile"
 
 # AMCT_E2E_INTERPRETER: set amct.interpreter (the override) instead of using the private environment (e.g. one
 # without amct_lsp, to see its notification); the test then fails, with its screenshot and logs.
@@ -130,7 +136,7 @@ log "installing $(basename "$vsix") into a fresh extensions folder"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 log "starting code-server on 127.0.0.1:$port"
 # No network for pip: an index and proxies on a closed port (the private environment must install offline).
-setsid env PATH="$USER_PY/bin:$PATH" PIP_INDEX_URL="http://127.0.0.1:9/simple" http_proxy="http://127.0.0.1:9" \
+setsid env HOME="$USER_HOME" PATH="$USER_PY/bin:$PATH" PIP_INDEX_URL="http://127.0.0.1:9/simple" http_proxy="http://127.0.0.1:9" \
   https_proxy="http://127.0.0.1:9" HTTP_PROXY="http://127.0.0.1:9" HTTPS_PROXY="http://127.0.0.1:9" \
   no_proxy="127.0.0.1,localhost" NO_PROXY="127.0.0.1,localhost" \
   "$CODE_SERVER" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
@@ -150,6 +156,16 @@ else
   log "no workspace module was imported (planted: json argparse runpy typing_extensions amct_lsp/ pygls/)"
 fi
 user_python_state >"$RUN/user-python.after"
+# The extension's output channel, kept on success too: it shows how the private environment was made.
+amct_log="$(find "$USER_DATA/logs" -type f -name '*AMCT*.log' 2>/dev/null | head -n1)"
+[ -z "$amct_log" ] || cp "$amct_log" "$ARTIFACTS/amct-output.log"
+if [ -z "$INTERPRETER" ] && ! grep -qF "python3: Python 3" "$ARTIFACTS/amct-output.log" 2>/dev/null; then
+  log "the AMCT output does not show which python3 the extension found"
+  if [ "$status" = 0 ]; then status=1; fi
+elif [ -z "$INTERPRETER" ] && ! grep -F "python3: Python 3" "$ARTIFACTS/amct-output.log" | grep -qF "($USER_PY/bin/python3)"; then
+  log "the extension did not find the sandboxed user Python first on PATH: $(grep -F 'python3: Python' "$ARTIFACTS/amct-output.log")"
+  if [ "$status" = 0 ]; then status=1; fi
+fi
 if ! diff -u "$RUN/user-python.before" "$RUN/user-python.after"; then
   log "the user's Python changed (pip freeze --all / its folders differ, above)"
   if [ "$status" = 0 ]; then status=1; fi
