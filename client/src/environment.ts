@@ -227,6 +227,20 @@ export function environmentAction(
   return { kind: 'use' };
 }
 
+/** Why the environment is (re)built, for the log. */
+export function describeAction(action: EnvironmentAction): string {
+  switch (action.kind) {
+    case 'use':
+      return 'it is current';
+    case 'create':
+      return 'there is none yet';
+    case 'upgrade':
+      return `it was made by amct-lsp ${action.from}`;
+    case 'repair':
+      return action.reason;
+  }
+}
+
 // ---- command lines ---------------------------------------------------------------------------------------------
 
 /** The environment's interpreter. */

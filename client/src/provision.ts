@@ -10,6 +10,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   type BasePython,
+  describeAction,
   environmentAction,
   type EnvironmentAction,
   environmentPipArgs,
@@ -183,14 +184,7 @@ export async function ensureEnvironment(input: ProvisionInput): Promise<Provisio
   if (action.kind === 'use' && current?.kind === 'ok') {
     return { kind: 'ready', python, version: current.version, action };
   }
-  const why: Record<Exclude<EnvironmentAction['kind'], 'use'>, string> = {
-    create: 'no server environment yet',
-    upgrade: `the environment was made by amct-lsp ${action.kind === 'upgrade' ? action.from : ''}`,
-    repair: action.kind === 'repair' ? action.reason : '',
-  };
-  if (action.kind !== 'use') {
-    log(`Setting up the server environment in ${envDir}: ${why[action.kind]}.`);
-  }
+  log(`Setting up the server environment in ${envDir}: ${describeAction(action)}.`);
   const search = await findBasePython(run, pythonCandidates(await input.pythonExtension?.()), manifest.pythons);
   for (const probe of search.probes) {
     const found = probe.version === undefined ? undefined : `Python ${formatVersion(probe.version)} (${probe.executable ?? probe.command})`;
@@ -206,11 +200,16 @@ export async function ensureEnvironment(input: ProvisionInput): Promise<Provisio
     );
   }
   input.onBuild?.(action);
-  await fs.mkdir(storageDir, { recursive: true });
-  await removeLeftovers(storageDir);
-  const failure = await build(input, manifest, search.chosen);
-  if (failure !== undefined) {
-    return failure;
+  try {
+    await fs.mkdir(storageDir, { recursive: true });
+    await removeLeftovers(storageDir);
+    const failure = await build(input, manifest, search.chosen);
+    if (failure !== undefined) {
+      return failure;
+    }
+  } catch (error) {
+    // The file system said no (permissions, a full disk): say so rather than leave the status spinning.
+    return { kind: 'failed', message: `could not write to ${storageDir} (${error instanceof Error ? error.message : String(error)})` };
   }
   const probe = await probeServer(run, python);
   if (probe.kind !== 'ok') {

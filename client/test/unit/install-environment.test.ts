@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
   choosePython,
+  describeAction,
   environmentAction,
   environmentPipArgs,
   environmentPython,
@@ -129,6 +130,12 @@ describe('when to create or upgrade the environment', () => {
     const action = environmentAction(stamp, wanted, false);
     assert.equal(action.kind, 'repair');
     assert.match(action.kind === 'repair' ? action.reason : '', /\/usr\/bin\/python3\.11/);
+  });
+
+  it('says why it builds, for the log', () => {
+    assert.equal(describeAction({ kind: 'create' }), 'there is none yet');
+    assert.equal(describeAction({ kind: 'upgrade', from: '0.1.0' }), 'it was made by amct-lsp 0.1.0');
+    assert.equal(describeAction({ kind: 'repair', reason: 'its Python is gone' }), 'its Python is gone');
   });
 
   it('reads only complete stamps', () => {

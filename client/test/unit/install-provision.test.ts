@@ -194,6 +194,15 @@ describe('ensureEnvironment (the private server environment)', () => {
     assert.equal(asked, 1);
   });
 
+  it('reports a storage folder it cannot write to instead of throwing', async () => {
+    fs.mkdirSync(path.dirname(storage), { recursive: true });
+    fs.writeFileSync(storage, 'a file where the folder should be');
+    const machine: FakeMachine = { pythons: { python3: '3.12.1\n/usr/bin/python3.12\n' }, calls: [] };
+    const result = await ensureEnvironment(input(machine));
+    assert.equal(result.kind, 'failed');
+    assert.match(result.kind === 'failed' ? result.message : '', /could not write to .*storage/);
+  });
+
   it('reports a build without wheels instead of trying', async () => {
     fs.rmSync(path.join(wheels, 'manifest.json'));
     const machine: FakeMachine = { pythons: {}, calls: [] };
