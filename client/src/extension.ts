@@ -98,7 +98,8 @@ class AmctExtension implements vscode.Disposable {
       }),
     );
     void onPythonInterpreterChange(() => {
-      if (this.choice?.source === 'Python extension' || this.choice?.source === 'default') {
+      // The private environment does not depend on the Python extension's choice, unless none could be made yet.
+      if (this.choice?.source === 'default' && this.state !== 'running') {
         this.enqueue(() => this.restart(false));
       }
     }).then((disposable) => this.disposables.push(disposable));
