@@ -99,6 +99,16 @@ cat >client/wheels/manifest.json <<EOF
 }
 EOF
 echo "package: $(ls client/wheels/*.whl | wc -l) wheels, $(du -sh client/wheels | cut -f1) in client/wheels/" >&2
+# The promise of the VSIX: for each Python version, pip resolves the server from these wheels alone.
+check_dir="$(mktemp -d)"
+for pyv in "${PYTHONS[@]}"; do
+  pip_quiet install --dry-run --ignore-installed --isolated --no-index --find-links client/wheels --only-binary=:all: \
+    --implementation cp --python-version "$pyv" "${platforms[@]}" --target "$check_dir" "amct-lsp==$version"
+  missing="$("$PY" client/scripts/missing_requirements.py client/wheels "$pyv" "$arch")"
+  [ -z "$missing" ] || { echo "package: CPython $pyv on $TARGET lacks: $missing" >&2; exit 1; }
+done
+rm -rf "$check_dir"
+echo "package: the wheels install offline on CPython ${PYTHONS[*]} ($TARGET)" >&2
 
 echo "package: bundling the client" >&2
 node client/scripts/bundle.mjs >&2
