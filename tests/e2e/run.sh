@@ -4,7 +4,8 @@
 # of packages) first on the PATH code-server sees, and drives it with Playwright in Debian's Chromium
 # (tests/e2e/vscode.e2e.mjs). The extension must build its private server environment from the bundled wheels
 # without network (pip's index and proxies point at a closed port), leave the user's Python exactly as it was
-# (`pip freeze --all` and its folders compared) and import nothing from the hostile workspace. Assumes
+# (`pip freeze --all` and its folders compared), rebuild the environment when its stamp names an older version
+# (Restart Server) and import nothing from the hostile workspace. Assumes
 # scripts/system-deps.sh ran and .venv exists (`make test` does both; package.sh uses its pip); installs code-server
 # into the cached .e2e/ (tests/e2e/setup.sh). Artifacts go to tests/artifacts/.
 set -euo pipefail
@@ -144,9 +145,13 @@ setsid env HOME="$USER_HOME" PATH="$USER_PY/bin:$PATH" PIP_INDEX_URL="http://127
   >"$RUN/code-server.log" 2>&1 &
 cs_pid=$!
 
+# With the private environment, the browser test also checks that an upgrade rebuilds it.
+storage_args=()
+[ -n "$INTERPRETER" ] || storage_args=(--storage "$USER_DATA/User/globalStorage/amct-lsp.amct-lsp")
 set +e
 timeout --kill-after=10 "$TEST_TIMEOUT_S" node "$ROOT/tests/e2e/vscode.e2e.mjs" \
-  --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile"
+  --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile" \
+  "${storage_args[@]}"
 status=$?
 set -e
 if [ -n "$(ls -A "$MARKERS")" ]; then
@@ -183,6 +188,6 @@ if [ -z "$INTERPRETER" ]; then
 fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, 5 failed"
+  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 6 : 5)) failed"
 fi
 exit "$status"
