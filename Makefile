@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PYTHON ?= python3
 VENV := .venv
+TARGET ?=
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 BASE_STAMP := $(VENV)/.base-installed
@@ -69,9 +70,10 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/run.py
 
-## vsix: the VS Code extension with the server wheel inside
+## vsix: the platform VS Code extension with the server and its dependency wheels inside (works offline);
+## TARGET=linux-x64|linux-arm64 (default: this machine) -> dist/amct-lsp-$(TARGET)-<version>.vsix
 vsix: $(BASE_STAMP) $(NODE_STAMP)
-	bash client/scripts/package.sh
+	TARGET=$(TARGET) bash client/scripts/package.sh
 
 clean:
-	rm -rf $(VENV) node_modules client/out dist build .e2e tests/fixtures/models tests/artifacts
+	rm -rf $(VENV) node_modules client/out client/wheels dist build .e2e tests/fixtures/models tests/artifacts

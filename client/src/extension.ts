@@ -28,26 +28,21 @@ import {
 } from './commands';
 import { changeAction, mapConfigurationResult, SECTION, serverSettings } from './config';
 import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
-import {
-  explainPipFailure,
-  INSTALL_ACTION,
-  INSTALL_TIMEOUT_MS,
-  missingServerPrompt,
-  pickWheel,
-  pipInstallArgs,
-  type ProbeResult,
-  probeServer,
-  SELECT_ACTION,
-} from './install';
+import { RETRY_ACTION } from './environment';
+import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
 import { chooseInterpreter, type InterpreterChoice } from './interpreter';
 import { amctLogCandidates, findModelPath, OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
 import { neutralDirectory, pythonEnvironment } from './launch';
 import { createProcessRunner } from './process';
+import { ensureEnvironment } from './provision';
 import { onPythonInterpreterChange, pythonExtensionInterpreter } from './pythonExtension';
 import { type ServerState, statusView } from './status';
 
-/** Folders inside the extension where `client/scripts/package.sh` puts the server wheel. */
-const WHEEL_DIRS = [path.join('client', 'server-wheel'), 'server-wheel'];
+/** Where `client/scripts/package.sh` puts the server's wheels, pip's wheel and their manifest. */
+const WHEEL_DIR = path.join('client', 'wheels');
+/** The key under which a failure of the private environment is prompted once per session. */
+const PRIVATE_ENVIRONMENT = 'private environment';
+const SHOW_LOG_ACTION = 'Show log';
 const MODEL_REFRESH_DELAY_MS = 400;
 
 function isUri(value: unknown): value is vscode.Uri {
@@ -103,7 +98,8 @@ class AmctExtension implements vscode.Disposable {
       }),
     );
     void onPythonInterpreterChange(() => {
-      if (this.choice?.source === 'Python extension' || this.choice?.source === 'default') {
+      // The private environment does not depend on the Python extension's choice, unless none could be made yet.
+      if (this.choice?.source === 'default' && this.state !== 'running') {
         this.enqueue(() => this.restart(false));
       }
     }).then((disposable) => this.disposables.push(disposable));
@@ -155,11 +151,9 @@ class AmctExtension implements vscode.Disposable {
       workspaceFolder: folder ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       home: os.homedir(),
     };
-    let choice = chooseInterpreter(input);
-    if (choice.source === 'default') {
-      const fromPython = await pythonExtensionInterpreter(resource, (message) => this.log(message));
-      choice = chooseInterpreter({ ...input, pythonExtension: fromPython });
-    }
+    // Without an amct.interpreter setting ('default') the server runs in the private environment; the Python
+    // extension's interpreter is then only one more Python to create that environment from.
+    const choice = chooseInterpreter(input);
     if (choice.ignoredUntrusted !== undefined) {
       this.log(
         `This workspace is not trusted: ignoring its amct.interpreter "${choice.ignoredUntrusted}". Trust the workspace to use it.`,
@@ -168,35 +162,38 @@ class AmctExtension implements vscode.Disposable {
     return choice;
   }
 
-  private async bundledWheel(): Promise<string | undefined> {
-    const files: string[] = [];
-    for (const dir of WHEEL_DIRS) {
-      const full = path.join(this.context.extensionPath, dir);
-      try {
-        files.push(...(await fs.readdir(full)).map((name) => path.join(full, name)));
-      } catch {
-        // A missing folder just means this build ships no wheel there.
-      }
-    }
-    return pickWheel(files);
-  }
-
-  /** Offers the fix for a failed probe (once per interpreter unless the user asked for the restart). */
+  /** Offers the fix for a failed probe of `amct.interpreter` (once per interpreter unless the user asked for the restart). */
   private async promptMissingServer(probe: ProbeResult, interpreter: string, userInitiated: boolean): Promise<void> {
-    const wheel = await this.bundledWheel();
-    const prompt = missingServerPrompt(probe, interpreter, wheel);
+    const prompt = missingServerPrompt(probe, interpreter);
     if (prompt === undefined || (!userInitiated && this.prompted.has(interpreter))) {
       return;
     }
     this.prompted.add(interpreter);
     // Not awaited inside the queue: the notification may stay open for a long time.
     void vscode.window.showWarningMessage(prompt.message, ...prompt.actions).then((action) => {
-      if (action === INSTALL_ACTION && wheel !== undefined) {
-        void this.enqueue(() => this.install(interpreter, wheel));
+      if (action === USE_BUNDLED_ACTION) {
+        void this.clearInterpreterSetting();
       } else if (action === SELECT_ACTION) {
         void this.selectInterpreter();
       }
     });
+  }
+
+  /** Drops `amct.interpreter` at every level it is set, so the server runs in the private environment. */
+  private async clearInterpreterSetting(): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION, this.resource());
+    const inspected = config.inspect<string>('interpreter');
+    const targets: Array<[string | undefined, vscode.ConfigurationTarget]> = [
+      [inspected?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder],
+      [inspected?.workspaceValue, vscode.ConfigurationTarget.Workspace],
+      [inspected?.globalValue, vscode.ConfigurationTarget.Global],
+    ];
+    for (const [value, target] of targets) {
+      if (value !== undefined) {
+        // Each update fires the configuration listener, which restarts the server.
+        await config.update('interpreter', undefined, target);
+      }
+    }
   }
 
   private async workingDirectory(): Promise<string> {
@@ -204,40 +201,57 @@ class AmctExtension implements vscode.Disposable {
     return this.neutralCwd;
   }
 
-  private async install(interpreter: string, wheel: string): Promise<void> {
-    const runProcess = createProcessRunner(await this.workingDirectory());
-    this.setState('installing');
-    const args = pipInstallArgs(wheel);
-    this.output.show(true);
-    this.log(`Installing the server: ${interpreter} ${args.join(' ')}`);
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Installing amct-lsp', cancellable: false },
-      (progress) =>
-        runProcess(interpreter, args, {
-          timeoutMs: INSTALL_TIMEOUT_MS,
-          onOutput: (chunk) => {
-            this.output.append(chunk);
-            const last = chunk.trim().split('\n').pop();
-            if (last !== undefined && last !== '') {
-              progress.report({ message: last.slice(0, 80) });
-            }
-          },
-        }),
-    );
-    if (result.code === 0) {
-      this.log('amct-lsp installed.');
-      void vscode.window.showInformationMessage(`AMCT: amct-lsp installed in ${interpreter}.`);
-      await this.restart(true);
-      return;
+  /**
+   * The server's Python in the private environment, created or upgraded first when needed (see provision.ts), or
+   * undefined after telling the user why there is none (once per session unless the user asked for the restart).
+   */
+  private async install(userInitiated: boolean): Promise<string | undefined> {
+    const run = createProcessRunner(await this.workingDirectory());
+    let finishProgress: () => void = () => undefined;
+    const result = await ensureEnvironment({
+      run,
+      storageDir: this.context.globalStorageUri.fsPath,
+      wheelDir: path.join(this.context.extensionPath, WHEEL_DIR),
+      extensionVersion: String((this.context.extension.packageJSON as { version?: unknown }).version ?? 'unknown'),
+      pythonExtension: () => pythonExtensionInterpreter(this.resource(), (message) => this.log(message)),
+      log: (message) => this.log(message),
+      onOutput: (chunk) => this.output.append(chunk),
+      onBuild: (action) => {
+        this.setState('installing');
+        const title =
+          action.kind === 'upgrade' ? 'AMCT: upgrading the server environment' : 'AMCT: setting up the server environment';
+        void vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title, cancellable: false },
+          () => new Promise<void>((resolve) => (finishProgress = resolve)),
+        );
+      },
+    }).finally(() => finishProgress());
+    if (result.kind === 'ready') {
+      return result.python;
     }
-    const reason = explainPipFailure(result.stdout + result.stderr + (result.spawnError?.message ?? ''));
-    this.log(`pip failed (${result.code ?? result.spawnError?.code ?? 'no exit code'}): ${reason}`);
-    this.setState('not-installed');
-    void vscode.window.showErrorMessage(`AMCT: installing amct-lsp failed: ${reason}.`, SELECT_ACTION).then((a) => {
-      if (a === SELECT_ACTION) {
+    this.log(result.message);
+    this.setState(result.kind === 'failed' ? 'failed' : 'not-installed');
+    if (!userInitiated && this.prompted.has(PRIVATE_ENVIRONMENT)) {
+      return undefined;
+    }
+    this.prompted.add(PRIVATE_ENVIRONMENT);
+    const message =
+      result.kind === 'failed' ? `AMCT: setting up the server's Python environment failed: ${result.message}.` : result.message;
+    const actions = {
+      'no-wheels': [SELECT_ACTION],
+      'no-python': [RETRY_ACTION, SELECT_ACTION],
+      failed: [RETRY_ACTION, SHOW_LOG_ACTION],
+    }[result.kind];
+    void vscode.window.showWarningMessage(message, ...actions).then((action) => {
+      if (action === RETRY_ACTION) {
+        void this.enqueue(() => this.restart(true));
+      } else if (action === SELECT_ACTION) {
         void this.selectInterpreter();
+      } else if (action === SHOW_LOG_ACTION) {
+        this.output.show(true);
       }
     });
+    return undefined;
   }
 
   private async selectInterpreter(): Promise<void> {
@@ -270,8 +284,16 @@ class AmctExtension implements vscode.Disposable {
     }
     this.setState('starting');
     this.choice = await this.resolveInterpreter();
+    if (this.choice.source === 'default') {
+      const python = await this.install(userInitiated);
+      if (python === undefined) {
+        return;
+      }
+      this.choice = { ...this.choice, command: python };
+    }
     const interpreter = this.choice.command;
-    this.log(`Python interpreter: ${interpreter} (from ${this.choice.source})`);
+    const source = this.choice.source === 'default' ? 'the private environment' : `from the ${this.choice.source}`;
+    this.log(`Python interpreter: ${interpreter} (${source})`);
     const probe = await probeServer(createProcessRunner(await this.workingDirectory()), interpreter);
     if (probe.kind !== 'ok') {
       this.log(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);

@@ -1,9 +1,8 @@
 /**
- * Is the server importable in the chosen Python, and if not, what do we offer? The probe and the pip install go
- * through an injected `ProcessRunner`, so every decision here is unit-tested without spawning anything.
+ * Is the server importable in a Python, and if not, what do we offer? The probe goes through an injected
+ * `ProcessRunner` (also used by the private environment's venv and pip, see provision.ts), so every decision here is
+ * unit-tested without spawning anything.
  */
-import * as path from 'node:path';
-
 export interface RunResult {
   /** Exit code, or null when the process could not start or was killed. */
   code: number | null;
@@ -29,7 +28,6 @@ export type ProbeResult =
 
 export const PROBE_SCRIPT = "import amct_lsp; print(getattr(amct_lsp, '__version__', 'unknown'))";
 export const PROBE_TIMEOUT_MS = 30_000;
-export const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
 /** Runs `python -c "import amct_lsp"` in the interpreter and classifies the outcome. */
 export async function probeServer(run: ProcessRunner, interpreter: string): Promise<ProbeResult> {
@@ -47,8 +45,8 @@ export async function probeServer(run: ProcessRunner, interpreter: string): Prom
   return { kind: 'broken', detail };
 }
 
-export const INSTALL_ACTION = 'Install amct-lsp';
 export const SELECT_ACTION = 'Select interpreter';
+export const USE_BUNDLED_ACTION = 'Use the bundled server';
 
 export interface Prompt {
   message: string;
@@ -56,85 +54,29 @@ export interface Prompt {
 }
 
 /**
- * The one notification shown when the server cannot start in `interpreter`, or undefined when it can. "Install"
- * is offered only when there is a wheel to install and an interpreter to install it into.
+ * The one notification shown when the server cannot start in the interpreter the user chose with
+ * `amct.interpreter`, or undefined when it can. The extension never pip-installs into that interpreter: it says how
+ * to install it there, or offers to drop the override and run the server in the extension's own environment.
  */
-export function missingServerPrompt(
-  probe: ProbeResult,
-  interpreter: string,
-  wheel: string | undefined,
-): Prompt | undefined {
+export function missingServerPrompt(probe: ProbeResult, interpreter: string): Prompt | undefined {
   switch (probe.kind) {
     case 'ok':
       return undefined;
     case 'no-interpreter':
       return {
-        message: `AMCT: the Python interpreter "${interpreter}" could not be run. Select the interpreter of the environment where you use AMCT.`,
-        actions: [SELECT_ACTION],
+        message: `AMCT: the Python interpreter "${interpreter}" (the amct.interpreter setting) could not be run. Select another one, or use the server bundled with the extension.`,
+        actions: [USE_BUNDLED_ACTION, SELECT_ACTION],
       };
     case 'not-installed':
     case 'broken': {
       const what =
         probe.kind === 'not-installed'
-          ? `amct-lsp is not installed in ${interpreter}.`
-          : `amct-lsp does not import in ${interpreter} (see the AMCT output).`;
-      if (wheel === undefined) {
-        return {
-          message: `AMCT: ${what} Install it with "${interpreter} -m pip install amct-lsp", or select another interpreter.`,
-          actions: [SELECT_ACTION],
-        };
-      }
-      return { message: `AMCT: ${what}`, actions: [INSTALL_ACTION, SELECT_ACTION] };
+          ? `amct-lsp is not installed in ${interpreter} (the amct.interpreter setting).`
+          : `amct-lsp does not import in ${interpreter} (the amct.interpreter setting; see the AMCT output).`;
+      return {
+        message: `AMCT: ${what} Install it there with "${interpreter} -m pip install amct-lsp", or use the server bundled with the extension.`,
+        actions: [USE_BUNDLED_ACTION, SELECT_ACTION],
+      };
     }
   }
-}
-
-/** Parses `X.Y.Z` from a wheel file name (`amct_lsp-0.1.0-py3-none-any.whl`) for ordering. */
-function wheelVersion(file: string): number[] {
-  const match = /^[^-]+-([0-9][^-]*)-/.exec(path.basename(file));
-  if (match === null) {
-    return [];
-  }
-  return match[1].split(/[.+]/).map((part) => Number.parseInt(part, 10) || 0);
-}
-
-function compareVersions(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) {
-      return diff;
-    }
-  }
-  return 0;
-}
-
-/** Picks the bundled server wheel among the files found in the extension's wheel folders: the newest amct_lsp. */
-export function pickWheel(files: readonly string[]): string | undefined {
-  const wheels = files.filter((file) => /^amct_lsp-.*\.whl$/i.test(path.basename(file)));
-  if (wheels.length === 0) {
-    return undefined;
-  }
-  return [...wheels].sort((a, b) => compareVersions(wheelVersion(b), wheelVersion(a)))[0];
-}
-
-/** `python -m pip install` of the wheel; dependencies (pygls, libcst, protobuf) come from the user's index. */
-export function pipInstallArgs(wheel: string): string[] {
-  return ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--upgrade', wheel];
-}
-
-/** A one-line reason for a failed pip install, for the error notification (the full output is in the channel). */
-export function explainPipFailure(output: string): string {
-  if (output.includes('externally-managed-environment')) {
-    return 'this Python is managed by the system (PEP 668); select the interpreter of a virtual environment instead';
-  }
-  if (/No module named pip\b/.test(output)) {
-    return 'pip is not available in this interpreter';
-  }
-  if (/Failed to establish a new connection|Could not find a version that satisfies|ProxyError/.test(output)) {
-    return 'pip could not download the dependencies (pygls, libcst, protobuf); check the network or the pip index';
-  }
-  if (/Permission denied|EnvironmentError: \[Errno 13\]/.test(output)) {
-    return 'no permission to write to this environment; select the interpreter of a virtual environment instead';
-  }
-  return 'see the AMCT output for pip’s messages';
 }

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The end-to-end test in a real VS Code: packages the extension, installs it into a fresh code-server, opens the seed
-# example with `amct.interpreter` = the repo's .venv, and drives it with Playwright in Debian's Chromium
-# (tests/e2e/vscode.e2e.mjs). Assumes scripts/system-deps.sh ran and .venv has the package (`make test` does both);
-# installs code-server itself into the cached .e2e/ (tests/e2e/setup.sh). Artifacts go to tests/artifacts/.
+# The end-to-end test in a real VS Code: packages the platform VSIX for this machine, installs it into a fresh
+# code-server, opens the seed example with no `amct.interpreter` and a sandboxed "user Python" (a venv with a couple
+# of packages) first on the PATH code-server sees, and drives it with Playwright in Debian's Chromium
+# (tests/e2e/vscode.e2e.mjs). The extension must build its private server environment from the bundled wheels
+# without network (pip's index and proxies point at a closed port), leave the user's Python exactly as it was
+# (`pip freeze --all` and its folders compared), rebuild the environment when its stamp names an older version
+# (Restart Server) and import nothing from the hostile workspace. Assumes
+# scripts/system-deps.sh ran and .venv exists (`make test` does both; package.sh uses its pip); installs code-server
+# into the cached .e2e/ (tests/e2e/setup.sh). Artifacts go to tests/artifacts/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,7 +21,6 @@ TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-240}"
 log() { echo "e2e: $*"; }
 
 [ -x "$PY" ] || { log "$PY not found; run 'make test' (or create .venv and 'pip install -e .')" >&2; exit 1; }
-"$PY" -c 'import amct_lsp.lsp.server' || { log "amct_lsp.lsp.server does not import in $PY" >&2; exit 1; }
 
 bash "$ROOT/tests/e2e/setup.sh"
 
@@ -68,10 +72,30 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# AMCT_E2E_INTERPRETER: run the editor against another interpreter (e.g. one without amct_lsp, to see the
-# install notification); the test then fails, with its screenshot and logs.
-INTERPRETER="${AMCT_E2E_INTERPRETER:-$PY}"
-log "workspace: a copy of examples/seed with amct.interpreter = $INTERPRETER"
+# The user's own Python: a venv with two packages, first on PATH, so it is the `python3` the extension finds and
+# creates its environment from. Nothing may be installed into it.
+USER_PY="$RUN/user-python"
+WHEELS="$ROOT/client/wheels"
+log "sandboxed user Python: $USER_PY (python3 on PATH, with attrs and PyYAML)"
+python3 -m venv "$USER_PY"
+PIP_CONFIG_FILE=/dev/null "$USER_PY/bin/python" -m pip install -q --disable-pip-version-check --no-index \
+  --find-links "$WHEELS" attrs pyyaml
+user_python_state() {
+  PIP_CONFIG_FILE=/dev/null "$USER_PY/bin/python" -m pip freeze --all --disable-pip-version-check
+  (cd "$USER_PY" && find . -path '*/__pycache__' -prune -o -print | LC_ALL=C sort)
+}
+user_python_state >"$RUN/user-python.before"
+# VS Code resolves the extension host's environment from the user's login shell (`$SHELL -ilc env`), which would
+# put this machine's own PATH (pyenv shims, ...) first. code-server gets a home of its own whose login profile puts
+# the sandboxed Python first, as a user's ~/.profile would.
+USER_HOME="$RUN/home"
+mkdir -p "$USER_HOME"
+printf 'export PATH="%s/bin:$PATH"\n' "$USER_PY" | tee "$USER_HOME/.profile" >"$USER_HOME/.bash_profile"
+
+# AMCT_E2E_INTERPRETER: set amct.interpreter (the override) instead of using the private environment (e.g. one
+# without amct_lsp, to see its notification); the test then fails, with its screenshot and logs.
+INTERPRETER="${AMCT_E2E_INTERPRETER:-}"
+log "workspace: a copy of examples/seed, amct.interpreter ${INTERPRETER:-not set (the private environment)}"
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
@@ -82,12 +106,11 @@ for name in json argparse runpy typing_extensions; do plant "$WORKSPACE/$name.py
 plant "$WORKSPACE/amct_lsp/__init__.py" amct_lsp
 plant "$WORKSPACE/pygls/__init__.py" pygls
 mkdir -p "$WORKSPACE/.vscode"
-cat >"$WORKSPACE/.vscode/settings.json" <<EOF
-{
-  "amct.interpreter": "$INTERPRETER",
-  "amct.trace.server": "messages"
-}
-EOF
+if [ -n "$INTERPRETER" ]; then
+  printf '{\n  "amct.interpreter": "%s",\n  "amct.trace.server": "messages"\n}\n' "$INTERPRETER" >"$WORKSPACE/.vscode/settings.json"
+else
+  printf '{\n  "amct.trace.server": "messages"\n}\n' >"$WORKSPACE/.vscode/settings.json"
+fi
 cat >"$USER_DATA/User/settings.json" <<'EOF'
 {
   "security.workspace.trust.enabled": false,
@@ -113,14 +136,22 @@ log "installing $(basename "$vsix") into a fresh extensions folder"
 
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 log "starting code-server on 127.0.0.1:$port"
-setsid "$CODE_SERVER" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
+# No network for pip: an index and proxies on a closed port (the private environment must install offline).
+setsid env HOME="$USER_HOME" PATH="$USER_PY/bin:$PATH" PIP_INDEX_URL="http://127.0.0.1:9/simple" http_proxy="http://127.0.0.1:9" \
+  https_proxy="http://127.0.0.1:9" HTTP_PROXY="http://127.0.0.1:9" HTTPS_PROXY="http://127.0.0.1:9" \
+  no_proxy="127.0.0.1,localhost" NO_PROXY="127.0.0.1,localhost" \
+  "$CODE_SERVER" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$WORKSPACE" \
   >"$RUN/code-server.log" 2>&1 &
 cs_pid=$!
 
+# With the private environment, the browser test also checks that an upgrade rebuilds it.
+storage_args=()
+[ -n "$INTERPRETER" ] || storage_args=(--storage "$USER_DATA/User/globalStorage/amct-lsp.amct-lsp")
 set +e
 timeout --kill-after=10 "$TEST_TIMEOUT_S" node "$ROOT/tests/e2e/vscode.e2e.mjs" \
-  --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile"
+  --url "http://127.0.0.1:$port" --workspace "$WORKSPACE" --artifacts "$ARTIFACTS" --profile "$RUN/chromium-profile" \
+  "${storage_args[@]}"
 status=$?
 set -e
 if [ -n "$(ls -A "$MARKERS")" ]; then
@@ -129,8 +160,34 @@ if [ -n "$(ls -A "$MARKERS")" ]; then
 else
   log "no workspace module was imported (planted: json argparse runpy typing_extensions amct_lsp/ pygls/)"
 fi
+user_python_state >"$RUN/user-python.after"
+# The extension's output channel, kept on success too: it shows how the private environment was made.
+amct_log="$(find "$USER_DATA/logs" -type f -name '*AMCT*.log' 2>/dev/null | head -n1)"
+[ -z "$amct_log" ] || cp "$amct_log" "$ARTIFACTS/amct-output.log"
+if [ -z "$INTERPRETER" ] && ! grep -qF "python3: Python 3" "$ARTIFACTS/amct-output.log" 2>/dev/null; then
+  log "the AMCT output does not show which python3 the extension found"
+  if [ "$status" = 0 ]; then status=1; fi
+elif [ -z "$INTERPRETER" ] && ! grep -F "python3: Python 3" "$ARTIFACTS/amct-output.log" | grep -qF "($USER_PY/bin/python3)"; then
+  log "the extension did not find the sandboxed user Python first on PATH: $(grep -F 'python3: Python' "$ARTIFACTS/amct-output.log")"
+  if [ "$status" = 0 ]; then status=1; fi
+fi
+if ! diff -u "$RUN/user-python.before" "$RUN/user-python.after"; then
+  log "the user's Python changed (pip freeze --all / its folders differ, above)"
+  if [ "$status" = 0 ]; then status=1; fi
+else
+  log "the user's Python is unchanged ($(grep -c '==' "$RUN/user-python.before") packages in pip freeze --all)"
+fi
+if [ -z "$INTERPRETER" ]; then
+  stamp="$(find "$USER_DATA/User/globalStorage" -path '*/server-env/amct-env.json' 2>/dev/null | head -n1)"
+  if [ -z "$stamp" ]; then
+    log "no private server environment was created (no server-env/amct-env.json in global storage)"
+    if [ "$status" = 0 ]; then status=1; fi
+  else
+    log "private server environment: $(dirname "$stamp") $(tr -d '\n ' <"$stamp")"
+  fi
+fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, 5 failed"
+  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 6 : 5)) failed"
 fi
 exit "$status"

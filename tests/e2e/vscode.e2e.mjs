@@ -3,7 +3,8 @@
 // Started by tests/e2e/run.sh, which owns code-server's lifetime. Prints `e2e: N passed, M failed`; exit 1 on failure.
 //
 //   node tests/e2e/vscode.e2e.mjs --url http://127.0.0.1:PORT --workspace DIR --artifacts DIR --profile DIR
-import { mkdirSync } from 'node:fs';
+//        [--storage DIR]   the extension's global storage: also test that an upgrade rebuilds the private environment
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -15,6 +16,7 @@ const { values: opts } = parseArgs({
     artifacts: { type: 'string' },
     profile: { type: 'string' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
+    storage: { type: 'string' },
   },
 });
 for (const key of ['url', 'workspace', 'artifacts', 'profile']) {
@@ -225,6 +227,7 @@ const HOVER = 'hover on Add:0 shows the rename chain and the command links';
 const QUICK_FIX = `Ctrl+. applies the quick fix on line ${INFER_LINE}`;
 const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
+const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const results = [];
 /** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
 async function test(name, body, needs = []) {
@@ -402,6 +405,43 @@ try {
     await hover.first().locator('a', { hasText: 'Apply fix' }).first().click();
     await waitForFixedLine();
   }, [QUICK_FIX]);
+
+  if (opts.storage) {
+    await test(UPGRADE, async () => {
+      // Make the environment look as if an older extension had built it, then restart the server.
+      const envDir = join(opts.storage, 'server-env');
+      const stampFile = join(envDir, 'amct-env.json');
+      const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+      const marker = join(envDir, 'made-by-0.0.9');
+      writeFileSync(stampFile, JSON.stringify({ ...stamp, extensionVersion: '0.0.9' }));
+      writeFileSync(marker, '');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').first().waitFor({ timeout: T.fix });
+      await page.keyboard.type('AMCT: Restart Server');
+      await sleep(600);
+      await page.keyboard.press('Enter');
+      const rebuilt = await until('the environment rebuilt for this version', T.squiggle, async () => {
+        try {
+          const now = JSON.parse(readFileSync(stampFile, 'utf8'));
+          return now.extensionVersion === stamp.extensionVersion && !existsSync(marker) ? now : undefined;
+        } catch {
+          return undefined; // mid-swap
+        }
+      });
+      log(`rebuilt: ${JSON.stringify(rebuilt)}`);
+      // The new server must work: undo the fix and wait for its diagnostic.
+      await page.keyboard.press('Escape');
+      await until(`the error squiggle back on line ${INFER_LINE}`, T.squiggle, async () => {
+        const s = await editorState(page);
+        if (!s?.lines[INFER_LINE]?.includes("'Add:0'")) {
+          await page.keyboard.press('Control+Z');
+          return undefined;
+        }
+        return s.squiggles.some((q) => q.line === INFER_LINE) ? true : undefined;
+      });
+    }, [SQUIGGLE]);
+  }
 } catch (error) {
   fatal = error;
   log(`FATAL ${error.stack ?? error.message}`);
@@ -417,7 +457,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = 5;
+const expected = opts.storage ? 6 : 5;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

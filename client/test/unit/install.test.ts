@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
 import {
-  explainPipFailure,
-  INSTALL_ACTION,
   missingServerPrompt,
-  pickWheel,
-  pipInstallArgs,
   type ProcessRunner,
   probeServer,
   PROBE_SCRIPT,
   type RunResult,
   SELECT_ACTION,
+  USE_BUNDLED_ACTION,
 } from '../../src/install';
 import * as os from 'node:os';
 import { createProcessRunner } from '../../src/process';
@@ -63,63 +60,29 @@ describe('probeServer', () => {
   });
 });
 
-describe('missingServerPrompt', () => {
-  const wheel = '/ext/client/server-wheel/amct_lsp-0.1.0-py3-none-any.whl';
-
+describe('missingServerPrompt (an amct.interpreter override)', () => {
   it('shows nothing when the server imports', () => {
-    assert.equal(missingServerPrompt({ kind: 'ok', version: '0.1.0' }, 'python3', wheel), undefined);
+    assert.equal(missingServerPrompt({ kind: 'ok', version: '0.1.0' }, 'python3'), undefined);
   });
 
-  it('offers Install and Select when the module is missing and a wheel is bundled', () => {
-    const prompt = missingServerPrompt({ kind: 'not-installed', detail: '' }, '/venv/bin/python', wheel);
-    assert.deepEqual(prompt?.actions, [INSTALL_ACTION, SELECT_ACTION]);
-    assert.deepEqual(prompt?.actions, ['Install amct-lsp', 'Select interpreter']);
-    assert.match(prompt?.message ?? '', /not installed in \/venv\/bin\/python/);
+  it('never offers to pip-install into the chosen interpreter: it says how, or offers the bundled server', () => {
+    const prompt = missingServerPrompt({ kind: 'not-installed', detail: '' }, '/venv/bin/python');
+    assert.deepEqual(prompt?.actions, [USE_BUNDLED_ACTION, SELECT_ACTION]);
+    assert.deepEqual(prompt?.actions, ['Use the bundled server', 'Select interpreter']);
+    assert.match(prompt?.message ?? '', /not installed in \/venv\/bin\/python \(the amct\.interpreter setting\)/);
+    assert.match(prompt?.message ?? '', /"\/venv\/bin\/python -m pip install amct-lsp"/);
+    assert.ok(!prompt?.actions.some((action) => /install/i.test(action)), 'no Install action');
   });
 
-  it('offers only Select, with the pip command, when no wheel is bundled', () => {
-    const prompt = missingServerPrompt({ kind: 'not-installed', detail: '' }, 'python3', undefined);
-    assert.deepEqual(prompt?.actions, [SELECT_ACTION]);
-    assert.match(prompt?.message ?? '', /python3 -m pip install amct-lsp/);
+  it('names the interpreter that cannot run', () => {
+    const prompt = missingServerPrompt({ kind: 'no-interpreter', detail: 'ENOENT' }, '/gone/python');
+    assert.deepEqual(prompt?.actions, [USE_BUNDLED_ACTION, SELECT_ACTION]);
+    assert.match(prompt?.message ?? '', /"\/gone\/python" \(the amct\.interpreter setting\) could not be run/);
   });
 
-  it('offers only Select when the interpreter cannot run (nothing to install into)', () => {
-    const prompt = missingServerPrompt({ kind: 'no-interpreter', detail: 'ENOENT' }, '/gone/python', wheel);
-    assert.deepEqual(prompt?.actions, [SELECT_ACTION]);
-    assert.match(prompt?.message ?? '', /\/gone\/python/);
-  });
-
-  it('offers a reinstall when the package is there but does not import', () => {
-    const prompt = missingServerPrompt({ kind: 'broken', detail: 'pygls missing' }, 'python3', wheel);
-    assert.deepEqual(prompt?.actions, [INSTALL_ACTION, SELECT_ACTION]);
-  });
-});
-
-describe('wheel and pip', () => {
-  it('picks the newest amct_lsp wheel and ignores other files', () => {
-    const files = [
-      '/w/amct_lsp-0.9.0-py3-none-any.whl',
-      '/w/amct_lsp-0.10.1-py3-none-any.whl',
-      '/w/other-9.0-py3-none-any.whl',
-      '/w/README.txt',
-    ];
-    assert.equal(pickWheel(files), '/w/amct_lsp-0.10.1-py3-none-any.whl');
-    assert.equal(pickWheel(['/w/other-1.0-py3-none-any.whl']), undefined);
-    assert.equal(pickWheel([]), undefined);
-  });
-
-  it('installs the wheel with pip of the same interpreter', () => {
-    const args = pipInstallArgs('/w/amct_lsp-0.1.0-py3-none-any.whl');
-    assert.deepEqual(args.slice(0, 3), ['-m', 'pip', 'install']);
-    assert.equal(args[args.length - 1], '/w/amct_lsp-0.1.0-py3-none-any.whl');
-    assert.ok(args.includes('--no-input'), 'pip must never wait for input in the background');
-  });
-
-  it('explains the usual pip failures in one line', () => {
-    assert.match(explainPipFailure('error: externally-managed-environment\n× This environment is…'), /PEP 668/);
-    assert.match(explainPipFailure('/usr/bin/python3: No module named pip'), /pip is not available/);
-    assert.match(explainPipFailure('ERROR: Could not find a version that satisfies the requirement pygls'), /network/);
-    assert.match(explainPipFailure("OSError: [Errno 13] Permission denied: '/usr/lib'"), /permission/);
-    assert.match(explainPipFailure('something else'), /AMCT output/);
+  it('points to the output when the package is there but does not import', () => {
+    const prompt = missingServerPrompt({ kind: 'broken', detail: 'pygls missing' }, 'python3');
+    assert.match(prompt?.message ?? '', /does not import in python3 .*see the AMCT output/);
+    assert.deepEqual(prompt?.actions, [USE_BUNDLED_ACTION, SELECT_ACTION]);
   });
 });
