@@ -6,7 +6,8 @@ import os
 from collections.abc import Iterable
 
 from amct_lsp.amct.chain import RenameChain
-from amct_lsp.amct.log import find_log, read_log_chains
+from amct_lsp.amct.log import find_log
+from amct_lsp.amct.log_cache import SHARED_LOG_CACHE
 from amct_lsp.check.state import CheckState
 from amct_lsp.check.verdict import EVIDENCE_LOG, EVIDENCE_PREDICTED
 
@@ -24,7 +25,7 @@ class LogEvidence(CheckState):
             log_path = str(found) if found is not None else None
         if log_path is None or not os.path.isfile(log_path):
             return
-        self.log_chains = read_log_chains(log_path)
+        self.log_chains = SHARED_LOG_CACHE.get(log_path)
         self.result.log_path = log_path
         assert self.prediction is not None
         chains = [*self.prediction.chains, *self.log_chains.values()]

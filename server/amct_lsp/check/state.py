@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from amct_lsp.amct.chain import Prediction, RenameChain
 from amct_lsp.check.results import CheckResult
@@ -40,7 +40,7 @@ class CheckState:
         self.extra_skip_layers = tuple(extra_skip_layers)
         self.graph: ModelGraph | None = None
         self.prediction: Prediction | None = None
-        self.log_chains: dict[str, RenameChain] = {}
+        self.log_chains: Mapping[str, RenameChain] = {}
         self.created: dict[str, RenameChain] = {}  # post-rewrite name (tensor and op form) -> its chain
         self._lines: list[str] | None = None
         self._by_literal: dict[Literal, list[NameUse]] | None = None
