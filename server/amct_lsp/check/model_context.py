@@ -37,7 +37,9 @@ class ModelContext(CheckState):
         self.prediction = predict(self.graph, options)
         self.result.prediction = self.prediction
 
-    def _model_finding(self, message: str, span: Span | None, severity: Severity) -> None:
+    def _model_finding(
+        self, message: str, span: Span | None, severity: Severity, *, model: bool = True
+    ) -> None:
         if span is None:
             calls = self.analysis.quantize_calls or self.analysis.calls
             if calls:
@@ -46,7 +48,7 @@ class ModelContext(CheckState):
                 first = self.lines[0] if self.lines else ""
                 span = Span(Position(0, 0), Position(0, len(first)))
         related: tuple[Related, ...] = ()
-        if self.result.model_path and os.path.isabs(self.result.model_path):
+        if model and self.result.model_path and os.path.isabs(self.result.model_path):
             origin = Span(Position(0, 0), Position(0, 0))
             related = (Related(self.result.model_path, origin, "the model file"),)
         self.result.findings.append(
@@ -56,10 +58,14 @@ class ModelContext(CheckState):
                 message,
                 self.path,
                 span,
-                model=self.result.model_path,
+                model=self.result.model_path if model else None,
                 related=related,
             )
         )
+
+    def _config_finding(self, span: Span | None, problem: str) -> None:
+        message = f"The AMCT config cannot be used, so names are predicted without it: {problem}"
+        self._model_finding(message, span, Severity.WARNING, model=False)
 
     def _options(self) -> tuple[QuantOptions, tuple[str, ...]]:
         loaded: dict[str, QuantOptions] = {}
@@ -77,8 +83,10 @@ class ModelContext(CheckState):
                     options = load_config_json(found)
                 else:
                     continue
-            except ConfigError:
-                continue  # a broken config is AMCT's to report; the prediction goes on without it
+            except ConfigError as err:
+                # AMCT would fail on it too; say so once, and predict without it.
+                self._config_finding(ref.span, str(err))
+                continue
             parts.append(options)
             paths.append(found)
         # AMCT ignores a create_quant_config call's skip_layers when the call also gives config_defination:
