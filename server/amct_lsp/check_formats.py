@@ -9,7 +9,8 @@ from typing import Any
 
 from amct_lsp import __version__
 from amct_lsp.check import CheckResult
-from amct_lsp.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.render.chains import chain_json, step_text
 
 RULES: dict[Code, tuple[str, str, str]] = {
     Code.STALE_NAME: (
@@ -63,9 +64,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "end_location": _loc(f.span.end),
         "tensor": f.tensor,
         "replacement": f.replacement,
-        "chain": [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
-        if f.chain
-        else None,
+        "chain": chain_json(f.chain),
         "evidence": f.evidence,
         "model": f.model,
         "fix": (
@@ -91,7 +90,7 @@ def _step_lines(f: Finding) -> list[str]:
         return []
     lines = [f"chain ({f.evidence or 'predicted'}):"]
     for step in f.chain.steps:
-        lines.append(f"  {step.pass_name}: {step.old} → {step.new}  [{step.evidence.label}]")
+        lines.append(f"  {step_text(step)}")
     return lines
 
 
@@ -255,7 +254,7 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                 item["fixes"] = fixes
             props: dict[str, Any] = {"evidence": f.evidence, "tensor": f.tensor, "replacement": f.replacement}
             if f.chain is not None:
-                props["chain"] = [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
+                props["chain"] = chain_json(f.chain)
             if f.model:
                 props["model"] = f.model
             item["properties"] = {k: v for k, v in props.items() if v is not None}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from amct_lsp.check import check_source
+from amct_lsp.check.findings import Code, Severity
 from amct_lsp.cli import main
-from amct_lsp.findings import Code, Severity
 from amct_lsp.model.cache import ModelCache
 
 SCRIPT = """\

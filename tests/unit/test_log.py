@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amct_lsp.amct.chain import Evidence
-from amct_lsp.amct.log import LogRename, find_log, log_chains, parse_log, read_log_chains
+from amct_lsp.amct.log import LogRename, log_chains, parse_log, read_log_chains
 from amct_lsp.amct.log_cache import LogCache
 from support.amct_log import FAQ_LOG
 
@@ -290,25 +290,9 @@ def test_crlf_line_endings() -> None:
     assert [(r.old, r.new) for r in parse_log(multi.replace("\n", "\r\n"))] == [("Conv2D:0", SN)]
 
 
-def test_find_log_walks_up_to_root(tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    script_dir = root / "proj" / "scripts"
-    script_dir.mkdir(parents=True)
-    assert find_log(script_dir, root) is None
-    log = root / "proj" / "amct_log" / "amct_tensorflow.log"
-    log.parent.mkdir()
+def test_read_log_chains_of_a_file(tmp_path: Path) -> None:
+    log = tmp_path / "amct_tensorflow.log"
     log.write_text(faq_sections()["s1_add"], encoding="utf-8")
-    assert find_log(script_dir, root) == log.resolve()
-    assert find_log(script_dir) is None  # without a root only the start directory is searched
-    assert find_log(root / "proj") == log.resolve()
-    # Above the root is never searched.
-    assert find_log(script_dir, script_dir) is None
-    # A start directory outside the root: just itself.
-    assert find_log(root / "proj", tmp_path / "elsewhere") == log.resolve()
-    nearer = script_dir / "amct_log" / "amct_tensorflow.log"
-    nearer.parent.mkdir()
-    nearer.write_text("", encoding="utf-8")
-    assert find_log(script_dir, root) == nearer.resolve()
     assert read_log_chains(log)["Add:0"].final == SN
     assert read_log_chains(tmp_path / "missing.log") == {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
 from amct_lsp.amct.driver import PASSES, predict
-from amct_lsp.amct.log import LogRename, find_log, log_chains, parse_log
+from amct_lsp.amct.log import LogRename, log_chains, parse_log
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_cfg, load_config, load_config_json, merge
 
@@ -19,7 +19,6 @@ __all__ = [
     "RenameChain",
     "RenameStep",
     "TailVerdict",
-    "find_log",
     "load_cfg",
     "load_config",
     "load_config_json",

@@ -14,13 +14,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TextIO
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
-
-LOG_DIR = "amct_log"
-LOG_NAME = "amct_tensorflow.log"
 
 _HEADER = re.compile(
     r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?)\s+-\s+(?P<level>[A-Z]+)\s+-\s+"
@@ -274,19 +270,3 @@ def read_log_chains(path: str | os.PathLike[str]) -> dict[str, RenameChain]:
             return log_chains(_renames(_records(_file_chunks(handle))))
     except OSError:
         return {}
-
-
-def find_log(start_dir: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path | None:
-    """`amct_log/amct_tensorflow.log` in `start_dir` or a parent up to `root` (else just `start_dir`)."""
-    start = Path(start_dir).resolve()
-    top = Path(root).resolve() if root is not None else start
-    directory = start
-    while True:
-        candidate = directory / LOG_DIR / LOG_NAME
-        if candidate.is_file():
-            return candidate
-        if directory == top or directory.parent == directory:
-            return None
-        if top not in directory.parents:
-            return None  # start_dir is not inside root: look no further than start_dir itself
-        directory = directory.parent

@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterable, Sequence
 
 from amct_lsp.check.checker import check_source
+from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.check.results import CheckResult
-from amct_lsp.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script.source import ScriptDecodeError, read_script
 
