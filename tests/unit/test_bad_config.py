@@ -82,3 +82,26 @@ def test_explain_with_a_bad_config_says_so_in_one_line(
     assert code == 2 and out == ""
     assert err.startswith("amct-lsp explain: The AMCT config file 'bad.json' ")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+BIG = "9" * 5000
+#: A line added to the script, and the findings expected: (code, 0-based line).
+BAD_SCRIPT_LINES = {
+    "5000-digit-number": (f"n = {BIG}\nsess.run('Conv2D:%d' % n)\nsess.run(str({BIG}))\n", [("AMCT001", 7)]),
+    "deep-f-string": (
+        'sess.run(f"{' + "(" * 90 + "'Conv2D'" + ")" * 90 + '}:1")\n',
+        [("AMCT001", 7), ("AMCT002", 8)],  # the f-string is evaluated: 'Conv2D:1' does not exist
+    ),
+    "long-f-string-chain": ('sess.run(f"{' + "+".join(["'C'"] * 3000) + '}:0")\n', [("AMCT900", 8)]),
+}
+
+
+@pytest.mark.parametrize(("tail", "expected"), BAD_SCRIPT_LINES.values(), ids=BAD_SCRIPT_LINES.keys())
+def test_odd_script_input_never_escapes_as_an_internal_error(
+    project: Path, tail: str, expected: list[tuple[str, int]]
+) -> None:
+    (project / "c.json").write_text("{}", encoding="utf-8")
+    script = project / "quant.py"
+    script.write_text(SCRIPT.format(config="c.json") + tail, encoding="utf-8")
+    result = check_source(script.read_text(), str(script), cache=ModelCache(), root=str(project))
+    assert [(f.code.value, f.span.start.line) for f in result.findings] == expected

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,10 +49,25 @@ def test_examples() -> None:
     assert index.line(2) == "e" and index.line(3) == "" and index.line_count == 3
 
 
-def test_the_text_module_imports_nothing_of_the_project_or_protobuf() -> None:
+def _loaded_after_import(module: str) -> list[str]:
     code = (
-        "import sys, amct_lsp.text; "
+        f"import sys, {module}; "
         "print(sorted(m for m in sys.modules if m.startswith(('amct_lsp', 'google', 'libcst'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['amct_lsp', 'amct_lsp.text']"
+    return [m.strip(" '") for m in out.strip().strip("[]").split(",")]
+
+
+def test_the_text_module_imports_nothing_of_the_project_or_protobuf() -> None:
+    assert _loaded_after_import("amct_lsp.text") == ["amct_lsp", "amct_lsp.text"]
+
+
+LIGHT = ["amct_lsp.check.findings", "amct_lsp.render.markdown", "amct_lsp.findings"]
+
+
+@pytest.mark.parametrize("module", LIGHT)
+def test_finding_types_and_the_renderer_load_neither_protobuf_nor_libcst(module: str) -> None:
+    """Start-up time: the server imports these at start; the reader and libcst load on the first check."""
+    loaded = _loaded_after_import(module)
+    assert module in loaded
+    assert not [m for m in loaded if m.startswith(("google", "libcst", "amct_lsp.model", "amct_lsp.script"))]
