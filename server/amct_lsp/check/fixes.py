@@ -14,6 +14,8 @@ from amct_lsp.script.values import Literal, Str
 def primary_fix(
     ctx: CheckContext, value: Str, literal: Literal, uses: list[NameUse], verdict: Verdict
 ) -> Fix | None:
+    """The fix `--fix` applies: edit the literal when nothing else reads it, else only the reported use
+    sites; None when no edit is safe for every use."""
     assert verdict.replacement is not None
     new = verdict.replacement
     group_sites = {u.site for u in uses}

@@ -17,6 +17,7 @@ from amct_lsp.script.facts import NameUse, Phase, UseKind
 
 
 def judge(ctx: CheckContext, use: NameUse) -> Verdict:
+    """The verdict on one use; a name under a `tf.import_graph_def` prefix is judged without it."""
     value = use.value.value
     prefix = _import_prefix(ctx, value)
     if prefix is None:

@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from amct_lsp.findings import Code, Finding, Fix, Position, Severity, Span
+from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
 from amct_lsp.text import lines_with_ends
 
 SOURCE = "amct"
