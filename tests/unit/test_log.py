@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -401,3 +402,23 @@ def test_a_file_is_read_like_its_text(tmp_path: Path) -> None:
     log.write_bytes(text.encode())
     assert read_log_chains(log) == log_chains(parse_log(text.replace("\r\n", "\n")))
     assert read_log_chains(log)
+
+
+@pytest.mark.slow
+def test_a_huge_log_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Only a line (64 KiB at most) and a few records are held at a time, never the whole file."""
+    log = tmp_path / "amct_tensorflow.log"
+    block = _big_log(1 << 20)
+    with log.open("w", encoding="utf-8") as handle:
+        for _ in range(8):
+            handle.write(block)
+        handle.write("x" * (4 << 20))  # one 4 MB line of garbage
+        handle.write("\n" + FAQ_LOG)
+    tracemalloc.start()
+    try:
+        chains = read_log_chains(log)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert chains["Add:0"].final == "search_n_quant_1/Identity:0"
+    assert peak < 4 << 20, f"peak {peak / 2**20:.1f} MiB for a {log.stat().st_size / 2**20:.0f} MiB log"
