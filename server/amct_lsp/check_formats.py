@@ -28,7 +28,11 @@ RULES: dict[Code, tuple[str, str, str]] = {
         "Post-rewrite name used before quantize_model or given to save_model(outputs=...)",
         "error",
     ),
-    Code.MODEL_PROBLEM: ("model-problem", "The model file cannot be found or read", "warning"),
+    Code.MODEL_PROBLEM: (
+        "model-problem",
+        "The model file (or an AMCT config file) cannot be found or read",
+        "warning",
+    ),
     Code.SYNTAX: (
         "script-does-not-parse",
         "The script cannot be parsed or decoded, so it is not checked",
