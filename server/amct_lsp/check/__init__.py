@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from amct_lsp.check.checker import check_source
     from amct_lsp.check.edits import apply_edits, literal_edit, primary_edits
-    from amct_lsp.check.files import check_paths, decode_failure, iter_scripts
+    from amct_lsp.check.files import check_file, check_paths, decode_failure, iter_scripts
     from amct_lsp.check.results import CheckResult, NameInfo
 
 _WHERE = {
     "CheckResult": "results",
     "NameInfo": "results",
     "apply_edits": "edits",
+    "check_file": "files",
     "check_paths": "files",
     "check_source": "checker",
     "decode_failure": "files",
@@ -45,6 +46,7 @@ __all__ = [
     "CheckResult",
     "NameInfo",
     "apply_edits",
+    "check_file",
     "check_paths",
     "check_source",
     "decode_failure",
