@@ -9,7 +9,8 @@ from typing import Any
 
 from amct_lsp import __version__
 from amct_lsp.check import CheckResult
-from amct_lsp.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.render.chains import chain_json, step_text
 from amct_lsp.safe_text import escape_text
 
 RULES: dict[Code, tuple[str, str, str]] = {
@@ -28,7 +29,11 @@ RULES: dict[Code, tuple[str, str, str]] = {
         "Post-rewrite name used before quantize_model or given to save_model(outputs=...)",
         "error",
     ),
-    Code.MODEL_PROBLEM: ("model-problem", "The model file cannot be found or read", "warning"),
+    Code.MODEL_PROBLEM: (
+        "model-problem",
+        "The model file (or an AMCT config file) cannot be found or read",
+        "warning",
+    ),
     Code.SYNTAX: (
         "script-does-not-parse",
         "The script cannot be parsed or decoded, so it is not checked",
@@ -64,9 +69,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "end_location": _loc(f.span.end),
         "tensor": f.tensor,
         "replacement": f.replacement,
-        "chain": [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
-        if f.chain
-        else None,
+        "chain": chain_json(f.chain),
         "evidence": f.evidence,
         "model": f.model,
         "fix": (
@@ -92,7 +95,7 @@ def _step_lines(f: Finding) -> list[str]:
         return []
     lines = [f"chain ({f.evidence or 'predicted'}):"]
     for step in f.chain.steps:
-        lines.append(f"  {step.pass_name}: {step.old} → {step.new}  [{step.evidence.label}]")
+        lines.append(f"  {step_text(step)}")
     return lines
 
 
@@ -257,7 +260,7 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                 item["fixes"] = fixes
             props: dict[str, Any] = {"evidence": f.evidence, "tensor": f.tensor, "replacement": f.replacement}
             if f.chain is not None:
-                props["chain"] = [{"pass": s.pass_name, "old": s.old, "new": s.new} for s in f.chain.steps]
+                props["chain"] = chain_json(f.chain)
             if f.model:
                 props["model"] = f.model
             item["properties"] = {k: v for k, v in props.items() if v is not None}

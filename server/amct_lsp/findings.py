@@ -1,81 +1,12 @@
-"""Findings: what `check` reports, free of any LSP type. Rows and columns are 0-based here, in code points;
-the CLI prints them 1-based and the LSP layer converts columns to the client's encoding."""
+"""Moved: findings live in the engine (`amct_lsp.check.findings`), positions in `amct_lsp.text`.
+
+Kept as a re-export so code written against the old place keeps working until it is updated; new code imports
+from the two modules above (script code only from `amct_lsp.text`: it sits below the engine).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
+from amct_lsp.check.findings import Code, Finding, Fix, Related, Severity
+from amct_lsp.text import Position, Span, TextEdit
 
-from amct_lsp.amct.chain import RenameChain
-
-
-class Code(str, Enum):
-    STALE_NAME = "AMCT001"  # used after quantize_model, renamed by the rewrite
-    UNKNOWN_NAME = "AMCT002"  # not in the model and not created by the rewrite
-    NAME_TOO_EARLY = "AMCT003"  # a post-rewrite name used before quantize_model or in save_model(outputs=)
-    MODEL_PROBLEM = "AMCT004"  # model not found or unreadable
-    SYNTAX = "AMCT900"  # the script does not parse (mid-edit); reported once
-
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-    HINT = "hint"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
-    line: int  # 0-based
-    character: int  # 0-based, code points
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: Position
-    end: Position
-
-
-@dataclass(frozen=True, slots=True)
-class TextEdit:
-    span: Span
-    new_text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    message: str
-    edits: tuple[TextEdit, ...]
-    #: The primary fix is the one `--fix` and `source.fixAll` apply.
-    primary: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Related:
-    """Another place that explains the finding: the use site, the model file, the log."""
-
-    path: str
-    span: Span
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    code: Code
-    severity: Severity
-    message: str
-    path: str  # absolute path of the script
-    span: Span  # where the value is written (the string literal)
-    tensor: str | None = None  # the name as the script has it, e.g. "Add:0"
-    replacement: str | None = None  # the name it should be, e.g. "search_n_quant/...:0"
-    chain: RenameChain | None = None
-    evidence: str | None = None  # "predicted" or "amct-log"
-    model: str | None = None  # absolute model path
-    fixes: tuple[Fix, ...] = ()
-    related: tuple[Related, ...] = ()
-    #: Extra lines for the hover (notes, caveats).
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def primary_fix(self) -> Fix | None:
-        return next((f for f in self.fixes if f.primary), None)
+__all__ = ["Code", "Finding", "Fix", "Position", "Related", "Severity", "Span", "TextEdit"]

@@ -8,8 +8,9 @@ from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
 from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
-from amct_lsp.lsp import actions, convert, hover
+from amct_lsp.lsp import actions, convert
 from amct_lsp.lsp.settings import Settings, merge_raw, parse_settings
+from amct_lsp.render import chains, markdown
 
 UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
 UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
@@ -219,9 +220,9 @@ def test_wants() -> None:
 
 
 def test_chain_markdown() -> None:
-    assert hover.chain_line(CHAIN) == (
+    assert chains.chain_line(CHAIN) == (
         "Add:0 → bias_add/BiasAdd:0 → search_n_quant/search_n_quant_SEARCHN/Identity:0"
     )
-    steps = hover.step_lines(CHAIN)
+    steps = markdown.step_lines(CHAIN)
     assert "vendor FAQ" in steps[0]
     assert "confirmed by the AMCT log (2020-09-01 09:31:04,896)" in steps[1]

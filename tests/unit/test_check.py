@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from amct_lsp.check import CheckResult, apply_edits, check_paths, check_source, primary_edits
-from amct_lsp.findings import Code, Finding, Severity
+from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.model.cache import ModelCache
 from support.amct_log import FAQ_LOG
 
@@ -448,7 +448,7 @@ def test_syntax_error_is_one_warning(make: Make) -> None:
 
 
 def test_apply_edits_rejects_overlaps_and_handles_crlf() -> None:
-    from amct_lsp.findings import Position, Span, TextEdit
+    from amct_lsp.text import Position, Span, TextEdit
 
     source = "a = 'x'\r\nb = 'y'\r\n"
     edit = TextEdit(Span(Position(1, 5), Position(1, 6)), "zz")

@@ -55,7 +55,7 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert item["location"] == {"row": 16, "column": 25} and item["end_location"] == {"row": 16, "column": 32}
     assert item["tensor"] == "Add:0"
     assert item["replacement"] == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
-    assert item["chain"] == [
+    assert [{k: s[k] for k in ("pass", "old", "new")} for s in item["chain"]] == [
         {"pass": "replace_add_pass", "old": "Add:0", "new": "bias_add/BiasAdd:0"},
         {
             "pass": "quantize_model",
@@ -64,6 +64,10 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
         },
     ]
     assert item["evidence"] == "predicted"
+    # One JSON shape for a chain: the steps `amct-lsp explain --format json` prints for the same tail.
+    assert main(["explain", "--format", "json", str(seed.parent / "pb_model" / "case_1_1.pb")]) == 0
+    (tail,) = [t for t in json.loads(capsys.readouterr().out) if t["output"] == "Add:0"]
+    assert item["chain"] == tail["chain"]
     assert item["model"] == str(seed.parent / "pb_model" / "case_1_1.pb")
     (edit,) = item["fix"]["edits"]
     assert edit == {

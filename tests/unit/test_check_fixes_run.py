@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from amct_lsp.check import apply_edits, check_source
-from amct_lsp.findings import Code
+from amct_lsp.check.findings import Code
 from amct_lsp.model.cache import ModelCache
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,6 +3,9 @@ characters, several runs in one file, garbage, and finding the log next to a scr
 
 from __future__ import annotations
 
+import os
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amct_lsp.amct.chain import Evidence
-from amct_lsp.amct.log import LogRename, find_log, log_chains, parse_log, read_log_chains
+from amct_lsp.amct.log import LogRename, log_chains, parse_log, read_log_chains
+from amct_lsp.amct.log_cache import LogCache
+from support.amct_log import FAQ_LOG
 
 DATA = Path(__file__).parent / "data" / "faq_scenarios.log"
 SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
@@ -286,25 +291,9 @@ def test_crlf_line_endings() -> None:
     assert [(r.old, r.new) for r in parse_log(multi.replace("\n", "\r\n"))] == [("Conv2D:0", SN)]
 
 
-def test_find_log_walks_up_to_root(tmp_path: Path) -> None:
-    root = tmp_path / "ws"
-    script_dir = root / "proj" / "scripts"
-    script_dir.mkdir(parents=True)
-    assert find_log(script_dir, root) is None
-    log = root / "proj" / "amct_log" / "amct_tensorflow.log"
-    log.parent.mkdir()
+def test_read_log_chains_of_a_file(tmp_path: Path) -> None:
+    log = tmp_path / "amct_tensorflow.log"
     log.write_text(faq_sections()["s1_add"], encoding="utf-8")
-    assert find_log(script_dir, root) == log.resolve()
-    assert find_log(script_dir) is None  # without a root only the start directory is searched
-    assert find_log(root / "proj") == log.resolve()
-    # Above the root is never searched.
-    assert find_log(script_dir, script_dir) is None
-    # A start directory outside the root: just itself.
-    assert find_log(root / "proj", tmp_path / "elsewhere") == log.resolve()
-    nearer = script_dir / "amct_log" / "amct_tensorflow.log"
-    nearer.parent.mkdir()
-    nearer.write_text("", encoding="utf-8")
-    assert find_log(script_dir, root) == nearer.resolve()
     assert read_log_chains(log)["Add:0"].final == SN
     assert read_log_chains(tmp_path / "missing.log") == {}
 
@@ -347,3 +336,89 @@ def test_continuation_records_with_or_without_the_module_tag(tag: str) -> None:
     other = text.replace(f"[AMCT]:{tag} ", "[AMCT]:[quantize_model]: ", 1) if tag == "" else None
     if other is not None:
         assert [r.old for r in parse_log(other)] == [new]
+
+
+def _big_log(size: int) -> str:
+    """An AMCT log of about `size` characters: many ordinary records, a rename pair now and then."""
+    filler = "2020-09-01 09:31:04,{ms:03d} - INFO - [AMCT]:[quantize_model]: Quantize layer conv_{n} done.\n"
+    parts: list[str] = []
+    total = n = 0
+    while total < size:
+        part = filler.format(ms=n % 1000, n=n)
+        if n % 500 == 0:
+            part += FAQ_LOG.replace("Add:0", f"Add_{n}:0").replace("bias_add/", f"bias_add_{n}/")
+        parts.append(part)
+        total += len(part)
+        n += 1
+    return "".join(parts)
+
+
+def _parse_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        renames = parse_log(text)
+        best = min(best, time.perf_counter() - start)
+    assert renames, "the generated log has renames"
+    return best
+
+
+def test_parse_time_is_linear_in_the_log_size() -> None:
+    """Issue 13: a 2 MB log took 6 s per keystroke (quadratic). 4x the text must cost well under 16x."""
+    small, large = _big_log(1 << 20), _big_log(4 << 20)
+    large_seconds = _parse_seconds(large)
+    ratio = large_seconds / _parse_seconds(small)
+    assert ratio < 8, f"4x the log cost {ratio:.1f}x the time"
+    assert large_seconds < 10
+
+
+def test_record_lines_are_counted_in_a_big_log() -> None:
+    text = _big_log(300_000)
+    renames = parse_log(text)
+    lines = text.split("\n")
+    for rename in renames:
+        assert lines[rename.line - 1].startswith(rename.timestamp)
+        assert f"[{rename.pass_name}]" in lines[rename.line - 1]
+
+
+def test_the_log_cache_parses_once_per_version_of_the_file(tmp_path: Path) -> None:
+    log = tmp_path / "amct_tensorflow.log"
+    log.write_text(FAQ_LOG)
+    cache = LogCache()
+    first = cache.get(log)
+    assert first["Add:0"].final == "search_n_quant_1/Identity:0"
+    assert cache.get(log) is first and cache.parses == 1
+    log.write_text(FAQ_LOG.replace("search_n_quant_1", "search_n_quant_2"))
+    os.utime(log, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    second = cache.get(log)
+    assert second is not first and cache.parses == 2
+    assert second["Add:0"].final == "search_n_quant_2/Identity:0"
+    assert cache.get(tmp_path / "missing.log") == {}
+
+
+def test_a_file_is_read_like_its_text(tmp_path: Path) -> None:
+    text = _big_log(200_000).replace("\n", "\r\n")
+    log = tmp_path / "amct_tensorflow.log"
+    log.write_bytes(text.encode())
+    assert read_log_chains(log) == log_chains(parse_log(text.replace("\r\n", "\n")))
+    assert read_log_chains(log)
+
+
+@pytest.mark.slow
+def test_a_huge_log_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Only a line (64 KiB at most) and a few records are held at a time, never the whole file."""
+    log = tmp_path / "amct_tensorflow.log"
+    block = _big_log(1 << 20)
+    with log.open("w", encoding="utf-8") as handle:
+        for _ in range(8):
+            handle.write(block)
+        handle.write("x" * (4 << 20))  # one 4 MB line of garbage
+        handle.write("\n" + FAQ_LOG)
+    tracemalloc.start()
+    try:
+        chains = read_log_chains(log)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert chains["Add:0"].final == "search_n_quant_1/Identity:0"
+    assert peak < 4 << 20, f"peak {peak / 2**20:.1f} MiB for a {log.stat().st_size / 2**20:.0f} MiB log"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from amct_lsp.findings import Position
 from amct_lsp.script import analyze
 from amct_lsp.script.facts import ModelSource, ScriptAnalysis
+from amct_lsp.text import Position
 
 HEAD = "import tensorflow as tf\nimport amct_tensorflow as amct\n"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from amct_lsp.findings import Position, Span
 from amct_lsp.script import values as V
+from amct_lsp.text import Position, Span
 
 
 def lit(text: str, col: int = 10) -> V.Str:

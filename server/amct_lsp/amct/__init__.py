@@ -1,12 +1,57 @@
-"""What AMCT's quantize_model does to a graph's tail: the rewrite model, its options, and the log reader."""
+"""What AMCT's quantize_model does to a graph's tail: the rewrite model, its options, and the log reader.
+
+The names below load on first use: `amct_lsp.amct.chain` (the chain types every layer above reads) must not
+pull in the model reader and protobuf (start-up time).
+"""
 
 from __future__ import annotations
 
-from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
-from amct_lsp.amct.driver import PASSES, predict
-from amct_lsp.amct.log import LogRename, find_log, log_chains, parse_log
-from amct_lsp.amct.names import NameAllocator
-from amct_lsp.amct.options import ConfigError, QuantOptions, load_cfg, load_config, load_config_json, merge
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
+    from amct_lsp.amct.driver import PASSES, predict
+    from amct_lsp.amct.log import LogRename, log_chains, parse_log
+    from amct_lsp.amct.names import NameAllocator
+    from amct_lsp.amct.options import (
+        ConfigError,
+        QuantOptions,
+        load_cfg,
+        load_config,
+        load_config_json,
+        merge,
+    )
+
+_WHERE = {
+    "PASSES": "driver",
+    "ConfigError": "options",
+    "Evidence": "chain",
+    "LogRename": "log",
+    "NameAllocator": "names",
+    "Prediction": "chain",
+    "QuantOptions": "options",
+    "RenameChain": "chain",
+    "RenameStep": "chain",
+    "TailVerdict": "chain",
+    "load_cfg": "options",
+    "load_config": "options",
+    "load_config_json": "options",
+    "log_chains": "log",
+    "merge": "options",
+    "parse_log": "log",
+    "predict": "driver",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PASSES",
@@ -19,7 +64,6 @@ __all__ = [
     "RenameChain",
     "RenameStep",
     "TailVerdict",
-    "find_log",
     "load_cfg",
     "load_config",
     "load_config_json",

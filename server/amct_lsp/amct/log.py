@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from typing import TextIO
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
-from amct_lsp.fileio import MAX_LOG_BYTES, read_regular
-
-LOG_DIR = "amct_log"
-LOG_NAME = "amct_tensorflow.log"
+from amct_lsp.fileio import MAX_LOG_BYTES, open_regular
 
 _HEADER = re.compile(
     r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?)\s+-\s+(?P<level>[A-Z]+)\s+-\s+"
@@ -56,21 +55,75 @@ class _Record:
     line: int
 
 
-def _records(text: str) -> list[_Record]:
-    matches = list(_HEADER.finditer(text))
-    records: list[_Record] = []
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        message = text[match.end() : end]
+#: A physical line is read at most this many characters at a time, so one huge line never fills memory.
+_CHUNK = 1 << 16
+#: A record keeps at most this much of its message (a rename message is a few hundred characters).
+_RECORD_LIMIT = 1 << 20
+#: A message split at 500 characters into at most `_MAX_MESSAGE / 500` records; garbage joins stop here.
+_MAX_JOINED = 64
+
+
+class _RecordBuilder:
+    """The record being read: its header and the pieces of its message (bounded by `_RECORD_LIMIT`)."""
+
+    def __init__(self, match: re.Match[str], line: int) -> None:
+        self.timestamp = match.group("ts")
+        self.level = match.group("level")
+        self.module = match.group("module") or ""
+        self.line = line
+        self.pieces: list[str] = []
+        self.size = 0
+
+    def add(self, piece: str) -> None:
+        if piece and self.size < _RECORD_LIMIT:
+            self.pieces.append(piece[: _RECORD_LIMIT - self.size])
+            self.size += len(self.pieces[-1])
+
+    def build(self) -> _Record:
+        message = "".join(self.pieces)
         # Drop only the handler's line terminator: a split message may end in meaningful spaces.
         if message.endswith("\r\n"):
             message = message[:-2]
         elif message.endswith("\n"):
             message = message[:-1]
-        line = text.count("\n", 0, match.start()) + 1
-        module = match.group("module") or ""
-        records.append(_Record(match.group("ts"), match.group("level"), module, message, line))
-    return records
+        return _Record(self.timestamp, self.level, self.module, message, self.line)
+
+
+def _records(chunks: Iterable[str]) -> Iterator[_Record]:
+    """The records of a log given as line pieces (each ends at a newline or is a slice of a long line).
+
+    One pass, each character looked at a bounded number of times: linear in the size of the log."""
+    current: _RecordBuilder | None = None
+    line = 1
+    for chunk in chunks:
+        pos = 0
+        for match in _HEADER.finditer(chunk):
+            if current is not None:
+                current.add(chunk[pos : match.start()])
+                yield current.build()
+            current = _RecordBuilder(match, line)
+            pos = match.end()
+        if current is not None:
+            current.add(chunk[pos:])
+        if chunk.endswith("\n"):
+            line += 1
+    if current is not None:
+        yield current.build()
+
+
+def _text_chunks(text: str) -> Iterator[str]:
+    """`text` in physical lines (split at \\n only, as the log handler writes them), long ones in slices."""
+    start = 0
+    size = len(text)
+    while start < size:
+        end = text.find("\n", start, start + _CHUNK)
+        stop = end + 1 if end >= 0 else min(start + _CHUNK, size)
+        yield text[start:stop]
+        start = stop
+
+
+def _file_chunks(handle: TextIO) -> Iterator[str]:
+    return iter(lambda: handle.readline(_CHUNK), "")
 
 
 def _complete(message: str) -> bool:
@@ -85,19 +138,34 @@ def _first_sentence(message: str) -> str:
 
 def parse_log(text: str) -> list[LogRename]:
     """Every rename in the log text, in order. Other records and garbage lines are ignored."""
-    records = _records(text)
-    renames: list[LogRename] = []
-    i = 0
-    while i < len(records):
-        record = records[i]
+    return list(_renames(_records(_text_chunks(text))))
+
+
+def _renames(records: Iterable[_Record]) -> Iterator[LogRename]:
+    """The renames of a stream of records, looking ahead at most `_MAX_JOINED` records."""
+    source = iter(records)
+    window: deque[_Record] = deque()
+
+    def at(index: int) -> _Record | None:
+        while len(window) <= index:
+            nxt = next(source, None)
+            if nxt is None:
+                return None
+            window.append(nxt)
+        return window[index]
+
+    while at(0) is not None:
+        record = window[0]
         message = record.message
         if not _RENAME_HINT.search(message):
-            i += 1
+            window.popleft()
             continue
-        j = i + 1
+        j = 1
         # Join continuation records of a message split at 500 characters.
-        while not _complete(message) and j < len(records) and len(message) < _MAX_MESSAGE:
-            nxt = records[j]
+        while not _complete(message) and len(message) < _MAX_MESSAGE and j < _MAX_JOINED:
+            nxt = at(j)
+            if nxt is None:
+                break
             # A continuation repeats the record's level; its module tag may be repeated or left out.
             if nxt.module not in (record.module, "") or nxt.level != record.level:
                 break
@@ -112,20 +180,18 @@ def parse_log(text: str) -> list[LogRename]:
             j += 1
         old, new = _OLD.search(message), _NEW.search(message)
         if old is not None and new is not None and old.group("name") and new.group("name"):
-            renames.append(
-                LogRename(
-                    record.module,
-                    old.group("name"),
-                    new.group("name"),
-                    record.timestamp,
-                    record.line,
-                    _first_sentence(message),
-                )
+            yield LogRename(
+                record.module,
+                old.group("name"),
+                new.group("name"),
+                record.timestamp,
+                record.line,
+                _first_sentence(message),
             )
-            i = j
+            for _ in range(j):
+                window.popleft()
         else:
-            i += 1
-    return renames
+            window.popleft()
 
 
 def _seconds(timestamp: str) -> float | None:
@@ -150,38 +216,35 @@ def _largest_gap(seq: list[LogRename]) -> int:
     return best
 
 
-def _runs(renames: list[LogRename]) -> list[list[LogRename]]:
-    """Split a concatenation of several runs' logs (AMCT overwrites it per run, but files get appended).
+def _last_run(renames: Iterable[LogRename]) -> list[LogRename]:
+    """The last run of a concatenation of several runs' logs (AMCT overwrites it per run, but files get
+    appended). Only the run being read and the one before are kept, so a long log needs little memory.
 
     A run never renames the same name twice, and its records are seconds apart at most: time going back starts
     a new run; a repeated old name starts one at the longest pause before it.
     """
-    runs: list[list[LogRename]] = []
+    last: list[LogRename] = []
     current: list[LogRename] = []
+    olds: set[str] = set()
     for rename in renames:
         now = _seconds(rename.timestamp)
         prev = _seconds(current[-1].timestamp) if current else None
         if current and now is not None and prev is not None and now < prev:
-            runs.append(current)
-            current = []
-        while any(r.old == rename.old for r in current):
+            last, current, olds = current, [], set()
+        while rename.old in olds:
             cut = _largest_gap([*current, rename])
-            runs.append(current[:cut])
-            current = current[cut:]
+            last, current = current[:cut], current[cut:]
+            olds = {r.old for r in current}
         current.append(rename)
-    if current:
-        runs.append(current)
-    return runs
+        olds.add(rename.old)
+    return current or last
 
 
-def log_chains(renames: list[LogRename]) -> dict[str, RenameChain]:
+def log_chains(renames: Iterable[LogRename]) -> dict[str, RenameChain]:
     """Chain old → new → newer, keyed by the first old name; only the last run of the log counts."""
-    runs = _runs(renames)
-    if not runs:
-        return {}
     chains: dict[str, list[RenameStep]] = {}
     head_of: dict[str, str] = {}  # current end name of a chain → its first old name
-    for rename in runs[-1]:
+    for rename in _last_run(renames):
         step = RenameStep(
             pass_name=rename.pass_name or "amct",
             old=rename.old,
@@ -203,23 +266,9 @@ def log_chains(renames: list[LogRename]) -> dict[str, RenameChain]:
 def read_log_chains(path: str | os.PathLike[str]) -> dict[str, RenameChain]:
     """`log_chains(parse_log(...))` of a log file; an unreadable file gives no chains (it is only a hint)."""
     try:
-        text = read_regular(path, MAX_LOG_BYTES).decode("utf-8", errors="replace")
+        # Universal newlines, as `read_text` gives; a regular file only, read a bounded piece at a time.
+        fd, _size = open_regular(path, MAX_LOG_BYTES)
+        with open(fd, encoding="utf-8", errors="replace") as handle:
+            return log_chains(_renames(_records(_file_chunks(handle))))
     except OSError:
         return {}
-    return log_chains(parse_log(text))
-
-
-def find_log(start_dir: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Path | None:
-    """`amct_log/amct_tensorflow.log` in `start_dir` or a parent up to `root` (else just `start_dir`)."""
-    start = Path(start_dir).resolve()
-    top = Path(root).resolve() if root is not None else start
-    directory = start
-    while True:
-        candidate = directory / LOG_DIR / LOG_NAME
-        if candidate.is_file():
-            return candidate
-        if directory == top or directory.parent == directory:
-            return None
-        if top not in directory.parents:
-            return None  # start_dir is not inside root: look no further than start_dir itself
-        directory = directory.parent

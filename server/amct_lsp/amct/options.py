@@ -114,6 +114,10 @@ def load_config_json(path: str | os.PathLike[str]) -> QuantOptions:
             f"at line {err.lineno}, column {err.colno}.",
             where,
         ) from None
+    except (ValueError, RecursionError) as err:
+        # A number of thousands of digits (int conversion limit) or arrays nested thousands deep.
+        problem = "nests too deeply" if isinstance(err, RecursionError) else "holds a number too long to read"
+        raise ConfigError(f"The AMCT config file '{where}' {problem}.", where) from None
     if not isinstance(data, dict):
         raise ConfigError(f"The AMCT config file '{where}' must hold a JSON object at the top level.", where)
     do_fusion = data.get("do_fusion", True)

@@ -3,19 +3,50 @@
 Editor-neutral and fast: the language server calls `check_source` on every edit (models come from a shared
 `ModelCache`), the CLI calls `check_paths`. Nothing here raises for a bad script or a bad model; both become
 findings (AMCT900, AMCT004).
+
+The names below load on first use, so `amct_lsp.check.findings` (the finding types) can be imported without
+loading the engine and libcst (the server starts faster).
 """
 
 from __future__ import annotations
 
-from amct_lsp.check.checker import check_source
-from amct_lsp.check.edits import apply_edits, literal_edit, primary_edits
-from amct_lsp.check.files import check_paths, decode_failure, iter_scripts
-from amct_lsp.check.results import CheckResult, NameInfo
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from amct_lsp.check.checker import check_source
+    from amct_lsp.check.edits import apply_edits, literal_edit, primary_edits
+    from amct_lsp.check.files import check_file, check_paths, decode_failure, iter_scripts
+    from amct_lsp.check.results import CheckResult, NameInfo
+
+_WHERE = {
+    "CheckResult": "results",
+    "NameInfo": "results",
+    "apply_edits": "edits",
+    "check_file": "files",
+    "check_paths": "files",
+    "check_source": "checker",
+    "decode_failure": "files",
+    "iter_scripts": "files",
+    "literal_edit": "edits",
+    "primary_edits": "edits",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CheckResult",
     "NameInfo",
     "apply_edits",
+    "check_file",
     "check_paths",
     "check_source",
     "decode_failure",

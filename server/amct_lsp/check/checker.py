@@ -1,16 +1,24 @@
-"""One check of one script's text: `check_source`, and the `Checker` that joins its parts."""
+"""One check of one script's text: `check_source`, a pipeline of functions over a frozen context.
+
+analyse the script → load the model (and configs, and predict) → load the log → judge every name and build
+its fixes (report) → drop ignored findings → sort. Each stage returns data; nothing is shared but the context.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 
+from amct_lsp.check.context import CheckContext, UseIndex
+from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.check.ignores import is_ignored
-from amct_lsp.check.report import Reporter
+from amct_lsp.check.log_evidence import load_chains
+from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
+from amct_lsp.check.report import report, unchecked_names
 from amct_lsp.check.results import CheckResult
-from amct_lsp.findings import Code, Finding, Severity
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
+from amct_lsp.text import split_lines
 
 
 def check_source(
@@ -22,43 +30,55 @@ def check_source(
     root: str | None = None,
     log: str | None = None,
     extra_skip_layers: Sequence[str] = (),
+    model_folders: Sequence[str] = (),
 ) -> CheckResult:
-    """Check one script's text. `model`/`log` override what the script names; `root` bounds file searches."""
+    """Check one script's text. `model`/`log` override what the script names; `root` bounds file searches;
+    a model the script names but that is not found from its folder is looked for by file name in
+    `model_folders` (absolute folders)."""
     path = os.path.abspath(path)
     if "amct" not in source.lower():
         # Not a quantization script (no import, alias or directive): nothing to say, and nothing to parse.
         return CheckResult(path=path)
     analysis = analyze(source, path)
-    result = CheckResult(path=path, analysis=analysis)
     if analysis.syntax_error is not None:
         problem = analysis.syntax_error
-        result.findings.append(
-            Finding(
-                Code.SYNTAX,
-                Severity.WARNING,
-                f"The script does not parse, so AMCT names are not checked: {problem.message}",
-                path,
-                problem.span,
-            )
-        )
-        return result
+        message = f"The script does not parse, so AMCT names are not checked: {problem.message}"
+        finding = Finding(Code.SYNTAX, Severity.WARNING, message, path, problem.span)
+        return CheckResult(path=path, analysis=analysis, findings=[finding])
     if not analysis.uses_amct:
-        return result
-    return Checker(source, path, analysis, result, cache, model, root, log, extra_skip_layers).run()
-
-
-class Checker(Reporter):
-    """Loads the model and log, judges every name, drops ignored findings."""
-
-    def run(self) -> CheckResult:
-        self._load_model()
-        if self.graph is not None:
-            self._load_log()
-            self._check_names()
-        else:
-            self._unchecked_names()
-        self.result.findings = [
-            f for f in self.result.findings if not is_ignored(f, self.analysis.ignores, self.path)
-        ]
-        self.result.findings.sort(key=lambda f: (f.span.start, f.code.value))
-        return self.result
+        return CheckResult(path=path, analysis=analysis)
+    lines = tuple(split_lines(source))
+    request = ModelRequest(cache, model, root, tuple(model_folders), tuple(extra_skip_layers))
+    stage = load_model(analysis, path, lines, request)
+    result = CheckResult(
+        path=path,
+        analysis=analysis,
+        model_path=stage.path,
+        model_span=stage.located.span,
+        model_note=stage.located.note,
+        model_error=stage.error,
+        prediction=stage.prediction,
+        config_paths=stage.config_paths,
+    )
+    findings = list(stage.findings)
+    if stage.graph is None or stage.prediction is None:
+        result.names = unchecked_names(analysis, stage.error or "no model")
+    else:
+        chains = load_chains(stage.prediction, path, root, log)
+        result.log_path = chains.log_path
+        ctx = CheckContext(
+            path=path,
+            lines=lines,
+            analysis=analysis,
+            model=stage,
+            graph=stage.graph,
+            prediction=stage.prediction,
+            chains=chains,
+            uses=UseIndex.build(analysis.uses),
+            others=OtherModels(analysis, path, stage.path, request),
+        )
+        result.names, name_findings = report(ctx)
+        findings.extend(name_findings)
+    findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]
+    result.findings = sorted(findings, key=lambda f: (f.span.start, f.code.value))
+    return result

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from amct_lsp.findings import Finding, Position, TextEdit
+from amct_lsp.check.findings import Finding
 from amct_lsp.script.values import Literal, Str
-
-_NEWLINES = re.compile(r"\r\n|\r|\n")
+from amct_lsp.text import LineIndex, TextEdit
 
 
 def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits given in `source`'s coordinates; raises ValueError when they overlap."""
-    starts = [0, *(m.end() for m in _NEWLINES.finditer(source))]
-
-    def offset(pos: Position) -> int:
-        if pos.line >= len(starts):
-            return len(source)
-        line_end = starts[pos.line + 1] if pos.line + 1 < len(starts) else len(source)
-        return min(starts[pos.line] + pos.character, line_end)
-
+    index = LineIndex(source)
     spans = sorted(
-        ((offset(e.span.start), offset(e.span.end), e.new_text) for e in edits), key=lambda t: t[:2]
+        ((index.offset(e.span.start), index.offset(e.span.end), e.new_text) for e in edits),
+        key=lambda t: t[:2],
     )
     out: list[str] = []
     cursor = 0

@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterable, Sequence
 
 from amct_lsp.check.checker import check_source
+from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.check.results import CheckResult
 from amct_lsp.fileio import path_state
-from amct_lsp.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.model.cache import ModelCache
-from amct_lsp.script.source import ScriptDecodeError, read_script
+from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
 _SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -46,6 +46,36 @@ def iter_scripts(paths: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(os.path.abspath(p) for p in out))
 
 
+def check_file(
+    path: str,
+    *,
+    cache: ModelCache,
+    model: str | None = None,
+    root: str | None = None,
+    log: str | None = None,
+    extra_skip_layers: Sequence[str] = (),
+    model_folders: Sequence[str] = (),
+) -> tuple[ScriptText | None, CheckResult]:
+    """Read and check one script from disk; its text (None when unreadable: the result is one AMCT900)."""
+    try:
+        text = read_script(path)
+    except ScriptDecodeError as err:
+        return None, decode_failure(path, err)
+    except OSError as err:
+        return None, decode_failure(path, ScriptDecodeError(f"{err.strerror or err}."))
+    result = check_source(
+        text.text,
+        path,
+        cache=cache,
+        model=model,
+        root=root,
+        log=log,
+        extra_skip_layers=extra_skip_layers,
+        model_folders=model_folders,
+    )
+    return text, result
+
+
 def check_paths(
     paths: Iterable[str],
     *,
@@ -58,26 +88,10 @@ def check_paths(
     """Check files and folders (recursively *.py); every model is read once through one shared cache.
 
     Raises FileNotFoundError for a path that does not exist; unreadable scripts become AMCT900 results."""
-    cache = cache if cache is not None else ModelCache()
-    results: list[CheckResult] = []
-    for script in iter_scripts(paths):
-        try:
-            text = read_script(script).text
-        except ScriptDecodeError as err:
-            results.append(decode_failure(script, err))
-            continue
-        except OSError as err:
-            results.append(decode_failure(script, ScriptDecodeError(f"{err.strerror or err}.")))
-            continue
-        results.append(
-            check_source(
-                text,
-                script,
-                cache=cache,
-                model=model,
-                root=root,
-                log=log,
-                extra_skip_layers=extra_skip_layers,
-            )
-        )
-    return results
+    shared = cache if cache is not None else ModelCache()
+    return [
+        check_file(
+            script, cache=shared, model=model, root=root, log=log, extra_skip_layers=extra_skip_layers
+        )[1]
+        for script in iter_scripts(paths)
+    ]

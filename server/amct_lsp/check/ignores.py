@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from amct_lsp.findings import Finding
+from amct_lsp.check.findings import Finding
 
 
 def is_ignored(finding: Finding, ignores: Mapping[int, frozenset[str]], path: str) -> bool:

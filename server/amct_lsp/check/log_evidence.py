@@ -1,53 +1,59 @@
-"""Rename chains: from the AMCT log when there is one, else from the prediction."""
+"""Pipeline stage 2: rename chains from the AMCT log when there is one, else from the prediction."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from amct_lsp.amct.chain import RenameChain
-from amct_lsp.amct.log import find_log, read_log_chains
-from amct_lsp.check.state import CheckState
+from amct_lsp.amct.chain import Prediction, RenameChain
+from amct_lsp.amct.log_cache import SHARED_LOG_CACHE, LogCache
 from amct_lsp.check.verdict import EVIDENCE_LOG, EVIDENCE_PREDICTED
+from amct_lsp.discovery import locate_log
 
 
-class LogEvidence(CheckState):
-    """Reads the AMCT log and answers which chain a name is on (log first)."""
+@dataclass(frozen=True, slots=True)
+class Chains:
+    """The chains a check knows: the log's (which win) and the prediction's, and what each creates."""
 
-    def _load_log(self) -> None:
-        log_path: str | None
-        if self.log:
-            log_path = os.path.abspath(self.log)
-        else:
-            start = os.path.dirname(self.path)
-            found = find_log(start, self.root) if self.root else find_log(start)
-            log_path = str(found) if found is not None else None
-        if log_path is None or not os.path.isfile(log_path):
-            return
-        self.log_chains = read_log_chains(log_path)
-        self.result.log_path = log_path
-        assert self.prediction is not None
-        chains = [*self.prediction.chains, *self.log_chains.values()]
-        self._index_created(chains)
+    prediction: Prediction
+    log_path: str | None = None
+    log_chains: Mapping[str, RenameChain] = field(default_factory=dict)
+    #: Each name a chain creates (tensor and op form) → that chain; the first chain keeps it.
+    created: Mapping[str, RenameChain] = field(default_factory=dict)
 
-    def _chain(self, tensor: str) -> tuple[RenameChain | None, str | None]:
+    def chain(self, tensor: str) -> tuple[RenameChain | None, str | None]:
+        """The chain `tensor` starts, and its evidence ("amct-log" or "predicted")."""
         log_chain = self.log_chains.get(tensor)
         if log_chain is not None and log_chain.steps:
             return log_chain, EVIDENCE_LOG
-        assert self.prediction is not None
         chain = self.prediction.chain_for(tensor)
         if chain is not None and chain.steps:
             return chain, EVIDENCE_PREDICTED
         return None, None
 
-    def _created_chain(self, value: str) -> RenameChain | None:
-        if not self.created and self.prediction is not None:
-            self._index_created(self.prediction.chains)
+    def created_chain(self, value: str) -> RenameChain | None:
+        """The chain that creates `value` (a post-rewrite tensor or op name)."""
         return self.created.get(value)
 
-    def _index_created(self, chains: Iterable[RenameChain]) -> None:
-        """Note each name a chain creates (tensor and op form) → that chain; the first chain keeps it."""
-        for chain in chains:
-            for name in chain.names()[1:]:
-                self.created.setdefault(name, chain)
-                self.created.setdefault(name.rpartition(":")[0], chain)
+
+def load_chains(
+    prediction: Prediction,
+    script_path: str,
+    root: str | None,
+    log: str | None,
+    cache: LogCache = SHARED_LOG_CACHE,
+) -> Chains:
+    """Find and read (through the cache) the AMCT log; index what every chain creates."""
+    log_path = locate_log(script_path, root, log)
+    log_chains = cache.get(log_path) if log_path is not None else {}
+    created = _index_created([*prediction.chains, *log_chains.values()])
+    return Chains(prediction, log_path, log_chains, created)
+
+
+def _index_created(chains: Iterable[RenameChain]) -> dict[str, RenameChain]:
+    created: dict[str, RenameChain] = {}
+    for chain in chains:
+        for name in chain.names()[1:]:
+            created.setdefault(name, chain)
+            created.setdefault(name.rpartition(":")[0], chain)
+    return created

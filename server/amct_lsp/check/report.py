@@ -1,92 +1,91 @@
-"""Turning verdicts into `NameInfo`s and findings (one per value, literal and code)."""
+"""Pipeline stage 5: verdicts become `NameInfo`s and findings (one per value, literal and code)."""
 
 from __future__ import annotations
 
-from amct_lsp.check.fixes import FixBuilder
-from amct_lsp.check.judge import NameJudge
+from amct_lsp.check.context import CheckContext
+from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Span
+from amct_lsp.check.fixes import calib_fix, primary_fix, reached_before
+from amct_lsp.check.judge import judge
 from amct_lsp.check.results import NameInfo
 from amct_lsp.check.verdict import Verdict, phase_text
-from amct_lsp.findings import Code, Finding, Fix, Position, Related, Span
-from amct_lsp.script.facts import NameUse, Phase
+from amct_lsp.script.facts import NameUse, Phase, ScriptAnalysis
 from amct_lsp.script.values import Literal, Str
 
 
-class Reporter(NameJudge, FixBuilder):
-    """Groups the uses of each value and reports the strongest verdict."""
+def unchecked_names(analysis: ScriptAnalysis, reason: str) -> list[NameInfo]:
+    """Without a model, still list the names (the hover says why they are not checked)."""
+    verdict = Verdict(None, verdict=f"not checked: {reason}")
+    return [
+        _name_info(value, literal, uses, None, verdict)
+        for (_, value, literal), uses in _groups(analysis.uses).items()
+    ]
 
-    def _unchecked_names(self) -> None:
-        """Without a model, still list the names (the hover says why they are not checked)."""
-        reason = "not checked: " + (self.result.model_error or "no model")
-        for (_, value, literal), uses in _groups(self.analysis.uses).items():
-            self.result.names.append(_name_info(value, literal, uses, None, Verdict(None, verdict=reason)))
 
-    def _check_names(self) -> None:
-        verdicts: dict[tuple[Str, Literal], list[tuple[NameUse, Verdict]]] = {}
-        for use in self.analysis.uses:
-            verdict = self._judge(use)
-            literal = _primary_literal(use.value, verdict.change)
-            verdicts.setdefault((use.value, literal), []).append((use, verdict))
-        for (value, literal), items in verdicts.items():
-            uses = [u for u, _ in items]
-            # The finding with the strongest code speaks for the value; other uses of it are fine.
-            bad = [(u, v) for u, v in items if v.code is not None]
-            best = bad[0][1] if bad else items[0][1]
-            self.result.names.append(_name_info(value.value, literal, uses, best.replacement, best))
-            if not bad:
-                continue
-            for code in dict.fromkeys(v.code for _, v in bad):
-                group = [(u, v) for u, v in bad if v.code == code]
-                self._finding(value, literal, group)
+def report(ctx: CheckContext) -> tuple[list[NameInfo], list[Finding]]:
+    """Every name with its verdict, and a finding per value, literal and code (the strongest use speaks)."""
+    names: list[NameInfo] = []
+    findings: list[Finding] = []
+    verdicts: dict[tuple[Str, Literal], list[tuple[NameUse, Verdict]]] = {}
+    for use in ctx.analysis.uses:
+        verdict = judge(ctx, use)
+        literal = _primary_literal(use.value, verdict.change)
+        verdicts.setdefault((use.value, literal), []).append((use, verdict))
+    for (value, literal), items in verdicts.items():
+        uses = [u for u, _ in items]
+        # The finding with the strongest code speaks for the value; other uses of it are fine.
+        bad = [(u, v) for u, v in items if v.code is not None]
+        best = bad[0][1] if bad else items[0][1]
+        names.append(_name_info(value.value, literal, uses, best.replacement, best))
+        for code in dict.fromkeys(v.code for _, v in bad):
+            group = [(u, v) for u, v in bad if v.code == code]
+            findings.append(_finding(ctx, value, literal, group))
+    return names, findings
 
-    def _finding(self, value: Str, literal: Literal, group: list[tuple[NameUse, Verdict]]) -> None:
-        verdict = group[0][1]
-        uses = [u for u, _ in group]
-        assert verdict.code is not None
-        fixes: list[Fix] = []
-        primary = (
-            self._primary_fix(value, literal, uses, verdict) if verdict.replacement is not None else None
+
+def _finding(
+    ctx: CheckContext, value: Str, literal: Literal, group: list[tuple[NameUse, Verdict]]
+) -> Finding:
+    verdict = group[0][1]
+    uses = [u for u, _ in group]
+    assert verdict.code is not None
+    fixes: list[Fix] = []
+    primary = primary_fix(ctx, value, literal, uses, verdict) if verdict.replacement is not None else None
+    if primary is not None:
+        fixes.append(primary)
+    if verdict.code == Code.STALE_NAME:
+        calib = calib_fix(ctx, value, uses, verdict, primary=primary is None)
+        if calib is not None:
+            fixes.append(calib)
+    related = [Related(ctx.path, u.site, f"used here ({u.kind.value}, {phase_text(u.phase)})") for u in uses]
+    if ctx.model.path:
+        related.append(Related(ctx.model.path, Span(Position(0, 0), Position(0, 0)), "the model"))
+    notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
+    if not fixes and reached_before(ctx, uses):
+        notes += (
+            "No automatic fix: the same line also runs where the old name is right (before "
+            "quantize_model on another branch or in another call).",
         )
-        if primary is not None:
-            fixes.append(primary)
-        if verdict.code == Code.STALE_NAME:
-            calib = self._calib_fix(value, uses, verdict, primary=primary is None)
-            if calib is not None:
-                fixes.append(calib)
-        related = [
-            Related(self.path, u.site, f"used here ({u.kind.value}, {phase_text(u.phase)})") for u in uses
-        ]
-        if self.result.model_path:
-            related.append(Related(self.result.model_path, Span(Position(0, 0), Position(0, 0)), "the model"))
-        notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
-        if not fixes and self._reached_before(uses):
-            notes += (
-                "No automatic fix: the same line also runs where the old name is right (before "
-                "quantize_model on another branch or in another call).",
-            )
-        elif not fixes and verdict.replacement is not None:
-            notes += ("No automatic fix: the string is shared with a use that needs the old name.",)
-        elif primary is None and verdict.replacement is not None:
-            notes += (
-                "The string is shared with a use that needs the old name: the fix goes through "
-                "calib_outputs.",
-            )
-        self.result.findings.append(
-            Finding(
-                verdict.code,
-                verdict.severity,
-                verdict.message,
-                self.path,
-                literal.span,
-                tensor=value.value,
-                replacement=verdict.replacement,
-                chain=verdict.chain,
-                evidence=verdict.evidence,
-                model=self.result.model_path,
-                fixes=tuple(fixes),
-                related=tuple(related),
-                notes=notes,
-            )
+    elif not fixes and verdict.replacement is not None:
+        notes += ("No automatic fix: the string is shared with a use that needs the old name.",)
+    elif primary is None and verdict.replacement is not None:
+        notes += (
+            "The string is shared with a use that needs the old name: the fix goes through calib_outputs.",
         )
+    return Finding(
+        verdict.code,
+        verdict.severity,
+        verdict.message,
+        ctx.path,
+        literal.span,
+        tensor=value.value,
+        replacement=verdict.replacement,
+        chain=verdict.chain,
+        evidence=verdict.evidence,
+        model=ctx.model.path,
+        fixes=tuple(fixes),
+        related=tuple(related),
+        notes=notes,
+    )
 
 
 def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from amct_lsp.amct.chain import Prediction, RenameChain
-from amct_lsp.findings import Finding, Span
+from amct_lsp.check.findings import Finding, Span
 from amct_lsp.script.facts import ScriptAnalysis
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from amct_lsp.amct.chain import Evidence, RenameChain
-from amct_lsp.findings import Code, Severity
+from amct_lsp.check.findings import Code, Severity
 from amct_lsp.script.facts import Phase
 
 EVIDENCE_LOG = "amct-log"

@@ -14,7 +14,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from amct_lsp.findings import Finding, Position, Span
+from amct_lsp.check.findings import Finding, Position, Span
 from amct_lsp.lsp.convert import DATA_LAYOUT, SOURCE, edits_from_data, fix_to_data, to_client_range
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.amct"

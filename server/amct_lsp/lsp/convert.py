@@ -7,7 +7,6 @@ range is never computed against a different version of the document.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +14,8 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from amct_lsp.findings import Code, Finding, Fix, Position, Severity, Span
+from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
+from amct_lsp.text import lines_with_ends
 
 SOURCE = "amct"
 DOCS_URL = "https://github.com/amct-lsp/amct-lsp"
@@ -30,12 +30,9 @@ _SEVERITY = {
 }
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, split where LSP and Python do (\\n, \\r\\n, \\r) — not at \\f or U+2028."""
-    return _LINE.findall(text)
+    return lines_with_ends(text)
 
 
 def code_url(code: Code | str) -> str:

@@ -11,7 +11,6 @@ were never opened are dropped.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,11 +18,9 @@ from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
 from amct_lsp.lsp.convert import column_from_units, split_lines
+from amct_lsp.text import LineIndex
 
 log = logging.getLogger(__name__)
-
-#: The only line ends LSP knows.
-_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class LspTextDocument(TextDocument):
@@ -36,11 +33,11 @@ class LspTextDocument(TextDocument):
     def offset_of(self, position: types.Position) -> int:
         """The index into `source` of a client position (clamped to its line, and to the text)."""
         source = self.source
-        start = _line_start(source, position.line)
-        if start is None:
+        index = LineIndex(source)
+        line = max(position.line, 0)
+        if line >= len(index.starts):
             return len(source)
-        brk = _BREAK.search(source, start)
-        end = brk.start() if brk else len(source)
+        start, end = index.starts[line], index.line_end(line)
         return start + column_from_units(source[start:end], position.character, self.position_codec)
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
@@ -50,16 +47,6 @@ class LspTextDocument(TextDocument):
             start, end = end, start
         source = self.source
         self._source = source[:start] + change.text + source[end:]
-
-
-def _line_start(source: str, line: int) -> int | None:
-    """The offset where 0-based `line` starts; None when the text has fewer lines."""
-    if line <= 0:
-        return 0
-    for number, brk in enumerate(_BREAK.finditer(source), 1):
-        if number == line:
-            return brk.end()
-    return None
 
 
 class LspWorkspace(Workspace):

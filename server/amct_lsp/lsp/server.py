@@ -130,32 +130,14 @@ class AmctLanguageServer(LanguageServer):
             "root": root,
             "log": log_file,
             "extra_skip_layers": settings.skip_layers,
+            "model_folders": tuple(resolve_path(folder, root) for folder in settings.model_paths),
         }
         source = snap.source
         if _SURROGATE.search(source):
             # A lone UTF-16 surrogate (a client that split a pair, an invalid file) cannot be encoded; one
             # replacement character for each keeps every column where it was.
             source = _SURROGATE.sub("\ufffd", source)
-        result = check_source(source, snap.path, **kwargs)
-        if model is None and result.model_error is not None and settings.model_paths:
-            found = self._search_model_paths(result, settings, root)
-            if found is not None:
-                kwargs["model"] = found
-                result = check_source(source, snap.path, **kwargs)
-        return result
-
-    @staticmethod
-    def _search_model_paths(result: CheckResult, settings: Settings, root: str | None) -> str | None:
-        """Look for the script's model file by name in the `modelPaths` folders."""
-        wanted = result.model_path
-        if not wanted:
-            return None
-        name = os.path.basename(wanted)
-        for folder in settings.model_paths:
-            candidate = os.path.join(resolve_path(folder, root), name)
-            if os.path.isfile(candidate):
-                return candidate
-        return None
+        return check_source(source, snap.path, **kwargs)
 
     # -- documents --
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from amct_lsp.findings import Code, Severity
+from amct_lsp.check.findings import Code, Severity
 
 SECTION = "amct"
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import re
 
-from amct_lsp.findings import Position, Span
 from amct_lsp.script.directives import read_directives
 from amct_lsp.script.evaluator import Evaluator
 from amct_lsp.script.facts import ModelCandidate, ScriptAnalysis, SyntaxProblem
-from amct_lsp.script.parse import ParseError, parse, split_lines
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+from amct_lsp.script.parse import ParseError, parse
+from amct_lsp.text import NEWLINE, Position, Span, split_lines
 
 
 def detect_newline(source: str) -> str:
-    match = _NEWLINE.search(source)
+    match = NEWLINE.search(source)
     return match.group(0) if match else "\n"
 
 

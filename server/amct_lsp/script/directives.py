@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from amct_lsp.findings import Position, Span
-from amct_lsp.script.parse import split_lines
+from amct_lsp.text import Position, Span, split_lines
 
 #: Also what the editor's "Ignore on this line" action looks for (`amct_lsp.lsp.actions`).
 IGNORE_RE = re.compile(r"#.*?\bamct:\s*(?:ignore|noqa)\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)

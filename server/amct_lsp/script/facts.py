@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from amct_lsp.findings import Span
 from amct_lsp.script.values import Literal, Str
+from amct_lsp.text import Span
 
 
 class Phase(str, Enum):

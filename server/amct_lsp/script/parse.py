@@ -18,9 +18,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from amct_lsp.findings import Position, Span
+from amct_lsp.text import NEWLINE, LineIndex, Position, Span
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _CACHE_SIZE = 4096
 
 
@@ -187,15 +186,8 @@ class Parsed:
         )
 
 
-def split_lines(source: str) -> list[str]:
-    """Lines without their terminators, split the way Python's tokenizer counts them (\\r\\n, \\r, \\n)."""
-    return _NEWLINE.split(source)
-
-
 def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(source))
-    return starts
+    return LineIndex(source).starts
 
 
 _TOKENS = re.compile(
@@ -228,7 +220,7 @@ def _boundaries(source: str) -> list[int]:
     for match in _TOKENS.finditer(source):
         kind = match.lastgroup
         if kind == "str":
-            line += len(_NEWLINE.findall(match.group()))
+            line += len(NEWLINE.findall(match.group()))
         elif kind == "open":
             depth += 1
         elif kind == "close":

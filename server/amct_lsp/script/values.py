@@ -12,7 +12,7 @@ import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from amct_lsp.findings import Position, Span
+from amct_lsp.text import Position, Span
 
 #: At most this many alternatives per expression; the rest are dropped (keeps loops over big lists cheap).
 MAX_ALTERNATIVES = 64

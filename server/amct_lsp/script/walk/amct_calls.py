@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from amct_lsp.findings import Position, Span
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import AmctCall, ConfigRef, ModelCandidate, ModelSource, Phase, SkipSet, UseKind
 from amct_lsp.script.walk.bindings import Bindings
@@ -14,6 +13,7 @@ from amct_lsp.script.walk.known_apis import AMCT_SIGNATURES, MODEL_SUFFIXES, QUA
 from amct_lsp.script.walk.phases import AFTER, graphs_in, settle_pending
 from amct_lsp.script.walk.scopes import Env, Frame
 from amct_lsp.script.walk.sinks import Sinks, file_literal
+from amct_lsp.text import Position, Span
 
 
 class AmctCalls(Sinks, Bindings):

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
-from amct_lsp.findings import Position
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import ModelCandidate, ModelSource
 from amct_lsp.script.walk.bindings import Bindings
 from amct_lsp.script.walk.imports import ImportTable
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
 from amct_lsp.script.walk.scopes import ClassInfo, Env, Frame, Instance, LambdaFn
+from amct_lsp.text import Position
 
 
 class Expressions(Bindings, ImportTable):

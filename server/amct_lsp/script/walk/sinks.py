@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from amct_lsp.findings import Span
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import ModelCandidate, ModelSource, NameUse, Phase, UseKind
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
 from amct_lsp.script.walk.phases import GraphRef, phase_of
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.script.walk.state import WalkState
+from amct_lsp.text import Span
 
 
 class Sinks(WalkState):

@@ -6,12 +6,12 @@ import os
 
 import libcst as cst
 
-from amct_lsp.findings import Span
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import AmctCall, ConfigRef, ModelCandidate, NameUse, SkipSet
 from amct_lsp.script.parse import Parsed
 from amct_lsp.script.walk.phases import GraphRef, PhaseSet
 from amct_lsp.script.walk.scopes import Env, Frame, FuncNode, Function, Instance, LambdaFn
+from amct_lsp.text import Span
 
 
 class WalkState:

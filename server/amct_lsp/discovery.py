@@ -1,18 +1,21 @@
-"""Find the files a script names (its model, its AMCT config) the way the user runs it.
+"""Project discovery: the one lookup for a script's model, AMCT config files and AMCT log.
 
-A relative path is tried against the script's folder, then each parent up to the workspace root: scripts
-are run from their own folder as often as from the project root. The choice, and every folder tried, is kept
-so the user can see why a model was (not) found.
+A relative path is tried against the script's folder, then each parent up to the workspace root (or a few
+levels without one): scripts are run from their own folder as often as from the project root. The same walk
+finds `amct_log/amct_tensorflow.log`. A model not found that way is looked for by its file name in the extra
+model folders (the editor's `modelPaths`). The choice, and every folder tried, is kept so the user can see
+why a file was (not) found. The CLI, the server and, through the server's status, the client all use this.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from amct_lsp.fileio import path_state
-from amct_lsp.findings import Span
 from amct_lsp.script.facts import ModelCandidate, ModelSource, ScriptAnalysis
+from amct_lsp.text import Span
 
 #: Without a workspace root, look at most this many folders above the script.
 MAX_PARENTS = 6
@@ -29,8 +32,11 @@ class Located:
     looked_in: tuple[str, ...] = field(default_factory=tuple)
 
 
-def search_dirs(script_path: str, root: str | None) -> list[str]:
-    """The script's folder and its parents, up to `root` (or a few levels when there is no root)."""
+def search_dirs(script_path: str, root: str | None, *, named: bool = True) -> list[str]:
+    """The script's folder and its parents up to `root`. Outside a workspace root, a few levels up for a file
+    the script names (`named`: its model, its config — the user pointed at it), but only the script's own
+    folder for one it does not name (the AMCT log: an `amct_log` further up may be another project's)."""
+    limit = MAX_PARENTS if named else 0
     start = os.path.dirname(os.path.abspath(script_path))
     top = os.path.abspath(root) if root else None
     dirs = [start]
@@ -40,7 +46,7 @@ def search_dirs(script_path: str, root: str | None) -> list[str]:
         if inside and current == top:
             break
         parent = os.path.dirname(current)
-        if parent == current or (not inside and len(dirs) > MAX_PARENTS):
+        if parent == current or (not inside and len(dirs) > limit):
             break
         dirs.append(parent)
         current = parent
@@ -80,9 +86,14 @@ _TIERS = ((ModelSource.DIRECTIVE,), (ModelSource.LOADER, ModelSource.SAVE_MODEL)
 
 
 def locate_model(
-    analysis: ScriptAnalysis, script_path: str, root: str | None, explicit: str | None
+    analysis: ScriptAnalysis,
+    script_path: str,
+    root: str | None,
+    explicit: str | None,
+    model_folders: Sequence[str] = (),
 ) -> Located:
-    """The script's model: `explicit` (--model), then `# amct: model=`, then what reaches a loader."""
+    """The script's model: `explicit` (--model), then `# amct: model=`, then what reaches a loader; a name
+    not found next to the script is looked for by file name in `model_folders` (absolute folders)."""
     dirs = search_dirs(script_path, root)
     if explicit:
         path = os.path.abspath(os.path.expanduser(explicit))
@@ -103,6 +114,12 @@ def locate_model(
                 note = f"'{cand.path}' from {cand.how}, found {_relative_note(folder, dirs)}"
                 return Located(cand.path, found, cand.span, note, tuple(dirs))
         first = group[0]
+        found = _in_folders(first.path, model_folders)
+        if found is not None:
+            note = (
+                f"'{first.path}' from {first.how}, found by name in {os.path.dirname(found)} (model folders)"
+            )
+            return Located(first.path, found, first.span, note, tuple(dirs))
         if os.path.isabs(os.path.expanduser(first.path)):
             where = f"{os.path.normpath(os.path.expanduser(first.path))} does not exist"
         else:
@@ -115,7 +132,31 @@ def locate_model(
     )
 
 
-def locate_file(wanted: str, script_path: str, root: str | None) -> str | None:
+def _in_folders(wanted: str, folders: Sequence[str]) -> str | None:
+    """The first `folder/<file name of wanted>` that is a file."""
+    name = os.path.basename(os.path.expanduser(wanted))
+    for folder in folders if name else ():
+        candidate = os.path.normpath(os.path.join(folder, name))
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def locate_file(wanted: str, script_path: str, root: str | None, *, named: bool = True) -> str | None:
     """A config file the script names, found like the model; None when it does not exist (yet)."""
-    path, _ = resolve(wanted, search_dirs(script_path, root))
+    path, _ = resolve(wanted, search_dirs(script_path, root, named=named))
     return path if path is not None and os.path.isfile(path) else None
+
+
+#: Where AMCT writes its log, relative to the folder it runs in.
+LOG_FILE = os.path.join("amct_log", "amct_tensorflow.log")
+
+
+def locate_log(script_path: str, root: str | None, explicit: str | None = None) -> str | None:
+    """The AMCT log: `explicit` (--log, the logPath setting) when it is a file, else the nearest
+    `amct_log/amct_tensorflow.log` in the script's folder or a parent inside the root (the same walk as the
+    model; the script does not name its log, so outside a root only its own folder counts)."""
+    if explicit:
+        path = os.path.abspath(explicit)
+        return path if os.path.isfile(path) else None
+    return locate_file(LOG_FILE, script_path, root, named=False)
