@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -9,7 +13,7 @@ from pygls.workspace.position_codec import PositionCodec
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
 from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
 from amct_lsp.lsp import actions, convert, hover
-from amct_lsp.lsp.settings import Settings, merge_raw, parse_settings
+from amct_lsp.lsp.settings import SCHEMA, Settings, merge_raw, parse_settings
 
 UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
 UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
@@ -71,6 +75,37 @@ def test_settings_shapes() -> None:
     )  # editor-only keys: ignored
     merged = merge_raw({"amct": {"enable": False, "logPath": "a"}}, {"logPath": "b"}, None)
     assert merged == {"enable": False, "logPath": "b"}
+
+
+def test_settings_types_are_strict() -> None:
+    settings, problems = parse_settings(
+        {"logPath": 3, "modelPaths": ["a", 2], "models": {"*.py": ""}, "skipLayers": True}
+    )
+    assert settings == Settings()
+    assert sorted(p.split()[0] for p in problems) == [
+        "amct.logPath",
+        "amct.modelPaths",
+        "amct.models",
+        "amct.skipLayers",
+    ]
+    assert parse_settings({"logPath": ""})[0].log_path is None
+    assert parse_settings({"logPath": "a.log"})[0].log_path == "a.log"
+
+
+def test_settings_schema_matches_package_json() -> None:
+    """One schema: every server key is declared in package.json with the same JSON type, per resource, and
+    every `amct.*` key package.json declares is either read by the server or known to be client-only."""
+    manifest = json.loads((Path(__file__).resolve().parents[2] / "package.json").read_text())
+    declared = manifest["contributes"]["configuration"]["properties"]
+    client_only = {"amct.interpreter", "amct.trace.server"}
+    assert set(declared) - client_only == {f"amct.{key.name}" for key in SCHEMA}
+    for key in SCHEMA:
+        entry = declared[f"amct.{key.name}"]
+        assert entry["type"] == key.json_type, key.name
+        assert entry["scope"] == "resource", key.name
+        default, _ = parse_settings({key.name: entry["default"]})
+        assert default == Settings(), key.name  # package.json's default is the server's default
+    assert {f.name for f in fields(Settings)} == {key.field for key in SCHEMA}
 
 
 # -- positions --

@@ -96,6 +96,34 @@ async def test_relative_settings_resolve_against_each_folder(tmp_path: Path, fix
         assert "AMCT002" in codes(await doc_b.published())  # b/relu.pb: Relu tail, 'Add:0' unknown
 
 
+async def test_each_folder_gets_its_own_settings(tmp_path: Path) -> None:
+    """package.json declares the settings per resource: the server asks once per folder (`scopeUri`) and a
+    document gets its folder's values; a change in one folder re-checks with the new values."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    script_a, script_b = project(a, False), project(b, False)
+    async with start_session(root=None, settings={"severity": {"AMCT001": "warning"}}) as s:
+        s.client.set_configuration({"severity": {"AMCT001": "hint"}}, section="amct", scope_uri=uri_of(b))
+        change_folders(s, [a, b], [])
+        doc_a = Doc(s, script_a, seed_text())
+        doc_b = Doc(s, script_b, seed_text())
+
+        def severity(expected: types.DiagnosticSeverity) -> Any:
+            return lambda p: [d.severity for d in only(list(p.diagnostics), "AMCT001")] == [expected]
+
+        # (The folders' settings arrive a moment after the folders: the first check may predate them.)
+        await s.wait_published(doc_a.uri, doc_a.version, where=severity(types.DiagnosticSeverity.Warning))
+        await s.wait_published(doc_b.uri, doc_b.version, where=severity(types.DiagnosticSeverity.Hint))
+
+        s.client.set_configuration({"enable": False}, section="amct", scope_uri=uri_of(b))
+        mark = len(s.rec.published)
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        assert await doc_b.published(after=mark) == []  # b is switched off
+        hover_b = await s.hover(doc_b.uri, SEED_LINE, SEED_COL + 2)
+        hover_a = await s.hover(doc_a.uri, SEED_LINE, SEED_COL + 2)
+        assert hover_b is None
+        assert hover_a is not None and NEW_NAME in str(hover_a.contents)  # a is still on
+
+
 # -- settings --
 
 
