@@ -11,8 +11,9 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
-from amct_lsp.lsp import actions, convert, hover
+from amct_lsp.lsp import actions, convert, hover, payloads
 from amct_lsp.lsp.settings import SCHEMA, Settings, merge_raw, parse_settings
 
 UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
@@ -173,8 +174,9 @@ def finding() -> Finding:
 
 def test_to_diagnostic() -> None:
     lines = convert.split_lines(LINE)
+    (made,) = with_ignore_fixes([finding()], LINE)  # the engine appends the ignore fix
     diag = convert.to_diagnostic(
-        finding(),
+        made,
         lines,
         UTF16,
         uri="file:///ws/quant.py",
@@ -192,7 +194,7 @@ def test_to_diagnostic() -> None:
     assert [r.location.uri for r in related] == ["file:///ws/quant.py", "file:///ws/m.pb"]
     assert related[0].location.range.start.character == 4
     assert isinstance(diag.data, dict) and diag.data["version"] == 3
-    assert [f["primary"] for f in diag.data["fixes"]] == [True, False]
+    assert [f["primary"] for f in diag.data["fixes"]] == [True, False, False]
 
     quick = actions.quick_fixes(
         "file:///ws/quant.py", 3, lines, UTF16, [diag], lazy=False, document_changes=True
@@ -205,15 +207,21 @@ def test_to_diagnostic() -> None:
     )
 
 
-def test_ignore_edit() -> None:
-    lines = ["x = 'Add:0'\n", "y = 'Add:0'  # amct: ignore[AMCT002]\n", "z = 1  # amct: ignore\n"]
-    add = actions.ignore_edit(lines, 0, "AMCT001", UTF16)
-    assert add is not None and add.new_text == "  # amct: ignore[AMCT001]"
-    assert add.range.start == types.Position(line=0, character=11)
-    extend = actions.ignore_edit(lines, 1, "AMCT001", UTF16)
-    assert extend is not None and extend.new_text == "AMCT002, AMCT001"
-    assert actions.ignore_edit(lines, 1, "AMCT002", UTF16) is None
-    assert actions.ignore_edit(lines, 2, "AMCT001", UTF16) is None
+def test_diagnostic_data_is_typed_and_read_back_strictly() -> None:
+    lines = convert.split_lines(LINE)
+    diag = convert.to_diagnostic(finding(), lines, UTF16, uri="file:///ws/quant.py", version=3, overrides={})
+    data = payloads.read_data(diag.data)
+    assert data is not None and data.version == 3 and data.code == "AMCT001"
+    assert data.fixes[0].edits[0].start == (0, 22)
+    assert isinstance(diag.data, dict)
+    for forged in (
+        None,
+        "x",
+        {**diag.data, "layout": 2},
+        {**diag.data, "line": "1"},
+        {**diag.data, "fixes": 5},
+    ):
+        assert payloads.read_data(forged) is None, forged
 
 
 def test_fix_all_skips_overlaps_and_duplicates() -> None:

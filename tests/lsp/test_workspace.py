@@ -211,7 +211,7 @@ async def test_disable_clears_and_enable_restores(seed: Path) -> None:
         assert await doc.published(after=mark) == []
         assert await s.code_actions(doc.uri, [], only=["source.fixAll"]) == []
         explained = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[doc.uri])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[doc.uri])
         )
         assert explained is False
         mark = len(s.rec.published)
@@ -244,7 +244,7 @@ async def test_fix_all_command_uses_the_current_version(seed: Path) -> None:
         doc.edit((rng(0, 0, 0, 0), "# 第一行\n# 第二行\n"))
         doc.edit((rng(SEED_LINE + 2, 4, SEED_LINE + 2, 4), "z = 0; "))
         applied = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[doc.uri])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[doc.uri])
         )
         assert applied is True
         edits, version = edits_of(s.rec.applied[-1], doc.uri)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from amct_lsp.check.ignores import is_ignored
 from amct_lsp.check.report import Reporter
 from amct_lsp.check.results import CheckResult
+from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.findings import Code, Finding, Severity
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
@@ -61,4 +62,5 @@ class Checker(Reporter):
             f for f in self.result.findings if not is_ignored(f, self.analysis.ignores, self.path)
         ]
         self.result.findings.sort(key=lambda f: (f.span.start, f.code.value))
+        self.result.findings = with_ignore_fixes(self.result.findings, self.source)
         return self.result

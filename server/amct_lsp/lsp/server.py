@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -31,6 +32,7 @@ from amct_lsp.lsp import convert
 from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, within
 from amct_lsp.lsp.documents import is_python
 from amct_lsp.lsp.handlers import install
+from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
 from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
@@ -61,6 +63,7 @@ class AmctLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=AmctProtocol,
+            converter_factory=make_converter,
         )
         #: The settings without a scope: documents outside every workspace folder, and the fallback.
         self.settings = Settings()
@@ -76,6 +79,8 @@ class AmctLanguageServer(LanguageServer):
         #: Each installed handler by LSP method (or command id), as pygls calls it.
         self.handlers: dict[str, Any] = {}
         self._reported: set[str] = set()
+        #: The last `amct/documentStatus` sent per open document (sent again only when it changes).
+        self._statuses: dict[str, DocumentStatus] = {}
         self._seen_serials: set[int] = set()
         self._settings_ready = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="amct-check")
@@ -215,13 +220,32 @@ class AmctLanguageServer(LanguageServer):
         if model:
             self.progress_bridge.finish(model)
 
+    def send_status(self, analysis: Analysis) -> None:
+        """Tell a client that asked for it (`experimental.amctDocumentStatus`) what the check of this document
+        found out: its model, log and config files and the state; only when that changed."""
+        experimental = getattr(self.client_capabilities, "experimental", None)
+        if not isinstance(experimental, Mapping) or not experimental.get(STATUS_CAPABILITY):
+            return
+        status = status_of(analysis, self.enabled_for(analysis.snapshot.uri))
+        last = self._statuses.get(status.uri)
+        if last is not None and dataclasses.replace(last, version=status.version) == status:
+            return
+        self._statuses[status.uri] = status
+        self.protocol.notify(DOCUMENT_STATUS, status)
+
+    def forget_document(self, uri: str) -> None:
+        """A document was closed: drop what is kept for it."""
+        self.analyzer.close(uri)
+        self._statuses.pop(uri, None)
+
     async def publish(self, analysis: Analysis) -> None:
         """Push diagnostics, unless the client pulls them or the analysis is stale or its document closed."""
         self.after_analysis(analysis)
-        if self.pull_diagnostics:
-            return
         now = self.snapshot(analysis.snapshot.uri)
         if now is None or now.version != analysis.version or now.source != analysis.snapshot.source:
+            return
+        self.send_status(analysis)
+        if self.pull_diagnostics:
             return
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
@@ -369,6 +393,31 @@ class AmctLanguageServer(LanguageServer):
 
 
 # -- entry point --
+
+
+def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
+    """The `amct/documentStatus` of one analysis."""
+    snap = analysis.snapshot
+    result = analysis.result
+    if result is None:
+        return DocumentStatus(snap.uri, snap.version, "failed", message=analysis.error)
+    if not enabled:
+        state = "disabled"
+    elif result.model_error is not None:
+        state = "model-error"
+    elif result.prediction is None:
+        state = "no-model"
+    else:
+        state = "checked"
+    return DocumentStatus(
+        snap.uri,
+        snap.version,
+        state,
+        model_path=result.model_path,
+        log_path=result.log_path,
+        config_paths=tuple(result.config_paths),
+        message=result.model_error,
+    )
 
 
 def _parse_tcp(value: str) -> tuple[str, int]:

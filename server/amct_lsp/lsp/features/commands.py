@@ -15,8 +15,11 @@ from amct_lsp.lsp.handlers import Route
 if TYPE_CHECKING:
     from amct_lsp.lsp.server import AmctLanguageServer
 
-CMD_APPLY_ALL = "amct.applyAllFixes"
-CMD_EXPLAIN = "amct.explainModel"
+#: The server's command ids differ from the extension's (`amct.applyAllFixes`, `amct.explainModel`, which add
+#: the active editor's URI and show the result): vscode-languageclient registers a VS Code command for every
+#: id a server advertises, and the same id twice would collide.
+CMD_APPLY_ALL = "amct-lsp.applyAllFixes"
+CMD_EXPLAIN = "amct-lsp.explainModel"
 
 
 def uri_arg(args: tuple[Any, ...]) -> str:

@@ -24,6 +24,7 @@ async def pull(
     if analysis is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     ls.after_analysis(analysis)
+    ls.send_status(analysis)
     result_id = f"{analysis.serial}:{int(settings.enable)}:{id(settings)}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)

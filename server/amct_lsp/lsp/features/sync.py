@@ -33,7 +33,7 @@ def did_change(ls: AmctLanguageServer, params: types.DidChangeTextDocumentParams
 
 def did_close(ls: AmctLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
-    ls.analyzer.close(uri)
+    ls.forget_document(uri)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
