@@ -150,6 +150,24 @@ async def test_push_style_configuration(seed: Path) -> None:
         assert s.rec.published[mark:] == []
 
 
+async def test_pushed_settings_survive_a_folder_change(seed: Path, tmp_path: Path) -> None:
+    """A client without workspace/configuration: a new workspace folder re-checks with the pushed settings."""
+    other = tmp_path / "other"
+    other.mkdir()
+    async with start_session(caps=capabilities(configuration=False), root=seed) as s:
+        doc = Doc(s, seed / "quant.py", seed_text())
+        await doc.published()
+        mark = len(s.rec.published)
+        payload = {"amct": {"severity": {"AMCT001": "warning"}}}
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=payload))
+        (diag,) = only(await doc.published(after=mark), "AMCT001")
+        assert diag.severity == types.DiagnosticSeverity.Warning
+        mark = len(s.rec.published)
+        change_folders(s, [other], [])
+        (diag,) = only(await doc.published(after=mark), "AMCT001")
+        assert diag.severity == types.DiagnosticSeverity.Warning
+
+
 async def test_pull_style_configuration_ignores_the_payload(seed: Path) -> None:
     async with start_session(root=seed, settings={"severity": {"AMCT001": "warning"}}) as s:
         doc = Doc(s, seed / "quant.py", seed_text())

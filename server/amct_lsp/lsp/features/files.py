@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 from pygls.uris import to_fs_path
 
 from amct_lsp.lsp.analysis import is_affected
@@ -37,7 +38,10 @@ async def did_change_workspace_folders(
     added = [f.name for f in params.event.added or []]
     removed = [f.name for f in params.event.removed or []]
     ls.log_message(f"workspace folders changed (added {added}, removed {removed}): re-checking")
-    await ls.fetch_settings(force_recheck=True)
+    if get_capability(ls.client_capabilities, "workspace.configuration", False):
+        await ls.fetch_settings(force_recheck=True)  # the new folders' own settings
+    else:
+        ls.recheck_all()  # pushed settings apply everywhere: keep them
 
 
 ROUTES = (
