@@ -128,11 +128,13 @@ class AmctExtension implements vscode.Disposable {
 
   private render(): void {
     const document = activePythonDocument();
+    const status = document === undefined ? undefined : this.statuses.get(document.uri.toString());
     const view = statusView({
       state: this.state,
       interpreter: this.choice?.command,
       version: this.version,
-      model: document === undefined ? undefined : (this.statuses.get(document.uri.toString())?.modelPath ?? undefined),
+      model: status?.modelPath ?? undefined,
+      modelProblem: status?.state === 'model-error' ? (status.message ?? 'the model cannot be read') : undefined,
       pythonEditor: document !== undefined,
     });
     this.status.text = view.text;
