@@ -268,3 +268,19 @@ def test_chain_markdown() -> None:
     steps = hover.step_lines(CHAIN)
     assert "vendor FAQ" in steps[0]
     assert "confirmed by the AMCT log (2020-09-01 09:31:04,896)" in steps[1]
+
+
+def test_document_status_goes_out_in_camel_case() -> None:
+    status = payloads.DocumentStatus(
+        "file:///ws/q.py", 2, "checked", model_path="/ws/m.pb", config_paths=("/ws/c.json",)
+    )
+    wire = payloads.make_converter().unstructure(status)
+    assert wire == {
+        "uri": "file:///ws/q.py",
+        "version": 2,
+        "state": "checked",
+        "modelPath": "/ws/m.pb",
+        "logPath": None,
+        "configPaths": ["/ws/c.json"],
+        "message": None,
+    }

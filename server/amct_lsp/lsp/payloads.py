@@ -16,6 +16,7 @@ from typing import Any
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from lsprotocol import converters
 from pygls.protocol import default_converter
 
 #: Method of the status notification (the client registers a handler for it).
@@ -97,8 +98,8 @@ def _strict(kind: type) -> Any:
     return structure
 
 
-#: Reads data that came back from the client: no coercion ("3" is not a line number).
-_READER = cattrs.Converter()
+#: lsprotocol's converter, reading data that came back from the client without coercion ("3" is not a line).
+_READER = converters.get_converter()
 for _kind in (str, int, bool):
     _READER.register_structure_hook(_kind, _strict(_kind))
 for _cls in _PAYLOADS:
