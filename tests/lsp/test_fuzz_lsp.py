@@ -25,7 +25,7 @@ from test_robustness import Doc, position_of
 from support.corpus import SCRIPTS, build_project
 from support.edits import Edit, edits
 
-EXAMPLES = 15
+EXAMPLES = 30
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -20,7 +20,7 @@ from amct_lsp.model.cache import ModelCache
 from support.corpus import SCRIPTS, build_project
 from support.edits import Edit, edits
 
-EXAMPLES = 60
+EXAMPLES = 150
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
