@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -37,8 +38,8 @@ class Fuzz:
     session: Session
     projects: dict[str, tuple[str, Path]]
 
-    def run(self, coro: object) -> object:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, 60))  # type: ignore[arg-type]
+    def run(self, coro: Coroutine[Any, Any, None]) -> None:
+        self.loop.run_until_complete(asyncio.wait_for(coro, 60))
 
 
 @pytest.fixture(scope="module")

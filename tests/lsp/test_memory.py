@@ -43,7 +43,7 @@ async def send_changes(raw: RawClient, uri: str, first: int, count: int) -> int:
 
 
 def rss_mb(pid: int) -> float:
-    return psutil.Process(pid).memory_info().rss / 1024**2
+    return float(psutil.Process(pid).memory_info().rss) / 1024**2
 
 
 async def test_many_did_change_notifications_do_not_grow_memory(tmp_path: Path) -> None:
