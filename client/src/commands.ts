@@ -1,9 +1,7 @@
 /**
- * Command ids, and the one subtlety about them: the server advertises `amct.explainModel` and `amct.applyAllFixes`
- * in `executeCommandProvider`, and vscode-languageclient would register a VS Code command for each advertised id —
- * which collides with the client's own commands of the same name (they add the active editor's URI and show the
- * result). `withoutClientCommands` drops those ids from the registration; the client then calls the server itself
- * with `workspace/executeCommand`. Pure: no `vscode` import.
+ * Command ids. The extension's own commands (`amct.explainModel`, `amct.applyAllFixes`) add the active editor's
+ * URI and show the result; they call the server's commands, whose ids differ (`amct-lsp.*`), so the ids
+ * vscode-languageclient registers for the server never collide with ours. Pure: no `vscode` import.
  */
 
 export const RESTART_SERVER = 'amct.restartServer';
@@ -11,24 +9,9 @@ export const SHOW_LOG = 'amct.showLog';
 export const EXPLAIN_MODEL = 'amct.explainModel';
 export const APPLY_ALL_FIXES = 'amct.applyAllFixes';
 
-/** Commands the client registers itself even though the server also advertises them. */
-export const CLIENT_OWNED_SERVER_COMMANDS: readonly string[] = [EXPLAIN_MODEL, APPLY_ALL_FIXES];
-
-export interface CommandRegistration<T extends { commands?: string[] }> {
-  id: string;
-  registerOptions: T;
-}
-
-export function withoutClientCommands<T extends { commands?: string[] }>(
-  data: CommandRegistration<T>,
-  own: readonly string[] = CLIENT_OWNED_SERVER_COMMANDS,
-): CommandRegistration<T> {
-  const commands = data.registerOptions.commands;
-  if (commands === undefined) {
-    return data;
-  }
-  return { ...data, registerOptions: { ...data.registerOptions, commands: commands.filter((c) => !own.includes(c)) } };
-}
+/** The server's commands (`workspace/executeCommand`). */
+export const SERVER_EXPLAIN_MODEL = 'amct-lsp.explainModel';
+export const SERVER_APPLY_ALL_FIXES = 'amct-lsp.applyAllFixes';
 
 /** The URI a command acts on: its first argument (a `Uri` or its string) when given, else the active editor's. */
 export function targetUri<U>(args: readonly unknown[], parse: (value: string) => U, isUri: (v: unknown) => v is U, active: U | undefined): U | undefined {

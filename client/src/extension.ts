@@ -4,7 +4,6 @@
  * stdio. All lifecycle changes (start, restart on an interpreter change, install) go through one queue so two
  * quick changes never start two servers.
  */
-import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,16 +21,23 @@ import {
   APPLY_ALL_FIXES,
   EXPLAIN_MODEL,
   RESTART_SERVER,
+  SERVER_APPLY_ALL_FIXES,
+  SERVER_EXPLAIN_MODEL,
   SHOW_LOG,
   targetUri,
-  withoutClientCommands,
 } from './commands';
 import { changeAction, mapConfigurationResult, SECTION, serverSettings } from './config';
+import {
+  DOCUMENT_STATUS_METHOD,
+  DocumentStatusStore,
+  parseDocumentStatus,
+  STATUS_CAPABILITY,
+} from './documentStatus';
 import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
 import { RETRY_ACTION } from './environment';
 import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
 import { chooseInterpreter, type InterpreterChoice } from './interpreter';
-import { amctLogCandidates, findModelPath, OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
+import { OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
 import { neutralDirectory, pythonEnvironment } from './launch';
 import { createProcessRunner } from './process';
 import { ensureEnvironment } from './provision';
@@ -43,7 +49,6 @@ const WHEEL_DIR = path.join('client', 'wheels');
 /** The key under which a failure of the private environment is prompted once per session. */
 const PRIVATE_ENVIRONMENT = 'private environment';
 const SHOW_LOG_ACTION = 'Show log';
-const MODEL_REFRESH_DELAY_MS = 400;
 
 function isUri(value: unknown): value is vscode.Uri {
   return value instanceof vscode.Uri;
@@ -64,9 +69,9 @@ class AmctExtension implements vscode.Disposable {
   private state: ServerState = 'starting';
   private choice: InterpreterChoice | undefined;
   private version: string | undefined;
-  private readonly models = new Map<string, string | undefined>();
+  /** What the server last said about each open document (`amct/documentStatus`). */
+  private readonly statuses = new DocumentStatusStore();
   private readonly prompted = new Set<string>();
-  private modelTimer: NodeJS.Timeout | undefined;
   /** Where every Python process runs: never the workspace folder (see launch.ts). */
   private neutralCwd: string | undefined;
 
@@ -89,13 +94,8 @@ class AmctExtension implements vscode.Disposable {
       vscode.commands.registerCommand(OPEN_AMCT_LOG_COMMAND, (log: unknown) => this.openAmctLog(log)),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.enqueue(() => this.restart(false))),
-      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleModelRefresh()),
-      vscode.languages.onDidChangeDiagnostics((event) => {
-        const active = activePythonDocument()?.uri.toString();
-        if (active !== undefined && event.uris.some((uri) => uri.toString() === active)) {
-          this.scheduleModelRefresh();
-        }
-      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.workspace.onDidCloseTextDocument((document) => this.statuses.delete(document.uri.toString())),
     );
     void onPythonInterpreterChange(() => {
       // The private environment does not depend on the Python extension's choice, unless none could be made yet.
@@ -123,11 +123,13 @@ class AmctExtension implements vscode.Disposable {
 
   private render(): void {
     const document = activePythonDocument();
+    const status = document === undefined ? undefined : this.statuses.get(document.uri.toString());
     const view = statusView({
       state: this.state,
       interpreter: this.choice?.command,
       version: this.version,
-      model: document === undefined ? undefined : this.models.get(document.uri.toString()),
+      model: status?.modelPath ?? undefined,
+      modelProblem: status?.state === 'model-error' ? (status.message ?? 'the model cannot be read') : undefined,
       pythonEditor: document !== undefined,
     });
     this.status.text = view.text;
@@ -327,8 +329,7 @@ class AmctExtension implements vscode.Disposable {
         provideHover: createHoverMiddleware({
           hasAmctDiagnosticAt: (uri, position) =>
             amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).length > 0,
-          findAmctLog: (uri) => this.findAmctLog(uri),
-          knownModel: (uri) => this.models.get(uri.toString()),
+          statusOf: (uri) => this.statuses.get(uri.toString()),
         }),
         workspace: {
           // The server gets exactly its own keys, well-typed, never `interpreter` / `trace`.
@@ -353,15 +354,28 @@ class AmctExtension implements vscode.Disposable {
       options: { cwd: await this.workingDirectory(), env: pythonEnvironment(process.env) },
     };
     const client = new LanguageClient('amct', 'AMCT', serverOptions, this.clientOptions());
-    // See commands.ts: keep the server's copies of our own commands from being registered a second time.
-    const commandFeature = client.getFeature(ExecuteCommandRequest.method);
-    const register = commandFeature.register.bind(commandFeature);
-    commandFeature.register = (data) => register(withoutClientCommands(data));
+    // Ask for `amct/documentStatus` (see documentStatus.ts), and keep what it says.
+    client.registerFeature({
+      fillClientCapabilities: (capabilities) => {
+        capabilities.experimental = { ...(capabilities.experimental ?? {}), [STATUS_CAPABILITY]: true };
+      },
+      initialize: () => undefined,
+      getState: () => ({ kind: 'static' }),
+      clear: () => undefined,
+    });
+    this.statuses.clear();
     this.clientListeners.push(
+      client.onNotification(DOCUMENT_STATUS_METHOD, (params: unknown) => {
+        const status = parseDocumentStatus(params);
+        if (status === undefined) {
+          this.log(`Ignoring a malformed ${DOCUMENT_STATUS_METHOD}: ${JSON.stringify(params)}`);
+        } else if (this.statuses.update(status)) {
+          this.render();
+        }
+      }),
       client.onDidChangeState((event) => {
         if (event.newState === State.Running) {
           this.setState('running');
-          this.scheduleModelRefresh();
         } else if (event.newState === State.Stopped && this.client === client) {
           this.setState(this.state === 'starting' ? 'failed' : 'stopped');
         }
@@ -421,7 +435,7 @@ class AmctExtension implements vscode.Disposable {
       return;
     }
     try {
-      const report = await this.executeServerCommand(EXPLAIN_MODEL, [uri.toString()]);
+      const report = await this.executeServerCommand(SERVER_EXPLAIN_MODEL, [uri.toString()]);
       const content = typeof report === 'string' ? report : '```json\n' + JSON.stringify(report, null, 2) + '\n```\n';
       const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       try {
@@ -441,7 +455,7 @@ class AmctExtension implements vscode.Disposable {
       return;
     }
     try {
-      const applied = await this.executeServerCommand(APPLY_ALL_FIXES, [uri.toString()]);
+      const applied = await this.executeServerCommand(SERVER_APPLY_ALL_FIXES, [uri.toString()]);
       if (applied === false) {
         void vscode.window.setStatusBarMessage('AMCT: nothing to fix in this file', 4000);
       }
@@ -505,54 +519,7 @@ class AmctExtension implements vscode.Disposable {
     await vscode.window.showTextDocument(document, { preview: true });
   }
 
-  private async findAmctLog(uri: vscode.Uri): Promise<string | undefined> {
-    if (uri.scheme !== 'file') {
-      return undefined;
-    }
-    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    const setting = vscode.workspace.getConfiguration(SECTION, uri).get<string>('logPath');
-    for (const candidate of amctLogCandidates(path.dirname(uri.fsPath), folder, setting)) {
-      try {
-        if ((await fs.stat(candidate)).isFile()) {
-          return candidate;
-        }
-      } catch {
-        // Not there; try the next folder up.
-      }
-    }
-    return undefined;
-  }
-
-  // ---- the model shown in the status bar ----------------------------------------------------------------------
-
-  private scheduleModelRefresh(): void {
-    this.render();
-    clearTimeout(this.modelTimer);
-    this.modelTimer = setTimeout(() => void this.refreshModel(), MODEL_REFRESH_DELAY_MS);
-  }
-
-  private async refreshModel(): Promise<void> {
-    const document = activePythonDocument();
-    if (document === undefined || this.client === undefined || !this.client.isRunning()) {
-      return;
-    }
-    const key = document.uri.toString();
-    try {
-      const report = await this.executeServerCommand(EXPLAIN_MODEL, [key]);
-      const model =
-        typeof report === 'string' && document.uri.scheme === 'file'
-          ? findModelPath(report, path.dirname(document.uri.fsPath))
-          : undefined;
-      this.models.set(key, model);
-    } catch (error) {
-      this.models.delete(key);
-      this.log(`Could not get the model of ${document.uri.fsPath}: ${errorMessage(error)}`);
-    }
-    this.render();
-  }
-
   dispose(): void {
-    clearTimeout(this.modelTimer);
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
     }

@@ -3,18 +3,16 @@
  * command links — apply the fix, open the model's folder, open the AMCT log. Only the listed commands are
  * enabled in that Markdown, so a name string in a script cannot smuggle a runnable link.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProvideHoverSignature } from 'vscode-languageclient/node';
-import { findModelPath, HOVER_LINK_COMMANDS, hoverLinksMarkdown } from './links';
+import type { DocumentStatus } from './documentStatus';
+import { HOVER_LINK_COMMANDS, hoverLinksMarkdown } from './links';
 
 export interface HoverDeps {
   /** Whether an AMCT diagnostic covers the position. */
   hasAmctDiagnosticAt(uri: vscode.Uri, position: vscode.Position): boolean;
-  /** The AMCT log found for the document, if any. */
-  findAmctLog(uri: vscode.Uri): Promise<string | undefined>;
-  /** The model of the document as last reported by the server (status bar), if known. */
-  knownModel(uri: vscode.Uri): string | undefined;
+  /** The document's last `amct/documentStatus` from the server (its model and AMCT log), if any. */
+  statusOf(uri: vscode.Uri): DocumentStatus | undefined;
 }
 
 export function isAmctDiagnostic(diagnostic: vscode.Diagnostic): boolean {
@@ -30,33 +28,20 @@ export function amctDiagnosticsAt(
   return diagnostics.filter((d) => isAmctDiagnostic(d) && d.range.contains(position));
 }
 
-function markdownText(contents: vscode.Hover['contents']): string {
-  return contents
-    .map((item) => {
-      if (typeof item === 'string') {
-        return item;
-      }
-      return item.value;
-    })
-    .join('\n');
-}
-
 /** The links line as a trusted MarkdownString, or undefined when there is nothing to link. */
-export async function buildHoverLinks(
-  hover: vscode.Hover,
+export function buildHoverLinks(
   document: vscode.TextDocument,
   position: vscode.Position,
   deps: HoverDeps,
-): Promise<vscode.MarkdownString | undefined> {
-  const documentDir = path.dirname(document.uri.fsPath);
-  const modelPath = findModelPath(markdownText(hover.contents), documentDir) ?? deps.knownModel(document.uri);
+): vscode.MarkdownString | undefined {
+  const status = deps.statusOf(document.uri);
   const text = hoverLinksMarkdown({
     documentUri: document.uri.toString(),
     line: position.line,
     character: position.character,
     hasFix: deps.hasAmctDiagnosticAt(document.uri, position),
-    modelPath,
-    amctLog: await deps.findAmctLog(document.uri),
+    modelPath: status?.modelPath ?? undefined,
+    amctLog: status?.logPath ?? undefined,
   });
   if (text === '') {
     return undefined;
@@ -79,7 +64,7 @@ export function createHoverMiddleware(deps: HoverDeps): HoverMiddleware {
     if (hover === null || hover === undefined || hover.contents.length === 0 || token.isCancellationRequested) {
       return hover;
     }
-    const links = await buildHoverLinks(hover, document, position, deps);
+    const links = buildHoverLinks(document, position, deps);
     if (links === undefined) {
       return hover;
     }

@@ -12,8 +12,10 @@ export interface StatusInput {
   interpreter?: string;
   /** Server version reported by the import probe. */
   version?: string;
-  /** Model of the active script, if the server reported one. */
+  /** Model of the active script, if the server reported one (`amct/documentStatus`). */
   model?: string;
+  /** Why that model could not be used, when the server says so (its status is `model-error`). */
+  modelProblem?: string;
   /** The active editor is a Python file (the model part is shown only then). */
   pythonEditor: boolean;
 }
@@ -49,6 +51,7 @@ export function statusView(input: StatusInput): StatusView {
   if (input.state === 'running') {
     if (input.pythonEditor) {
       text += input.model === undefined ? ': no model' : `: ${path.basename(input.model)}`;
+      text += input.model !== undefined && input.modelProblem !== undefined ? ' (unreadable)' : '';
     }
   } else {
     text += `: ${WORDS[input.state]}`;
@@ -59,6 +62,9 @@ export function statusView(input: StatusInput): StatusView {
   }
   if (input.pythonEditor && input.state === 'running') {
     lines.push(input.model === undefined ? 'Model: none found for this script' : `Model: ${input.model}`);
+    if (input.modelProblem !== undefined) {
+      lines.push(input.modelProblem);
+    }
   }
   lines.push('Click to show the log');
   return { text, tooltip: lines.join('\n'), warning: input.state === 'failed' || input.state === 'not-installed' };

@@ -9,7 +9,7 @@ from typing import Any
 
 from amct_lsp import __version__
 from amct_lsp.check import CheckResult
-from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
+from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
 from amct_lsp.render.chains import chain_json, step_text
 from amct_lsp.safe_text import escape_text
 
@@ -72,17 +72,20 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "chain": chain_json(f.chain),
         "evidence": f.evidence,
         "model": f.model,
-        "fix": (
-            {
-                "message": fix.message,
-                "edits": [
-                    {"location": _loc(e.span.start), "end_location": _loc(e.span.end), "content": e.new_text}
-                    for e in fix.edits
-                ],
-            }
-            if fix is not None
-            else None
-        ),
+        "fix": _fix_json(fix) if fix is not None else None,
+        # Every fix, the preferred one first; the others (calib_outputs route, ignore comment) are offered,
+        # never applied by --fix.
+        "fixes": [{**_fix_json(x), "primary": x.primary} for x in f.fixes],
+    }
+
+
+def _fix_json(fix: Fix) -> dict[str, Any]:
+    return {
+        "message": fix.message,
+        "edits": [
+            {"location": _loc(e.span.start), "end_location": _loc(e.span.end), "content": e.new_text}
+            for e in fix.edits
+        ],
     }
 
 

@@ -35,6 +35,8 @@ class Recorder:
     published: list[types.PublishDiagnosticsParams] = field(default_factory=list)
     registrations: list[types.Registration] = field(default_factory=list)
     applied: list[types.WorkspaceEdit] = field(default_factory=list)
+    #: `amct/documentStatus` notifications, as plain JSON objects.
+    statuses: list[dict[str, Any]] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -46,6 +48,7 @@ def capabilities(
     configuration: bool = True,
     dynamic_watch: bool = True,
     work_done: bool = True,
+    status: bool = False,
 ) -> types.ClientCapabilities:
     """Client capabilities shaped like VS Code's, with the knobs the tests turn."""
     resolve = types.ClientCodeActionResolveOptions(properties=["edit"]) if lazy_actions else None
@@ -90,6 +93,7 @@ def capabilities(
             ),
         ),
         window=types.WindowClientCapabilities(work_done_progress=work_done),
+        experimental={"amctDocumentStatus": True} if status else None,
     )
 
 
@@ -263,6 +267,15 @@ def codes(diagnostics: Sequence[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
 
+def plain(value: Any) -> Any:
+    """pygls hands the params of a method it has no type for as nested namedtuples: back to JSON values."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 def _make_client(rec: Recorder) -> LanguageClient:
     """pytest-lsp's client, with handlers that record publishes, registrations and applied edits."""
     client = LanguageClient(converter_factory=default_converter)
@@ -283,6 +296,11 @@ def _make_client(rec: Recorder) -> LanguageClient:
         rec.applied.append(params.edit)
         rec.changed.set()
         return types.ApplyWorkspaceEditResult(applied=True)
+
+    @client.feature("amct/documentStatus")
+    def _status(params: Any) -> None:
+        rec.statuses.append(plain(params))
+        rec.changed.set()
 
     defaults = {
         k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
-from amct_lsp.lsp import actions, convert
-from amct_lsp.lsp.settings import Settings, merge_raw, parse_settings
+from amct_lsp.lsp import actions, convert, payloads
+from amct_lsp.lsp.settings import SCHEMA, Settings, merge_raw, parse_settings
 from amct_lsp.render import chains, markdown
 
 UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
@@ -72,6 +77,37 @@ def test_settings_shapes() -> None:
     )  # editor-only keys: ignored
     merged = merge_raw({"amct": {"enable": False, "logPath": "a"}}, {"logPath": "b"}, None)
     assert merged == {"enable": False, "logPath": "b"}
+
+
+def test_settings_types_are_strict() -> None:
+    settings, problems = parse_settings(
+        {"logPath": 3, "modelPaths": ["a", 2], "models": {"*.py": ""}, "skipLayers": True}
+    )
+    assert settings == Settings()
+    assert sorted(p.split()[0] for p in problems) == [
+        "amct.logPath",
+        "amct.modelPaths",
+        "amct.models",
+        "amct.skipLayers",
+    ]
+    assert parse_settings({"logPath": ""})[0].log_path is None
+    assert parse_settings({"logPath": "a.log"})[0].log_path == "a.log"
+
+
+def test_settings_schema_matches_package_json() -> None:
+    """One schema: every server key is declared in package.json with the same JSON type, per resource, and
+    every `amct.*` key package.json declares is either read by the server or known to be client-only."""
+    manifest = json.loads((Path(__file__).resolve().parents[2] / "package.json").read_text())
+    declared = manifest["contributes"]["configuration"]["properties"]
+    client_only = {"amct.interpreter", "amct.trace.server"}
+    assert set(declared) - client_only == {f"amct.{key.name}" for key in SCHEMA}
+    for key in SCHEMA:
+        entry = declared[f"amct.{key.name}"]
+        assert entry["type"] == key.json_type, key.name
+        assert entry["scope"] == "resource", key.name
+        default, _ = parse_settings({key.name: entry["default"]})
+        assert default == Settings(), key.name  # package.json's default is the server's default
+    assert {f.name for f in fields(Settings)} == {key.field for key in SCHEMA}
 
 
 # -- positions --
@@ -139,8 +175,9 @@ def finding() -> Finding:
 
 def test_to_diagnostic() -> None:
     lines = convert.split_lines(LINE)
+    (made,) = with_ignore_fixes([finding()], LINE)  # the engine appends the ignore fix
     diag = convert.to_diagnostic(
-        finding(),
+        made,
         lines,
         UTF16,
         uri="file:///ws/quant.py",
@@ -158,7 +195,7 @@ def test_to_diagnostic() -> None:
     assert [r.location.uri for r in related] == ["file:///ws/quant.py", "file:///ws/m.pb"]
     assert related[0].location.range.start.character == 4
     assert isinstance(diag.data, dict) and diag.data["version"] == 3
-    assert [f["primary"] for f in diag.data["fixes"]] == [True, False]
+    assert [f["primary"] for f in diag.data["fixes"]] == [True, False, False]
 
     quick = actions.quick_fixes(
         "file:///ws/quant.py", 3, lines, UTF16, [diag], lazy=False, document_changes=True
@@ -171,15 +208,21 @@ def test_to_diagnostic() -> None:
     )
 
 
-def test_ignore_edit() -> None:
-    lines = ["x = 'Add:0'\n", "y = 'Add:0'  # amct: ignore[AMCT002]\n", "z = 1  # amct: ignore\n"]
-    add = actions.ignore_edit(lines, 0, "AMCT001", UTF16)
-    assert add is not None and add.new_text == "  # amct: ignore[AMCT001]"
-    assert add.range.start == types.Position(line=0, character=11)
-    extend = actions.ignore_edit(lines, 1, "AMCT001", UTF16)
-    assert extend is not None and extend.new_text == "AMCT002, AMCT001"
-    assert actions.ignore_edit(lines, 1, "AMCT002", UTF16) is None
-    assert actions.ignore_edit(lines, 2, "AMCT001", UTF16) is None
+def test_diagnostic_data_is_typed_and_read_back_strictly() -> None:
+    lines = convert.split_lines(LINE)
+    diag = convert.to_diagnostic(finding(), lines, UTF16, uri="file:///ws/quant.py", version=3, overrides={})
+    data = payloads.read_data(diag.data)
+    assert data is not None and data.version == 3 and data.code == "AMCT001"
+    assert data.fixes[0].edits[0].start == (0, 22)
+    assert isinstance(diag.data, dict)
+    for forged in (
+        None,
+        "x",
+        {**diag.data, "layout": 2},
+        {**diag.data, "line": "1"},
+        {**diag.data, "fixes": 5},
+    ):
+        assert payloads.read_data(forged) is None, forged
 
 
 def test_fix_all_skips_overlaps_and_duplicates() -> None:
@@ -226,3 +269,19 @@ def test_chain_markdown() -> None:
     steps = markdown.step_lines(CHAIN)
     assert "vendor FAQ" in steps[0]
     assert "confirmed by the AMCT log (2020-09-01 09:31:04,896)" in steps[1]
+
+
+def test_document_status_goes_out_in_camel_case() -> None:
+    status = payloads.DocumentStatus(
+        "file:///ws/q.py", 2, "checked", model_path="/ws/m.pb", config_paths=("/ws/c.json",)
+    )
+    wire = payloads.make_converter().unstructure(status)
+    assert wire == {
+        "uri": "file:///ws/q.py",
+        "version": 2,
+        "state": "checked",
+        "modelPath": "/ws/m.pb",
+        "logPath": None,
+        "configPaths": ["/ws/c.json"],
+        "message": None,
+    }

@@ -191,7 +191,7 @@ async def test_unknown_and_closed_documents(seed: Path) -> None:
             )
             assert isinstance(report, types.RelatedFullDocumentDiagnosticReport) and not report.items
             explained = await s.client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="amct.explainModel", arguments=[uri])
+                types.ExecuteCommandParams(command="amct-lsp.explainModel", arguments=[uri])
             )
             assert "not open" in explained
             resolved = await s.client.code_action_resolve_async(

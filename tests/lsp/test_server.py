@@ -136,7 +136,7 @@ async def test_lazy_code_actions_resolve(seed: Path) -> None:
 
 
 async def test_fix_all_and_commands(seed: Path) -> None:
-    """source.fixAll.amct, amct.applyAllFixes (through workspace/applyEdit) and amct.explainModel."""
+    """source.fixAll.amct, amct-lsp.applyAllFixes (through workspace/applyEdit) and amct-lsp.explainModel."""
     async with start_session(root=seed) as s:
         uri = s.open(seed / "quant.py")
         await first_diagnostics(s, uri)
@@ -147,14 +147,14 @@ async def test_fix_all_and_commands(seed: Path) -> None:
         assert apply_text_edits(seed_text(), edits) == (SEED / "quant_fixed.py").read_text()
 
         applied = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[uri])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[uri])
         )
         assert applied is True
         edits, _ = edits_of(s.rec.applied[-1], uri)
         assert apply_text_edits(seed_text(), edits) == (SEED / "quant_fixed.py").read_text()
 
         report = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.explainModel", arguments=[uri])
+            types.ExecuteCommandParams(command="amct-lsp.explainModel", arguments=[uri])
         )
         assert isinstance(report, str)
         assert CHAIN in report and "case_1_1.pb" in report and "| tail |" in report
@@ -438,11 +438,11 @@ async def test_bad_requests_do_not_stop_the_server(seed: Path) -> None:
         assert await s.hover(missing, 0, 0) is None
         assert await s.code_actions(missing, []) == []
         report = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.explainModel", arguments=[])
+            types.ExecuteCommandParams(command="amct-lsp.explainModel", arguments=[])
         )
         assert isinstance(report, str) and "failed" in report
         applied = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[{"uri": missing}])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[{"uri": missing}])
         )
         assert applied is False
         uri = s.open(seed / "quant.py")
@@ -468,3 +468,28 @@ async def test_pull_mode_model_change_asks_for_refresh(
             await asyncio.sleep(0.05)
         assert s.client.diagnostic_refresh_count == 1
         assert "AMCT002" in codes(await s.diagnostics(uri))
+
+
+async def test_document_status_notification(seed: Path) -> None:
+    """A client that asks for it (`experimental.amctDocumentStatus`) hears which model and log a document was
+    checked against, and the state, whenever that changes; other clients never get the notification."""
+    async with start_session(caps=capabilities(status=True), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        await s.wait_until(lambda: bool(s.rec.statuses))
+        first = s.rec.statuses[0]
+        assert first["uri"] == uri and first["version"] == 1 and first["state"] == "checked"
+        assert first["modelPath"] == str(seed / "pb_model" / "case_1_1.pb")
+        assert first["logPath"] is None and first["configPaths"] == []
+        text = seed_text().replace("case_1_1.pb", "missing.pb")
+        version = s.replace(uri, text)
+        await s.wait_until(lambda: s.rec.statuses[-1]["version"] == version)
+        assert s.rec.statuses[-1]["state"] == "model-error"
+        assert s.rec.statuses[-1]["message"]
+        count = len(s.rec.statuses)
+        version = s.replace(uri, text + "\n# same model, same state\n")
+        await first_diagnostics(s, uri, version)
+        assert len(s.rec.statuses) == count  # nothing new to say
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        await first_diagnostics(s, uri)
+        assert s.rec.statuses == []

@@ -13,24 +13,51 @@ import pytest
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from amct_lsp.lsp import hover as markdown
 from amct_lsp.lsp import server as srv
 from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot
 from amct_lsp.lsp.convert import column_from_units, from_client_position, split_lines
 from amct_lsp.lsp.documents import LspTextDocument, is_python
+from amct_lsp.lsp.features import commands
 
 URI = "file:///ws/quant.py"
 
 
 @pytest.fixture
-def logged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def ls() -> srv.AmctLanguageServer:
+    """A fresh server from the factory, as if the client's settings had been read (it has no client)."""
+    server = srv.create_server()
+    server.apply_settings(None)
+    return server
+
+
+@pytest.fixture
+def logged(ls: srv.AmctLanguageServer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What the server sends to window/logMessage (the real server has no client here)."""
     out: list[str] = []
-    monkeypatch.setattr(srv.server, "log_message", lambda message, kind=None: out.append(message))
-    monkeypatch.setattr(srv.server, "settings", srv.Settings())
-    ready = asyncio.Event()
-    ready.set()  # as if the client's settings had been read
-    monkeypatch.setattr(srv.server, "_settings_ready", ready)
+    monkeypatch.setattr(ls, "log_message", lambda message, kind=None: out.append(message))
     return out
+
+
+async def call(ls: srv.AmctLanguageServer, method: str, *args: Any) -> Any:
+    """Call the handler pygls would call for `method` (with the guard around it)."""
+    return await ls.handlers[method](*args)
+
+
+def test_every_request_goes_through_the_guard(ls: srv.AmctLanguageServer) -> None:
+    """The factory installs each feature module's routes, every one behind the same wrapper."""
+    requests = {
+        types.TEXT_DOCUMENT_HOVER,
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CODE_ACTION_RESOLVE,
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        commands.CMD_APPLY_ALL,
+        commands.CMD_EXPLAIN,
+    }
+    assert requests <= set(ls.handlers)
+    for method, handler in ls.handlers.items():
+        assert handler.__qualname__.startswith("guard.<locals>."), method
+    assert srv.create_server() is not ls  # no module singleton: each call is a new server
 
 
 def boom(*args: Any, **kwargs: Any) -> Any:
@@ -48,41 +75,45 @@ def text_position() -> types.TextDocumentPositionParams:
 
 
 async def test_exception_in_hover_is_logged_and_answered_empty(
-    logged: list[str], monkeypatch: pytest.MonkeyPatch
+    ls: srv.AmctLanguageServer, logged: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(srv.server.analyzer, "current", broken_current)
+    monkeypatch.setattr(ls.analyzer, "current", broken_current)
     pos = text_position()
-    answer = await srv.on_hover(srv.server, types.HoverParams(pos.text_document, pos.position))
+    answer = await call(ls, types.TEXT_DOCUMENT_HOVER, types.HoverParams(pos.text_document, pos.position))
     assert answer is None
     assert len(logged) == 1 and "hover failed" in logged[0] and "forced failure" in logged[0]
 
 
 async def test_exception_in_code_actions_and_commands(
-    logged: list[str], monkeypatch: pytest.MonkeyPatch
+    ls: srv.AmctLanguageServer, logged: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(srv.server, "snapshot", boom)
-    monkeypatch.setattr(srv.server.analyzer, "current", broken_current)
+    monkeypatch.setattr(ls, "snapshot", boom)
+    monkeypatch.setattr(ls.analyzer, "current", broken_current)
     params = types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=URI),
         range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
         context=types.CodeActionContext(diagnostics=[]),
     )
-    assert await srv.on_code_action(srv.server, params) == []
+    assert await call(ls, types.TEXT_DOCUMENT_CODE_ACTION, params) == []
     action = types.CodeAction(title="fix", data={"uri": URI, "version": 1, "kind": "fix", "fix": {}})
-    resolved = await srv.on_code_action_resolve(srv.server, action)
-    assert resolved.edit is None
-    assert await srv.cmd_apply_all(srv.server, URI) is False
-    report = await srv.cmd_explain(srv.server, URI)
+    resolved = await call(ls, types.CODE_ACTION_RESOLVE, action)
+    assert resolved is action and resolved.edit is None
+    assert await call(ls, commands.CMD_APPLY_ALL, URI) is False
+    report = await call(ls, commands.CMD_EXPLAIN, URI)
     assert report.startswith("# amct") and "failed" in report
-    pulled = await srv.pull_diagnostics(
-        srv.server, types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    pulled = await call(
+        ls,
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI)),
     )
     assert isinstance(pulled, types.RelatedFullDocumentDiagnosticReport) and not pulled.items
     assert len(logged) == 5
     assert all("forced failure" in m for m in logged)
 
 
-async def test_exception_in_hover_markdown(logged: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_exception_in_hover_markdown(
+    ls: srv.AmctLanguageServer, logged: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A failure deep inside the feature (the Markdown), not just at its entry."""
     snap = Snapshot(URI, "/ws/quant.py", 1, "x = 'Add:0'\n")
     from amct_lsp.check import CheckResult
@@ -92,11 +123,12 @@ async def test_exception_in_hover_markdown(logged: list[str], monkeypatch: pytes
     async def current(uri: str, attempts: int = 5) -> Analysis:
         return analysis
 
-    monkeypatch.setattr(srv.server.analyzer, "current", current)
-    monkeypatch.setattr(srv.hover, "hover_at", boom)
+    monkeypatch.setattr(ls.analyzer, "current", current)
+    monkeypatch.setattr(markdown, "hover_at", boom)
     monkeypatch.setattr(srv.AmctLanguageServer, "codec", PositionCodec())
     pos = text_position()
-    assert await srv.on_hover(srv.server, types.HoverParams(pos.text_document, pos.position)) is None
+    hover = types.HoverParams(pos.text_document, pos.position)
+    assert await call(ls, types.TEXT_DOCUMENT_HOVER, hover) is None
     assert any("hover failed" in m for m in logged)
 
 

@@ -96,6 +96,34 @@ async def test_relative_settings_resolve_against_each_folder(tmp_path: Path, fix
         assert "AMCT002" in codes(await doc_b.published())  # b/relu.pb: Relu tail, 'Add:0' unknown
 
 
+async def test_each_folder_gets_its_own_settings(tmp_path: Path) -> None:
+    """package.json declares the settings per resource: the server asks once per folder (`scopeUri`) and a
+    document gets its folder's values; a change in one folder re-checks with the new values."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    script_a, script_b = project(a, False), project(b, False)
+    async with start_session(root=None, settings={"severity": {"AMCT001": "warning"}}) as s:
+        s.client.set_configuration({"severity": {"AMCT001": "hint"}}, section="amct", scope_uri=uri_of(b))
+        change_folders(s, [a, b], [])
+        doc_a = Doc(s, script_a, seed_text())
+        doc_b = Doc(s, script_b, seed_text())
+
+        def severity(expected: types.DiagnosticSeverity) -> Any:
+            return lambda p: [d.severity for d in only(list(p.diagnostics), "AMCT001")] == [expected]
+
+        # (The folders' settings arrive a moment after the folders: the first check may predate them.)
+        await s.wait_published(doc_a.uri, doc_a.version, where=severity(types.DiagnosticSeverity.Warning))
+        await s.wait_published(doc_b.uri, doc_b.version, where=severity(types.DiagnosticSeverity.Hint))
+
+        s.client.set_configuration({"enable": False}, section="amct", scope_uri=uri_of(b))
+        mark = len(s.rec.published)
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        assert await doc_b.published(after=mark) == []  # b is switched off
+        hover_b = await s.hover(doc_b.uri, SEED_LINE, SEED_COL + 2)
+        hover_a = await s.hover(doc_a.uri, SEED_LINE, SEED_COL + 2)
+        assert hover_b is None
+        assert hover_a is not None and NEW_NAME in str(hover_a.contents)  # a is still on
+
+
 # -- settings --
 
 
@@ -120,6 +148,24 @@ async def test_push_style_configuration(seed: Path) -> None:
         s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
         await asyncio.sleep(0.3)
         assert s.rec.published[mark:] == []
+
+
+async def test_pushed_settings_survive_a_folder_change(seed: Path, tmp_path: Path) -> None:
+    """A client without workspace/configuration: a new workspace folder re-checks with the pushed settings."""
+    other = tmp_path / "other"
+    other.mkdir()
+    async with start_session(caps=capabilities(configuration=False), root=seed) as s:
+        doc = Doc(s, seed / "quant.py", seed_text())
+        await doc.published()
+        mark = len(s.rec.published)
+        payload = {"amct": {"severity": {"AMCT001": "warning"}}}
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=payload))
+        (diag,) = only(await doc.published(after=mark), "AMCT001")
+        assert diag.severity == types.DiagnosticSeverity.Warning
+        mark = len(s.rec.published)
+        change_folders(s, [other], [])
+        (diag,) = only(await doc.published(after=mark), "AMCT001")
+        assert diag.severity == types.DiagnosticSeverity.Warning
 
 
 async def test_pull_style_configuration_ignores_the_payload(seed: Path) -> None:
@@ -183,7 +229,7 @@ async def test_disable_clears_and_enable_restores(seed: Path) -> None:
         assert await doc.published(after=mark) == []
         assert await s.code_actions(doc.uri, [], only=["source.fixAll"]) == []
         explained = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[doc.uri])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[doc.uri])
         )
         assert explained is False
         mark = len(s.rec.published)
@@ -216,7 +262,7 @@ async def test_fix_all_command_uses_the_current_version(seed: Path) -> None:
         doc.edit((rng(0, 0, 0, 0), "# 第一行\n# 第二行\n"))
         doc.edit((rng(SEED_LINE + 2, 4, SEED_LINE + 2, 4), "z = 0; "))
         applied = await s.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="amct.applyAllFixes", arguments=[doc.uri])
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[doc.uri])
         )
         assert applied is True
         edits, version = edits_of(s.rec.applied[-1], doc.uri)

@@ -48,7 +48,7 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (item,) = json.loads(out)
     assert list(item) == [
         "code", "severity", "message", "filename", "location", "end_location", "tensor",
-        "replacement", "chain", "evidence", "model", "fix",
+        "replacement", "chain", "evidence", "model", "fix", "fixes",
     ]  # fmt: skip
     assert item["code"] == "AMCT001" and item["severity"] == "error"
     assert item["filename"] == str(seed)
@@ -75,6 +75,13 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "end_location": {"row": 16, "column": 31},
         "content": "search_n_quant/search_n_quant_SEARCHN/Identity:0",
     }
+    # Every fix is listed; only the preferred one is primary (the one --fix applies). The last one is the
+    # ignore comment, which comes from the engine like the others.
+    fixes = item["fixes"]
+    assert [f["primary"] for f in fixes] == [True, False, False]
+    assert fixes[0]["edits"] == item["fix"]["edits"]
+    assert fixes[-1]["message"] == "Ignore AMCT001 on this line"
+    assert fixes[-1]["edits"][0]["content"] == "  # amct: ignore[AMCT001]"
 
 
 def test_json_nulls_for_model_problem(

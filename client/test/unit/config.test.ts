@@ -9,7 +9,7 @@ import {
   SERVER_KEYS,
   serverSettings,
 } from '../../src/config';
-import { CLIENT_OWNED_SERVER_COMMANDS, targetUri, withoutClientCommands } from '../../src/commands';
+import { APPLY_ALL_FIXES, EXPLAIN_MODEL, SERVER_APPLY_ALL_FIXES, SERVER_EXPLAIN_MODEL, targetUri } from '../../src/commands';
 
 interface Contributed {
   type: string;
@@ -119,9 +119,9 @@ describe('package.json contributions', () => {
 
   it('mirrors the keys the server accepts (server/amct_lsp/lsp/settings.py)', () => {
     const source = readFileSync(join(process.cwd(), 'server', 'amct_lsp', 'lsp', 'settings.py'), 'utf8');
-    // Every key parse_settings reads: `raw.get("key")` or `raw["key"]`.
-    const serverKeys = [...new Set([...source.matchAll(/raw(?:\.get\(|\[)"(\w+)"/g)].map((m) => m[1]))].sort();
-    assert.ok(serverKeys.length > 0, 'settings.py reads its keys from `raw`');
+    // Every key of the server's one settings schema: `SettingKey("key", ...)`.
+    const serverKeys = [...new Set([...source.matchAll(/SettingKey\("(\w+)"/g)].map((m) => m[1]))].sort();
+    assert.ok(serverKeys.length > 0, 'settings.py lists its keys in SCHEMA');
     assert.deepEqual(serverKeys, [...SERVER_KEYS].sort());
   });
 
@@ -153,16 +153,12 @@ describe('package.json contributions', () => {
 });
 
 describe('server command registration', () => {
-  it('drops the commands the client registers itself, keeps the others', () => {
-    const data = { id: 'x', registerOptions: { commands: ['amct.explainModel', 'amct.applyAllFixes', 'amct.other'] } };
-    assert.deepEqual(withoutClientCommands(data).registerOptions.commands, ['amct.other']);
-    assert.deepEqual(data.registerOptions.commands.length, 3, 'the input is not modified');
-    assert.deepEqual([...CLIENT_OWNED_SERVER_COMMANDS].sort(), ['amct.applyAllFixes', 'amct.explainModel']);
-  });
-
-  it('leaves a registration without commands as it is', () => {
-    const data = { id: 'x', registerOptions: {} };
-    assert.equal(withoutClientCommands(data), data);
+  it('uses server command ids other than the extension commands', () => {
+    const server = [SERVER_APPLY_ALL_FIXES, SERVER_EXPLAIN_MODEL];
+    const own = manifest.contributes.commands.map((c) => c.command);
+    assert.deepEqual(own.filter((id) => server.includes(id)), []);
+    assert.ok(own.includes(APPLY_ALL_FIXES) && own.includes(EXPLAIN_MODEL));
+    assert.deepEqual(server, ['amct-lsp.applyAllFixes', 'amct-lsp.explainModel']);
   });
 
   it('takes the command target from its argument, else the active editor', () => {

@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import type { ProvideHoverSignature } from 'vscode-languageclient/node';
 import type * as vscodeTypes from 'vscode';
 import { amctDiagnosticsAt, createHoverMiddleware, type HoverDeps } from '../../src/hover';
+import type { DocumentStatus } from '../../src/documentStatus';
 import {
-  amctLogCandidates,
   APPLY_FIX_COMMAND,
   commandLink,
-  findModelPath,
   HOVER_LINK_COMMANDS,
   hoverLinksMarkdown,
   OPEN_AMCT_LOG_COMMAND,
@@ -60,52 +59,24 @@ describe('commandLink / hoverLinksMarkdown', () => {
   });
 });
 
-describe('findModelPath', () => {
-  it('finds the model in code spans, plain text and file URIs', () => {
-    assert.equal(findModelPath(SERVER_HOVER), '/ws/pb_model/case_1_1.pb');
-    assert.equal(findModelPath('Model: /data/net.pbtxt.'), '/data/net.pbtxt');
-    assert.equal(findModelPath('[net](file:///data/my%20net.pb)'), '/data/my net.pb');
-  });
-
-  it('resolves a relative path against the script folder', () => {
-    assert.equal(findModelPath("model './pb_model/case_1_1.pb'", '/ws/seed'), '/ws/seed/pb_model/case_1_1.pb');
-  });
-
-  it('does not mistake other words for a model', () => {
-    assert.equal(findModelPath('no model found; tried pb_model/ and *.pbz and protobuf'), undefined);
-  });
-});
-
-describe('amctLogCandidates', () => {
-  it('looks in the script folder and each parent up to the workspace folder', () => {
-    assert.deepEqual(amctLogCandidates('/ws/a/b', '/ws'), [
-      '/ws/a/b/amct_log/amct_tensorflow.log',
-      '/ws/a/amct_log/amct_tensorflow.log',
-      '/ws/amct_log/amct_tensorflow.log',
-    ]);
-  });
-
-  it('puts amct.logPath first, relative to the workspace folder', () => {
-    const candidates = amctLogCandidates('/ws/a', '/ws', 'logs/amct.log');
-    assert.equal(candidates[0], '/ws/logs/amct.log');
-    assert.equal(candidates.length, 3);
-  });
-
-  it('does not climb out of the workspace, nor above a script outside it', () => {
-    assert.deepEqual(amctLogCandidates('/elsewhere/x', '/ws'), ['/elsewhere/x/amct_log/amct_tensorflow.log']);
-    assert.deepEqual(amctLogCandidates('/elsewhere/x', undefined), ['/elsewhere/x/amct_log/amct_tensorflow.log']);
-  });
-});
-
 describe('hover middleware', () => {
   const uri = Uri.file('/ws/quant.py');
   const document = { uri } as unknown as vscodeTypes.TextDocument;
   const token = { isCancellationRequested: false } as vscodeTypes.CancellationToken;
   const position = new Position(15, 27);
+  const status = (fields: Partial<DocumentStatus>): DocumentStatus => ({
+    uri: uri.toString(),
+    version: 1,
+    state: 'checked',
+    modelPath: null,
+    logPath: null,
+    configPaths: [],
+    message: null,
+    ...fields,
+  });
   const deps = (overrides: Partial<HoverDeps> = {}): HoverDeps => ({
     hasAmctDiagnosticAt: () => true,
-    findAmctLog: async () => undefined,
-    knownModel: () => undefined,
+    statusOf: () => undefined,
     ...overrides,
   });
   const next =
@@ -113,10 +84,11 @@ describe('hover middleware', () => {
     () =>
       hover as unknown as vscodeTypes.Hover;
 
-  it('keeps the server Markdown and appends trusted links', async () => {
+  it('keeps the server Markdown and appends trusted links to the model and log of the document status', async () => {
     const range = new Range(15, 24, 15, 31);
     const serverHover = new Hover([new MarkdownString(SERVER_HOVER)], range);
-    const middleware = createHoverMiddleware(deps({ findAmctLog: async () => '/ws/amct_log/amct_tensorflow.log' }));
+    const known = status({ modelPath: '/ws/pb_model/case_1_1.pb', logPath: '/ws/amct_log/amct_tensorflow.log' });
+    const middleware = createHoverMiddleware(deps({ statusOf: (u) => (u === uri ? known : undefined) }));
     const result = (await middleware(document, position as unknown as vscodeTypes.Position, token, next(serverHover))) as unknown as Hover;
     assert.equal(result.contents.length, 2);
     assert.equal(result.contents[0], serverHover.contents[0], 'the server part is untouched');
@@ -128,16 +100,22 @@ describe('hover middleware', () => {
     assert.deepEqual(found.map((l) => l.command), [APPLY_FIX_COMMAND, OPEN_MODEL_FOLDER_COMMAND, OPEN_AMCT_LOG_COMMAND]);
     assert.deepEqual(found[0].args, [uri.toString(), 15, 27]);
     assert.deepEqual(found[1].args, ['/ws/pb_model/case_1_1.pb']);
+    assert.deepEqual(found[2].args, ['/ws/amct_log/amct_tensorflow.log']);
     for (const link of found) {
       assert.ok(HOVER_LINK_COMMANDS.includes(link.command), 'every link is an enabled command');
     }
   });
 
-  it('uses the model known from the status bar when the hover names none', async () => {
+  it('links the model of the status even when the hover Markdown names none, and never a path from the Markdown', async () => {
     const serverHover = new Hover([new MarkdownString('`Add:0` is not an output name the rewrite touches')]);
-    const middleware = createHoverMiddleware(deps({ hasAmctDiagnosticAt: () => false, knownModel: () => '/ws/m.pb' }));
+    const middleware = createHoverMiddleware(
+      deps({ hasAmctDiagnosticAt: () => false, statusOf: () => status({ modelPath: '/ws/m.pb' }) }),
+    );
     const result = (await middleware(document, position as unknown as vscodeTypes.Position, token, next(serverHover))) as unknown as Hover;
     assert.deepEqual(links((result.contents[1] as MarkdownString).value).map((l) => l.args), [['/ws/m.pb']]);
+    const named = new Hover([new MarkdownString(SERVER_HOVER)]);
+    const withoutStatus = createHoverMiddleware(deps({ hasAmctDiagnosticAt: () => false }));
+    assert.equal(await withoutStatus(document, position as unknown as vscodeTypes.Position, token, next(named)), named);
   });
 
   it('returns the server hover unchanged when there is nothing to link, and passes null through', async () => {

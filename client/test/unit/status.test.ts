@@ -23,6 +23,17 @@ describe('statusView', () => {
     assert.equal(statusView({ state: 'running', model: '/m.pb', pythonEditor: false }).text, '$(check) AMCT');
   });
 
+  it('says when the server could not read the model of the script', () => {
+    const view = statusView({
+      state: 'running',
+      model: '/ws/pb_model/gone.pb',
+      modelProblem: 'The model file /ws/pb_model/gone.pb does not exist.',
+      pythonEditor: true,
+    });
+    assert.equal(view.text, '$(check) AMCT: gone.pb (unreadable)');
+    assert.match(view.tooltip, /does not exist/);
+  });
+
   it('shows each non-running state in words, with a warning background for problems', () => {
     assert.equal(statusView({ state: 'starting', pythonEditor: true }).text, '$(sync~spin) AMCT: starting');
     const missing = statusView({ state: 'not-installed', interpreter: 'python3', pythonEditor: true });

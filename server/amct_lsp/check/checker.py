@@ -16,6 +16,7 @@ from amct_lsp.check.log_evidence import load_chains
 from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
 from amct_lsp.check.report import report, unchecked_names
 from amct_lsp.check.results import CheckResult
+from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
 from amct_lsp.text import split_lines
@@ -80,5 +81,6 @@ def check_source(
         result.names, name_findings = report(ctx)
         findings.extend(name_findings)
     findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]
-    result.findings = sorted(findings, key=lambda f: (f.span.start, f.code.value))
+    ordered = sorted(findings, key=lambda f: (f.span.start, f.code.value))
+    result.findings = with_ignore_fixes(ordered, source)
     return result

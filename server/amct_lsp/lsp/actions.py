@@ -1,4 +1,5 @@
-"""Code actions: each finding's fixes, an ignore comment, and fix-all — all stateless (ruff's way).
+"""Code actions: each finding's fixes (the engine's, the ignore comment among them) and fix-all — all
+stateless (ruff's way).
 
 A diagnostic carries its fixes in `data` together with the document version they were computed for; an action
 is only built when that version is the document's current one, so an edit computed for older text is never
@@ -14,8 +15,9 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from amct_lsp.check.findings import Finding, Position, Span
-from amct_lsp.lsp.convert import DATA_LAYOUT, SOURCE, edits_from_data, fix_to_data, to_client_range
+from amct_lsp.check.findings import Finding
+from amct_lsp.lsp.convert import SOURCE, edits_from_data, fix_to_data, to_client_range
+from amct_lsp.lsp.payloads import DiagnosticData, read_data, read_fix, unstructure
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.amct"
 QUICKFIX_KIND = types.CodeActionKind.QuickFix.value
@@ -40,39 +42,8 @@ def workspace_edit(
     return types.WorkspaceEdit(changes={uri: list(edits)})
 
 
-def ignore_edit(lines: Sequence[str], line: int, code: str, codec: PositionCodec) -> types.TextEdit | None:
-    """Append `# amct: ignore[CODE]` to `line`, or add CODE to an ignore comment already there."""
-    # The comment the engine's directives reader honours; imported here, as the engine is loaded by now.
-    from amct_lsp.script.directives import IGNORE_RE
-
-    if not 0 <= line < len(lines):
-        return None
-    text = lines[line].rstrip("\r\n")
-    match = IGNORE_RE.search(text)
-    if match is not None:
-        codes = match.group("codes")
-        if codes is None:
-            return None  # a bare `# amct: ignore` already covers every code
-        listed = [c.strip() for c in codes.split(",") if c.strip()]
-        if code in listed:
-            return None
-        new = ", ".join([*listed, code])
-        span = Span(Position(line, match.start("codes")), Position(line, match.end("codes")))
-        return types.TextEdit(range=to_client_range(lines, span, codec), new_text=new)
-    end = Position(line, len(text))
-    stripped = text.rstrip()
-    sep = "" if not stripped else "  "
-    start = Position(line, len(stripped))
-    return types.TextEdit(
-        range=to_client_range(lines, Span(start, end), codec), new_text=f"{sep}# amct: ignore[{code}]"
-    )
-
-
-def _data(diag: types.Diagnostic) -> Mapping[str, Any] | None:
-    data = diag.data
-    if diag.source != SOURCE or not isinstance(data, Mapping) or data.get("layout") != DATA_LAYOUT:
-        return None
-    return data
+def _data(diag: types.Diagnostic) -> DiagnosticData | None:
+    return read_data(diag.data) if diag.source == SOURCE else None
 
 
 def quick_fixes(
@@ -85,42 +56,23 @@ def quick_fixes(
     lazy: bool,
     document_changes: bool,
 ) -> list[types.CodeAction]:
-    """The fixes and the ignore action of each diagnostic that was computed for the current `version`."""
+    """The fixes of each diagnostic that was computed for the current `version`, primary first."""
     actions: list[types.CodeAction] = []
     for diag in diagnostics:
         data = _data(diag)
-        if data is None or data.get("version") != version:
+        if data is None or data.version != version:
             continue
-        fixes = data.get("fixes")
-        for fix in fixes if isinstance(fixes, list) else []:
-            if not isinstance(fix, Mapping):
-                continue
+        for fix in data.fixes:
             action = types.CodeAction(
-                title=str(fix.get("title", "Apply amct fix")),
-                kind=QUICKFIX_KIND,
-                diagnostics=[diag],
-                is_preferred=bool(fix.get("primary", False)),
+                title=fix.title, kind=QUICKFIX_KIND, diagnostics=[diag], is_preferred=fix.primary
             )
             if lazy:
-                action.data = {"kind": "fix", "uri": uri, "version": version, "fix": dict(fix)}
+                action.data = {"kind": "fix", "uri": uri, "version": version, "fix": unstructure(fix)}
             else:
                 edits = edits_from_data(fix, lines, codec)
                 if not edits:
                     continue
                 action.edit = workspace_edit(uri, version, edits, document_changes=document_changes)
-            actions.append(action)
-        code, line = data.get("code"), data.get("line")
-        if isinstance(code, str) and isinstance(line, int):
-            edit = ignore_edit(lines, line, code, codec)
-            if edit is None:
-                continue
-            action = types.CodeAction(
-                title=f"Ignore {code} on this line", kind=QUICKFIX_KIND, diagnostics=[diag]
-            )
-            if lazy:
-                action.data = {"kind": "ignore", "uri": uri, "version": version, "code": code, "line": line}
-            else:
-                action.edit = workspace_edit(uri, version, [edit], document_changes=document_changes)
             actions.append(action)
     return actions
 
@@ -140,23 +92,14 @@ def resolve_edit(
     data: Mapping[str, Any], lines: Sequence[str], codec: PositionCodec
 ) -> list[types.TextEdit] | None:
     """The edits of a lazily built action, from its `data` (see `quick_fixes`)."""
-    if data.get("kind") == "fix" and isinstance(data.get("fix"), Mapping):
-        return edits_from_data(data["fix"], lines, codec)
-    if (
-        data.get("kind") == "ignore"
-        and isinstance(data.get("line"), int)
-        and isinstance(data.get("code"), str)
-    ):
-        edit = ignore_edit(lines, data["line"], data["code"], codec)
-        return [edit] if edit else None
-    return None
+    fix = read_fix(data.get("fix")) if data.get("kind") == "fix" else None
+    return edits_from_data(fix, lines, codec) if fix is not None else None
 
 
 __all__ = [
     "FIX_ALL_KIND",
     "fix_all_edits",
     "fix_to_data",
-    "ignore_edit",
     "quick_fixes",
     "resolve_edit",
     "wants",

@@ -8,19 +8,17 @@ range is never computed against a different version of the document.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
+from amct_lsp.lsp.payloads import DATA_LAYOUT, DiagnosticData, EditData, FixData, unstructure
 from amct_lsp.text import lines_with_ends
 
 SOURCE = "amct"
 DOCS_URL = "https://github.com/amct-lsp/amct-lsp"
-#: Version of the `Diagnostic.data` layout; data written by another layout is ignored.
-DATA_LAYOUT = 1
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -115,20 +113,20 @@ def severity_of(finding: Finding, overrides: Mapping[Code, Severity]) -> types.D
     return _SEVERITY[overrides.get(finding.code, finding.severity)]
 
 
-def fix_to_data(fix: Fix) -> dict[str, Any]:
-    """A fix as plain JSON in code points; code actions convert it to client units."""
-    return {
-        "title": fix.message,
-        "primary": fix.primary,
-        "edits": [
-            {
-                "start": [e.span.start.line, e.span.start.character],
-                "end": [e.span.end.line, e.span.end.character],
-                "text": e.new_text,
-            }
+def fix_to_data(fix: Fix) -> FixData:
+    """A fix in code points; code actions convert it to client units."""
+    return FixData(
+        title=fix.message,
+        primary=fix.primary,
+        edits=tuple(
+            EditData(
+                start=(e.span.start.line, e.span.start.character),
+                end=(e.span.end.line, e.span.end.character),
+                text=e.new_text,
+            )
             for e in fix.edits
-        ],
-    }
+        ),
+    )
 
 
 def to_diagnostic(
@@ -172,13 +170,13 @@ def to_diagnostic(
         # The name is obsolete after the rewrite: editors strike it through.
         tags = [types.DiagnosticTag.Deprecated]
 
-    data: dict[str, Any] = {
-        "layout": DATA_LAYOUT,
-        "version": version,
-        "code": finding.code.value,
-        "line": finding.span.start.line,
-        "fixes": [fix_to_data(f) for f in finding.fixes],
-    }
+    data = DiagnosticData(
+        layout=DATA_LAYOUT,
+        version=version,
+        code=finding.code.value,
+        line=finding.span.start.line,
+        fixes=tuple(fix_to_data(f) for f in finding.fixes),
+    )
     return types.Diagnostic(
         range=to_client_range(lines, finding.span, codec),
         message=finding.message,
@@ -188,23 +186,15 @@ def to_diagnostic(
         source=SOURCE,
         related_information=related or None,
         tags=tags,
-        data=data,
+        data=unstructure(data),
     )
 
 
-def edits_from_data(
-    fix: Mapping[str, Any], lines: Sequence[str], codec: PositionCodec
-) -> list[types.TextEdit] | None:
-    """Rebuild a fix's edits from diagnostic data in the client's units; None when the data is malformed."""
-    try:
-        out = []
-        for edit in fix["edits"]:
-            start = Position(int(edit["start"][0]), int(edit["start"][1]))
-            end = Position(int(edit["end"][0]), int(edit["end"][1]))
-            text = edit["text"]
-            if not isinstance(text, str):
-                return None
-            out.append(types.TextEdit(range=to_client_range(lines, Span(start, end), codec), new_text=text))
-        return out
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
+def edits_from_data(fix: FixData, lines: Sequence[str], codec: PositionCodec) -> list[types.TextEdit]:
+    """A fix's edits in the client's units, against the lines of the text the fix is for."""
+    return [
+        types.TextEdit(
+            range=to_client_range(lines, Span(Position(*e.start), Position(*e.end)), codec), new_text=e.text
+        )
+        for e in fix.edits
+    ]

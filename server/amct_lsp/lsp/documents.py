@@ -24,7 +24,20 @@ log = logging.getLogger(__name__)
 
 
 class LspTextDocument(TextDocument):
-    """A text document whose lines and incremental edits follow the LSP specification."""
+    """A text document whose lines and incremental edits follow the LSP specification.
+
+    Overrides only pygls' public surface: `source` (kept here), `lines` and `apply_change`.
+    """
+
+    def __init__(self, uri: str, source: str | None = None, **kwargs: Any) -> None:
+        super().__init__(uri, source=source, **kwargs)
+        self._text = source
+
+    @property
+    def source(self) -> str:
+        if self._text is None:
+            return super().source  # a document pygls reads from disk (never opened by the client)
+        return self._text
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -40,31 +53,41 @@ class LspTextDocument(TextDocument):
         start, end = index.starts[line], index.line_end(line)
         return start + column_from_units(source[start:end], position.character, self.position_codec)
 
-    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
-        start = self.offset_of(change.range.start)
-        end = self.offset_of(change.range.end)
-        if end < start:
-            start, end = end, start
-        source = self.source
-        self._source = source[:start] + change.text + source[end:]
+    def apply_change(self, change: types.TextDocumentContentChangeEvent) -> None:
+        """A ranged change is applied by offset with LSP's line rules; a whole-text change replaces it."""
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start = self.offset_of(change.range.start)
+            end = self.offset_of(change.range.end)
+            if end < start:
+                start, end = end, start
+            source = self.source
+            self._text = source[:start] + change.text + source[end:]
+        else:
+            self._text = change.text
 
 
 class LspWorkspace(Workspace):
     """pygls' workspace with `LspTextDocument`s, tolerant of changes to documents it does not hold."""
 
-    def _create_text_document(
-        self,
-        doc_uri: str,
-        source: str | None = None,
-        version: int | None = None,
-        language_id: str | None = None,
-    ) -> TextDocument:
-        return LspTextDocument(
-            doc_uri,
-            source=source,
-            version=version,
-            language_id=language_id,
-            sync_kind=self._sync_kind,
+    @classmethod
+    def like(cls, workspace: Workspace) -> LspWorkspace:
+        """A workspace with the root, folders and position encoding of `workspace` (and no documents)."""
+        return cls(
+            workspace.root_uri,
+            types.TextDocumentSyncKind.Incremental,
+            list(workspace.folders.values()),
+            workspace.position_encoding,
+        )
+
+    def put_text_document(
+        self, text_document: types.TextDocumentItem, notebook_uri: str | None = None
+    ) -> None:
+        super().put_text_document(text_document, notebook_uri)
+        self.text_documents[unquote(text_document.uri)] = LspTextDocument(
+            text_document.uri,
+            source=text_document.text,
+            version=text_document.version,
+            language_id=text_document.language_id,
             position_codec=self.position_codec,
         )
 
@@ -75,24 +98,6 @@ class LspWorkspace(Workspace):
             log.warning("ignoring a change to %s, which is not open", text_doc.uri)
             return
         super().update_text_document(text_doc, change)
-
-
-def install_workspace(protocol: Any, params: types.InitializeParams) -> LspWorkspace:
-    """Replace the workspace pygls just built in `initialize` (before any document is opened) with ours."""
-    old = protocol.workspace
-    root_uri = params.root_uri
-    if root_uri is None and params.root_path is not None:
-        from pygls.uris import from_fs_path
-
-        root_uri = from_fs_path(params.root_path)
-    workspace = LspWorkspace(
-        root_uri,
-        types.TextDocumentSyncKind.Incremental,
-        list(old.folders.values()),
-        old.position_encoding,
-    )
-    protocol._workspace = workspace
-    return workspace
 
 
 PYTHON_LANGUAGE_IDS = frozenset({"python", "python3", "py"})
@@ -107,4 +112,4 @@ def is_python(document: TextDocument) -> bool:
     return (document.filename or "").lower().endswith(PYTHON_SUFFIXES)
 
 
-__all__ = ["LspTextDocument", "LspWorkspace", "install_workspace", "is_python"]
+__all__ = ["LspTextDocument", "LspWorkspace", "is_python"]

@@ -1,24 +1,24 @@
-"""The pygls 2 language server: documents in, diagnostics / hovers / code actions / commands out.
+"""The pygls 2 language server: the state every feature shares, and `create_server()` that wires them up.
 
 Everything the engine computes arrives through `Analyzer` (one analysis per document version, off the event
-loop); this module translates it to LSP and owns the protocol details: settings, push vs pull diagnostics,
-position encodings, file watching, progress, and keeping every feature alive when something inside it fails.
+loop); the features (one module each under `features/`) translate it to LSP. This module owns what they
+share: settings, push vs pull diagnostics, the model cache, logging to the client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -28,9 +28,11 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp import __version__
-from amct_lsp.lsp import actions, convert, hover
-from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, is_affected, within
-from amct_lsp.lsp.documents import install_workspace, is_python
+from amct_lsp.lsp import convert
+from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, within
+from amct_lsp.lsp.documents import is_python
+from amct_lsp.lsp.handlers import install
+from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
 from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
@@ -48,16 +50,9 @@ DEBOUNCE = 0.02
 CACHE_ENTRIES = 8
 #: How long features wait for the client's settings before checking with the defaults.
 SETTINGS_TIMEOUT = 3.0
-WATCH_GLOBS = ("**/*.pb", "**/*.pbtxt", "**/amct_log/*.log", "**/*.json", "**/*.cfg")
-CMD_APPLY_ALL = "amct.applyAllFixes"
-CMD_EXPLAIN = "amct.explainModel"
-WATCH_REGISTRATION_ID = "amct-watch-models"
-CONFIG_REGISTRATION_ID = "amct-config"
 
 #: Surrogate code points: in a Python string they are always unpaired (a pair decodes to one character).
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-F = TypeVar("F", bound=Callable[..., Coroutine[Any, Any, Any]])
 
 
 class AmctLanguageServer(LanguageServer):
@@ -69,8 +64,12 @@ class AmctLanguageServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=AmctProtocol,
+            converter_factory=make_converter,
         )
+        #: The settings without a scope: documents outside every workspace folder, and the fallback.
         self.settings = Settings()
+        #: Per workspace folder path, read with the folder as `scopeUri`.
+        self._folder_settings: dict[str, Settings] = {}
         self.init_options: Any = None
         self.pull_diagnostics = False
         self.debounce = DEBOUNCE
@@ -78,7 +77,11 @@ class AmctLanguageServer(LanguageServer):
         self.shutdown_requested = False
         #: Serving over TCP (`--tcp`) rather than stdio.
         self.tcp = False
+        #: Each installed handler by LSP method (or command id), as pygls calls it.
+        self.handlers: dict[str, Any] = {}
         self._reported: set[str] = set()
+        #: The last `amct/documentStatus` sent per open document (sent again only when it changes).
+        self._statuses: dict[str, DocumentStatus] = {}
         self._seen_serials: set[int] = set()
         self._settings_ready = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="amct-check")
@@ -120,7 +123,7 @@ class AmctLanguageServer(LanguageServer):
         """Runs in a worker thread: the engine's `check_source` with the settings applied."""
         from amct_lsp.check import check_source
 
-        settings = self.settings
+        settings = self.settings_for(snap.uri)
         root = self.root_for(snap.path)
         model = settings.model_for(snap.path, root)
         log_file = resolve_path(settings.log_path, root) if settings.log_path else None
@@ -160,7 +163,8 @@ class AmctLanguageServer(LanguageServer):
         return self.workspace.position_codec
 
     def diagnostics_of(self, analysis: Analysis) -> list[types.Diagnostic]:
-        if not self.settings.enable:
+        settings = self.settings_for(analysis.snapshot.uri)
+        if not settings.enable:
             return []
         if analysis.result is None:
             return []
@@ -174,7 +178,7 @@ class AmctLanguageServer(LanguageServer):
                         self.codec,
                         uri=analysis.snapshot.uri,
                         version=analysis.version,
-                        overrides=self.settings.severity,
+                        overrides=settings.severity,
                     )
                 )
             except Exception:
@@ -199,13 +203,32 @@ class AmctLanguageServer(LanguageServer):
         if model:
             self.progress_bridge.finish(model)
 
+    def send_status(self, analysis: Analysis) -> None:
+        """Tell a client that asked for it (`experimental.amctDocumentStatus`) what the check of this document
+        found out: its model, log and config files and the state; only when that changed."""
+        experimental = getattr(self.client_capabilities, "experimental", None)
+        if not isinstance(experimental, Mapping) or not experimental.get(STATUS_CAPABILITY):
+            return
+        status = status_of(analysis, self.enabled_for(analysis.snapshot.uri))
+        last = self._statuses.get(status.uri)
+        if last is not None and dataclasses.replace(last, version=status.version) == status:
+            return
+        self._statuses[status.uri] = status
+        self.protocol.notify(DOCUMENT_STATUS, status)
+
+    def forget_document(self, uri: str) -> None:
+        """A document was closed: drop what is kept for it."""
+        self.analyzer.close(uri)
+        self._statuses.pop(uri, None)
+
     async def publish(self, analysis: Analysis) -> None:
         """Push diagnostics, unless the client pulls them or the analysis is stale or its document closed."""
         self.after_analysis(analysis)
-        if self.pull_diagnostics:
-            return
         now = self.snapshot(analysis.snapshot.uri)
         if now is None or now.version != analysis.version or now.source != analysis.snapshot.source:
+            return
+        self.send_status(analysis)
+        if self.pull_diagnostics:
             return
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
@@ -230,7 +253,35 @@ class AmctLanguageServer(LanguageServer):
         ):
             self.workspace_diagnostic_refresh(None)
 
+    def invalidate_models(self, paths: list[str]) -> None:
+        """Forget cached models at `paths` (changed on disk); nothing to do before the cache exists."""
+        if self._cache is None:
+            return
+        for path in paths:
+            try:
+                self._cache.invalidate(path)
+            except Exception:
+                self.log_error(f"invalidating {path} failed")
+
     # -- settings --
+
+    def settings_for(self, uri: str) -> Settings:
+        """The settings of the workspace folder holding the document at `uri` (the deepest one), else the
+        settings without a scope."""
+        path = to_fs_path(uri)
+        root = self.root_for(os.path.abspath(path)) if path else None
+        return self._folder_settings.get(root, self.settings) if root else self.settings
+
+    def enabled_for(self, uri: str) -> bool:
+        return self.settings_for(uri).enable
+
+    def folder_paths(self) -> dict[str, str]:
+        """Each workspace folder's URI → its path."""
+        try:
+            folders = list(self.workspace.folders.values())
+        except RuntimeError:
+            return {}
+        return {f.uri: path for f in folders if (path := to_fs_path(f.uri))}
 
     @property
     def settings_known(self) -> bool:
@@ -244,12 +295,21 @@ class AmctLanguageServer(LanguageServer):
             except asyncio.TimeoutError:
                 self._settings_ready.set()
 
-    def apply_settings(self, *raw: Any) -> bool:
-        """Validate and adopt settings; each distinct problem is shown once. True when they changed."""
-        merged = merge_raw(*raw)
-        bad_layers = [r for r in raw if r is not None and not isinstance(r, Mapping)]
-        settings, problems = parse_settings(merged)
-        problems += [f"amct settings must be an object, got {type(r).__name__}" for r in bad_layers]
+    def _parse(self, layers: tuple[Any, ...]) -> tuple[Settings, list[str]]:
+        settings, problems = parse_settings(merge_raw(*layers))
+        bad = [r for r in layers if r is not None and not isinstance(r, Mapping)]
+        return settings, problems + [f"amct settings must be an object, got {type(r).__name__}" for r in bad]
+
+    def apply_settings(self, *raw: Any, folders: Mapping[str, Any] | None = None) -> bool:
+        """Validate and adopt settings: `raw` layers (later wins) without a scope, and per folder path the
+        folder's own section on top of the initialization options. Each distinct problem is shown once.
+        True when anything changed."""
+        settings, problems = self._parse(raw)
+        per_folder: dict[str, Settings] = {}
+        for path, folder_raw in (folders or {}).items():
+            per_folder[path], folder_problems = self._parse((self.init_options, folder_raw))
+            problems += folder_problems
+        problems = list(dict.fromkeys(problems))
         for problem in problems:
             if problem not in self._reported:
                 self.window_show_message(
@@ -262,28 +322,37 @@ class AmctLanguageServer(LanguageServer):
         # Remember what is wrong now: the same problem again is not shown again, one fixed and then
         # reintroduced is.
         self._reported = set(problems)
-        changed = settings != self.settings
+        changed = settings != self.settings or per_folder != self._folder_settings
         self.settings = settings
+        self._folder_settings = per_folder
         self._settings_ready.set()
         return changed
 
-    async def fetch_settings(self) -> None:
-        """Read the `amct` section from the client (when it can) on top of the initialization options."""
+    async def fetch_settings(self, *, force_recheck: bool = False) -> None:
+        """Read the `amct` section from the client (when it can) on top of the initialization options: once
+        without a scope, and once per workspace folder (`scopeUri`), as package.json declares the settings
+        per resource."""
         config: Any = None
+        folders: dict[str, Any] = {}
         if get_capability(self.client_capabilities, "workspace.configuration", False):
+            scopes = self.folder_paths()
+            items = [types.ConfigurationItem(section=SECTION)] + [
+                types.ConfigurationItem(section=SECTION, scope_uri=uri) for uri in scopes
+            ]
             try:
-                items = await asyncio.wait_for(
-                    self.workspace_configuration_async(
-                        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
-                    ),
+                answers = await asyncio.wait_for(
+                    self.workspace_configuration_async(types.ConfigurationParams(items=items)),
                     SETTINGS_TIMEOUT,
                 )
-                config = items[0] if items else None
+                answers = list(answers or [])
+                config = answers[0] if answers else None
+                for index, path in enumerate(scopes.values(), 1):
+                    folders[path] = answers[index] if index < len(answers) else config
             except Exception as exc:
                 self.log_message(f"workspace/configuration failed: {exc}", types.MessageType.Warning)
         first = not self._settings_ready.is_set()
         # The first time, every analysis is still waiting for the settings: nothing to re-check.
-        if self.apply_settings(self.init_options, config) and not first:
+        if (self.apply_settings(self.init_options, config, folders=folders) or force_recheck) and not first:
             self.recheck_all()
 
     # -- logging --
@@ -306,374 +375,51 @@ class AmctLanguageServer(LanguageServer):
         super().shutdown()  # type: ignore[no-untyped-call]
 
 
-def guarded(default: Callable[[], Any], what: str) -> Callable[[F], F]:
-    """Wrap a feature so an exception is logged and answered with `default()` instead of an error."""
-
-    def decorate(fn: F) -> F:
-        @wraps(fn)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return await fn(*args, **kwargs)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                server.log_error(f"{what} failed")
-                return default()
-
-        return cast(F, wrapper)
-
-    return decorate
+# -- entry point --
 
 
-server = AmctLanguageServer()
+def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
+    """The `amct/documentStatus` of one analysis."""
+    snap = analysis.snapshot
+    result = analysis.result
+    if result is None:
+        return DocumentStatus(snap.uri, snap.version, "failed", message=analysis.error)
+    if not enabled:
+        state = "disabled"
+    elif result.model_error is not None:
+        state = "model-error"
+    elif result.prediction is None:
+        state = "no-model"
+    else:
+        state = "checked"
+    return DocumentStatus(
+        snap.uri,
+        snap.version,
+        state,
+        model_path=result.model_path,
+        log_path=result.log_path,
+        config_paths=tuple(result.config_paths),
+        message=result.model_error,
+    )
 
 
-# -- lifecycle --
+def create_server() -> AmctLanguageServer:
+    """A new server with every feature module's routes installed (each behind `handlers.guard`)."""
+    from amct_lsp.lsp.features import FEATURES
+
+    ls = AmctLanguageServer()
+    for feature in FEATURES:
+        install(ls, feature.ROUTES)
+    return ls
 
 
-@server.feature(types.INITIALIZE)
-def on_initialize(ls: AmctLanguageServer, params: types.InitializeParams) -> None:
-    install_workspace(ls.protocol, params)
-    ls.init_options = params.initialization_options
-    ls.pull_diagnostics = get_capability(params.capabilities, "text_document.diagnostic", None) is not None
-    if not get_capability(params.capabilities, "workspace.configuration", False):
-        ls.apply_settings(ls.init_options)
-
-
-@server.feature(types.INITIALIZED)
-async def on_initialized(ls: AmctLanguageServer, params: types.InitializedParams) -> None:
-    try:
-        _ = ls.cache  # create it on the event loop thread: its progress hook posts back to this loop
-    except Exception:
-        ls.log_error("creating the model cache failed")
-    try:
-        await ls.fetch_settings()
-    except Exception:
-        ls.log_error("reading the settings failed")
-        ls.apply_settings(None)
-    registrations = []
-    if get_capability(
-        ls.client_capabilities, "workspace.did_change_watched_files.dynamic_registration", False
-    ):
-        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
-        registrations.append(
-            types.Registration(
-                id=WATCH_REGISTRATION_ID,
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
-            )
-        )
-    if get_capability(
-        ls.client_capabilities, "workspace.did_change_configuration.dynamic_registration", False
-    ):
-        registrations.append(
-            types.Registration(
-                id=CONFIG_REGISTRATION_ID,
-                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                register_options=types.DidChangeConfigurationRegistrationOptions(section=SECTION),
-            )
-        )
-    if registrations:
-        try:
-            await ls.client_register_capability_async(types.RegistrationParams(registrations=registrations))
-        except Exception:
-            ls.log_error("client/registerCapability failed")
-
-
-@server.feature(types.SHUTDOWN)
-def on_shutdown(ls: AmctLanguageServer, params: None) -> None:
-    ls.shutdown_requested = True
-    ls.analyzer.shutdown()
-
-
-@server.feature(types.EXIT)
-def on_exit(ls: AmctLanguageServer, params: None) -> None:
-    """Over TCP, pygls ends the process by raising SystemExit inside a connection callback, which asyncio
-    reports as an unhandled error with a traceback; leave directly instead (stdio exits cleanly by itself)."""
-    if ls.tcp:
-        _leave(0 if ls.shutdown_requested else 1)
-
-
-def _leave(code: int) -> None:
+def leave(code: int) -> None:
     """End the process now: flush what was written, skip waiting for worker threads still checking."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
-
-
-# -- documents --
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: AmctLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    if ls.snapshot(params.text_document.uri) is None:
-        return  # not Python: not ours to check
-    if not ls.settings.enable and ls.settings_known:
-        return  # switched off: don't spend a check (turning it on re-checks every open document)
-    ls.analyzer.invalidate(params.text_document.uri)
-    ls.analyzer.schedule(params.text_document.uri, 0)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: AmctLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-    if ls.snapshot(params.text_document.uri) is None:
-        return
-    if not ls.settings.enable and ls.settings_known:
-        return
-    ls.analyzer.schedule(params.text_document.uri, ls.debounce)
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: AmctLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    ls.analyzer.close(uri)
-    if not ls.pull_diagnostics:
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-
-@server.feature(
-    types.TEXT_DOCUMENT_DIAGNOSTIC,
-    types.DiagnosticOptions(identifier="amct", inter_file_dependencies=True, workspace_diagnostics=False),
-)
-async def pull_diagnostics(
-    ls: AmctLanguageServer, params: types.DocumentDiagnosticParams
-) -> types.DocumentDiagnosticReport:
-    uri = params.text_document.uri
-    await ls.wait_settings()
-    if not ls.settings.enable:
-        return types.RelatedFullDocumentDiagnosticReport(items=[], result_id=f"off:{id(ls.settings)}")
-    try:
-        analysis = await ls.analyzer.current(uri)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        ls.log_error(f"textDocument/diagnostic for {uri} failed")
-        analysis = None
-    if analysis is None:
-        return types.RelatedFullDocumentDiagnosticReport(items=[])
-    ls.after_analysis(analysis)
-    result_id = f"{analysis.serial}:{int(ls.settings.enable)}:{id(ls.settings)}"
-    if params.previous_result_id == result_id:
-        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics_of(analysis), result_id=result_id)
-
-
-# -- workspace --
-
-
-@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-def did_change_watched_files(ls: AmctLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
-    changed = [p for p in (to_fs_path(c.uri) for c in params.changes) if p]
-    if not changed:
-        return
-    if ls._cache is not None:
-        for path in changed:
-            try:
-                ls.cache.invalidate(path)
-            except Exception:
-                ls.log_error(f"invalidating {path} failed")
-    affected = {a.snapshot.uri for a in ls.analyzer.latest_all() for path in changed if is_affected(a, path)}
-    for uri in affected:
-        ls.analyzer.invalidate(uri)
-        ls.analyzer.schedule(uri, 0)
-    if affected:
-        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
-        ls.log_message(f"{shown} changed: re-checking {len(affected)} document(s)")
-        ls.refresh_pulled()
-
-
-@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-def did_change_workspace_folders(
-    ls: AmctLanguageServer, params: types.DidChangeWorkspaceFoldersParams
-) -> None:
-    """pygls has updated its folder list; a document's folder decides where its log is searched and how
-    relative settings resolve, so check every open document again."""
-    added = [f.name for f in params.event.added or []]
-    removed = [f.name for f in params.event.removed or []]
-    ls.log_message(f"workspace folders changed (added {added}, removed {removed}): re-checking")
-    ls.recheck_all()
-
-
-@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-async def did_change_configuration(
-    ls: AmctLanguageServer, params: types.DidChangeConfigurationParams
-) -> None:
-    try:
-        if get_capability(ls.client_capabilities, "workspace.configuration", False):
-            await ls.fetch_settings()
-        elif params.settings is not None and ls.apply_settings(ls.init_options, params.settings):
-            ls.recheck_all()
-    except Exception:
-        ls.log_error("applying the new settings failed")
-
-
-# -- hover --
-
-
-@server.feature(types.TEXT_DOCUMENT_HOVER)
-@guarded(lambda: None, "hover")
-async def on_hover(ls: AmctLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    if not ls.settings.enable:
-        return None
-    analysis = await ls.analyzer.current(params.text_document.uri)
-    if analysis is None or analysis.result is None:
-        return None
-    pos = convert.from_client_position(analysis.lines, params.position, ls.codec)
-    found = hover.hover_at(analysis.result, pos)
-    if found is None:
-        return None
-    markdown, span = found
-    return types.Hover(
-        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
-        range=convert.to_client_range(analysis.lines, span, ls.codec),
-    )
-
-
-# -- code actions --
-
-
-def _document_changes(ls: AmctLanguageServer) -> bool:
-    return bool(get_capability(ls.client_capabilities, "workspace.workspace_edit.document_changes", False))
-
-
-def _lazy_edits(ls: AmctLanguageServer) -> bool:
-    props = get_capability(ls.client_capabilities, "text_document.code_action.resolve_support.properties", [])
-    return "edit" in (props or [])
-
-
-async def fix_all_edit(ls: AmctLanguageServer, uri: str) -> types.WorkspaceEdit | None:
-    """Every primary fix of the document's current version, as one versioned edit; None when there is none
-    (or amct is disabled)."""
-    if not ls.settings.enable:
-        return None
-    analysis = await ls.analyzer.current(uri)
-    if analysis is None or analysis.result is None:
-        return None
-    edits = actions.fix_all_edits(analysis.result.findings, analysis.lines, ls.codec)
-    if not edits:
-        return None
-    return actions.workspace_edit(uri, analysis.version, edits, document_changes=_document_changes(ls))
-
-
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, actions.FIX_ALL_KIND], resolve_provider=True
-    ),
-)
-@guarded(list, "code actions")
-async def on_code_action(ls: AmctLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    if not ls.settings.enable:
-        return []
-    uri = params.text_document.uri
-    snap = ls.snapshot(uri)
-    if snap is None:
-        return []
-    only = [str(k) for k in params.context.only] if params.context.only else None
-    out: list[types.CodeAction] = []
-    if actions.wants(only, actions.QUICKFIX_KIND):
-        out += actions.quick_fixes(
-            uri,
-            snap.version,
-            convert.split_lines(snap.source),
-            ls.codec,
-            params.context.diagnostics,
-            lazy=_lazy_edits(ls),
-            document_changes=_document_changes(ls),
-        )
-    if actions.wants(only, actions.FIX_ALL_KIND):
-        edit = await fix_all_edit(ls, uri)
-        if edit is not None and (now := ls.snapshot(uri)) is not None and now.version == snap.version:
-            out.append(
-                types.CodeAction(
-                    title="amct: fix all stale output names", kind=actions.FIX_ALL_KIND, edit=edit
-                )
-            )
-    return out
-
-
-@server.feature(types.CODE_ACTION_RESOLVE)
-async def on_code_action_resolve(ls: AmctLanguageServer, action: types.CodeAction) -> types.CodeAction:
-    """The action with its edit filled in; on any failure the action as it came (resolve must return one)."""
-    try:
-        return await _resolve(ls, action)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        ls.log_error("codeAction/resolve failed")
-        return action
-
-
-async def _resolve(ls: AmctLanguageServer, action: types.CodeAction) -> types.CodeAction:
-    data = action.data
-    if not isinstance(data, Mapping) or not isinstance(data.get("uri"), str):
-        return action
-    snap = ls.snapshot(data["uri"])
-    if snap is None or snap.version != data.get("version"):
-        ls.log_message(f"not resolving {action.title!r}: the document changed since it was offered")
-        return action
-    edits = actions.resolve_edit(data, convert.split_lines(snap.source), ls.codec)
-    if edits:
-        action.edit = actions.workspace_edit(
-            snap.uri, snap.version, edits, document_changes=_document_changes(ls)
-        )
-    return action
-
-
-# -- commands --
-
-
-def _uri_arg(args: tuple[Any, ...]) -> str:
-    """Commands take the document URI first (a string, or an object with `uri`)."""
-    if args:
-        first = args[0]
-        if isinstance(first, str):
-            return first
-        if isinstance(first, Mapping) and isinstance(first.get("uri"), str):
-            return str(first["uri"])
-    raise ValueError("expected the document URI as the first argument")
-
-
-@server.command(CMD_APPLY_ALL)
-async def cmd_apply_all(ls: AmctLanguageServer, *args: Any) -> bool:
-    """Apply every primary fix of a document with `workspace/applyEdit`; True when the client applied it."""
-    try:
-        uri = _uri_arg(args)
-        edit = await fix_all_edit(ls, uri)
-        if edit is None:
-            return False
-        response = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label="amct: fix all stale output names")
-        )
-        return bool(response and response.applied)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        ls.log_error(f"{CMD_APPLY_ALL} failed")
-        return False
-
-
-@server.command(CMD_EXPLAIN)
-async def cmd_explain(ls: AmctLanguageServer, *args: Any) -> str:
-    """A Markdown report of the model a document uses: its tails and their rename chains."""
-    try:
-        uri = _uri_arg(args)
-        analysis = await ls.analyzer.current(uri)
-        if analysis is None:
-            return f"# amct\n\n{uri} is not open in the editor.\n"
-        if analysis.result is None:
-            return f"# amct\n\n{describe_error(analysis)}\n"
-        return hover.model_report(analysis.result)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        ls.log_error(f"{CMD_EXPLAIN} failed")
-        return "# amct\n\nThe model report failed; see the amct-lsp output for details.\n"
-
-
-# -- entry point --
 
 
 def run_server(args: Any) -> int:
@@ -690,6 +436,7 @@ def run_server(args: Any) -> int:
     )
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLogger().level))
     tcp = getattr(args, "tcp", None)
+    server = create_server()
     try:
         if tcp:
             try:
@@ -710,5 +457,5 @@ def run_server(args: Any) -> int:
     if server.analyzer.busy():
         # A check is still running in a worker thread (a huge script or model): the interpreter would wait
         # for it at exit. Nothing it holds needs cleaning up, so leave now, as the client expects.
-        _leave(code)
+        leave(code)
     return code

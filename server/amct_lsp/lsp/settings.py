@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, get_type_hints
+
+import cattrs
 
 from amct_lsp.check.findings import Code, Severity
 
@@ -60,24 +62,83 @@ def resolve_path(value: str, root: str | None) -> str:
     return os.path.normpath(expanded)
 
 
-def _str_list(value: Any, key: str, problems: list[str]) -> tuple[str, ...] | None:
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    problems.append(f"amct.{key} must be a list of strings, got {_show(value)}")
-    return None
-
-
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _strict(kind: type) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, kind):
+            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return structure
+
+
+def _comma_list(value: Any, _: Any) -> tuple[str, ...]:
+    """A list of strings; one string is split at commas (what a user types into a text box)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return tuple(_CONVERTER.structure(v, str) for v in value)
+
+
+def _glob_map(value: Any, _: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    pairs = tuple((_CONVERTER.structure(k, str), _CONVERTER.structure(v, str)) for k, v in value.items())
+    if any(not model for _, model in pairs):
+        raise ValueError("a model path is empty")
+    return pairs
+
+
+def _optional_path(value: Any, _: Any) -> str | None:
+    return _CONVERTER.structure(value, str) or None
+
+
+#: Reads each key into the type of its `Settings` field. Strict: JSON `"yes"` is not a boolean, `1` is not a
+#: string.
+_CONVERTER = cattrs.Converter()
+_CONVERTER.register_structure_hook(bool, _strict(bool))
+_CONVERTER.register_structure_hook(str, _strict(str))
+_CONVERTER.register_structure_hook_func(lambda t: t == tuple[str, ...], _comma_list)
+_CONVERTER.register_structure_hook_func(lambda t: t == tuple[tuple[str, str], ...], _glob_map)
+_CONVERTER.register_structure_hook_func(lambda t: t == (str | None), _optional_path)
+
+
+@dataclass(frozen=True, slots=True)
+class SettingKey:
+    """One key of the `amct` section: its JSON name, the `Settings` field it fills, the JSON type package.json
+    declares for it, and what to tell the user when a value cannot be read."""
+
+    name: str
+    field: str
+    json_type: str
+    expected: str
+
+
+#: The settings schema, in one place: parsing reads it, and a test checks package.json against it.
+SCHEMA: tuple[SettingKey, ...] = (
+    SettingKey("enable", "enable", "boolean", "must be true or false"),
+    SettingKey("modelPaths", "model_paths", "array", "must be a list of strings"),
+    SettingKey("models", "models", "object", "must map globs to model paths (strings)"),
+    SettingKey("logPath", "log_path", "string", "must be a path (string)"),
+    SettingKey("severity", "severity", "object", 'must map codes to severities, e.g. {"AMCT001": "warning"}'),
+    SettingKey("skipLayers", "skip_layers", "array", "must be a list of strings"),
+)
+
+
+def _expected(name: str) -> str:
+    return next(key.expected for key in SCHEMA if key.name == name)
+
+
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     """Validate a raw `amct` settings object; returns the settings (defaults where invalid) and the problems.
 
-    Accepts the section itself (`{"enable": true, ...}`) or an object wrapping it (`{"amct": {...}}`).
+    Accepts the section itself (`{"enable": true, ...}`) or an object wrapping it (`{"amct": {...}}`). Keys
+    we do not know (an editor's own `interpreter`, `trace`, ...) are left alone, not reported.
     """
     problems: list[str] = []
     if raw is None:
@@ -86,53 +147,25 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         raw = raw[SECTION] or {}
     if not isinstance(raw, Mapping):
         return Settings(), [f"amct settings must be an object, got {_show(raw)}"]
-
-    # Keys we do not know (an editor's own `interpreter`, `trace`, ...) are left alone, not reported.
+    hints = get_type_hints(Settings)
     values: dict[str, Any] = {}
-
-    if "enable" in raw and raw["enable"] is not None:
-        if isinstance(raw["enable"], bool):
-            values["enable"] = raw["enable"]
-        else:
-            problems.append(f"amct.enable must be true or false, got {_show(raw['enable'])}")
-
-    if raw.get("modelPaths") is not None:
-        paths = _str_list(raw["modelPaths"], "modelPaths", problems)
-        if paths is not None:
-            values["model_paths"] = paths
-
-    if raw.get("skipLayers") is not None:
-        layers = _str_list(raw["skipLayers"], "skipLayers", problems)
-        if layers is not None:
-            values["skip_layers"] = layers
-
-    if raw.get("models") is not None:
-        models = raw["models"]
-        if isinstance(models, Mapping) and all(
-            isinstance(k, str) and isinstance(v, str) and v for k, v in models.items()
-        ):
-            values["models"] = tuple(models.items())
-        else:
-            problems.append(f"amct.models must map globs to model paths (strings), got {_show(models)}")
-
-    if raw.get("logPath") is not None:
-        log_path = raw["logPath"]
-        if isinstance(log_path, str):
-            values["log_path"] = log_path or None
-        else:
-            problems.append(f"amct.logPath must be a path (string), got {_show(log_path)}")
-
-    if raw.get("severity") is not None:
-        values["severity"] = _parse_severity(raw["severity"], problems)
-
+    for key in SCHEMA:
+        value = raw.get(key.name)
+        if value is None:
+            continue
+        if key.field == "severity":  # each entry on its own: the valid ones apply
+            values[key.field] = _parse_severity(value, problems)
+            continue
+        try:
+            values[key.field] = _CONVERTER.structure(value, hints[key.field])
+        except (TypeError, ValueError, cattrs.BaseValidationError):
+            problems.append(f"amct.{key.name} {key.expected}, got {_show(value)}")
     return Settings(**values), problems
 
 
 def _parse_severity(value: Any, problems: list[str]) -> dict[Code, Severity]:
     if not isinstance(value, Mapping):
-        problems.append(
-            f'amct.severity must map codes to severities, e.g. {{"AMCT001": "warning"}}, got {_show(value)}'
-        )
+        problems.append(f"amct.severity {_expected('severity')}, got {_show(value)}")
         return {}
     codes = {c.value: c for c in Code}
     levels = {s.value: s for s in Severity} | {"information": Severity.INFO}
@@ -161,4 +194,4 @@ def merge_raw(*layers: Any) -> dict[str, Any]:
     return merged
 
 
-__all__ = ["SECTION", "Settings", "merge_raw", "parse_settings", "resolve_path"]
+__all__ = ["SCHEMA", "SECTION", "SettingKey", "Settings", "merge_raw", "parse_settings", "resolve_path"]

@@ -132,7 +132,7 @@ def model_hover(result: CheckResult) -> str:
 
 
 def model_report(result: CheckResult) -> str:
-    """The `amct.explainModel` report: the tails table, then every chain with its steps."""
+    """The `amct-lsp.explainModel` report: the tails table, then every chain with its steps."""
     path = result.model_path or "(no model)"
     parts = [f"# Model {_code(path)}"]
     if result.model_error is not None:
