@@ -64,6 +64,7 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check server tests benchmarks
 	$(VENV)/bin/ruff format --check server tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	@if [ -d node_modules ]; then npx tsc -p client --noEmit; fi
 
 ## bench: speed and memory against the TensorFlow way (prints a table; not part of the tests)

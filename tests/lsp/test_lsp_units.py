@@ -11,8 +11,8 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
+from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
 from amct_lsp.check.suppress import with_ignore_fixes
-from amct_lsp.findings import Code, Finding, Fix, Position, Related, Severity, Span, TextEdit
 from amct_lsp.lsp import actions, convert, payloads
 from amct_lsp.lsp.settings import SCHEMA, Settings, merge_raw, parse_settings
 from amct_lsp.render import chains, markdown

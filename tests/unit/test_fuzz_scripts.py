@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amct_lsp.check import apply_edits, check_source
-from amct_lsp.findings import Span
+from amct_lsp.check.findings import Span
 from amct_lsp.model.cache import ModelCache
 from support.corpus import SCRIPTS, build_project
 from support.edits import Edit, edits

@@ -8,14 +8,11 @@ light bulb lists it after the real fixes, the CLI's JSON lists it under `fixes`,
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 
-from amct_lsp.findings import Finding, Fix, Position, Span, TextEdit
+from amct_lsp.check.findings import Finding, Fix, Position, Span, TextEdit
 from amct_lsp.script.directives import IGNORE_RE
-
-#: Lines end where LSP and Python end them: \n, \r\n, \r (not at \f or U+2028).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+from amct_lsp.text import lines_with_ends
 
 
 def ignore_fix(lines: Sequence[str], line: int, code: str) -> Fix | None:
@@ -49,7 +46,7 @@ def is_suppression(fix: Fix) -> bool:
 
 def with_ignore_fixes(findings: Sequence[Finding], source: str) -> list[Finding]:
     """`findings`, each with its ignore fix appended (where one can be written)."""
-    lines = _LINE.findall(source)
+    lines = lines_with_ends(source)
     out = []
     for finding in findings:
         fix = ignore_fix(lines, finding.span.start.line, finding.code.value)
