@@ -17,6 +17,13 @@ from amct_lsp.findings import Position, Span
 #: At most this many alternatives per expression; the rest are dropped (keeps loops over big lists cheap).
 MAX_ALTERNATIVES = 64
 
+#: Bounds on one computed value. A script that doubles a string or a list forty times (`x = x + x`) would
+#: otherwise grow the walk's memory exponentially; a value past a bound is unknown (never a name anyway).
+MAX_STR_LENGTH = 4096
+MAX_SEGMENTS = 256
+#: Values inside one list or dict, nested ones counted (also bounds the cost of hashing nested lists).
+MAX_ITEMS = 2048
+
 
 @dataclass(frozen=True, slots=True)
 class Literal:
@@ -105,6 +112,11 @@ class Seq:
     """A list or tuple; each item has its own alternatives."""
 
     items: tuple[Vals, ...]
+    #: How many values it holds, nested ones counted (see MAX_ITEMS).
+    size: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", 1 + sum(size_of(v) for alts in self.items for v in alts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,11 @@ class DictV:
     """A dict display: (key alternatives, value alternatives) pairs."""
 
     pairs: tuple[tuple[Vals, Vals], ...]
+    size: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        total = sum(size_of(v) for keys, values in self.pairs for alts in (keys, values) for v in alts)
+        object.__setattr__(self, "size", 1 + total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +144,29 @@ Vals = tuple[Val, ...]
 NOTHING: Vals = ()
 
 
+def size_of(v: Val) -> int:
+    return v.size if isinstance(v, Seq | DictV) else 1
+
+
+def seq(items: Iterable[Vals]) -> Vals:
+    """A list value, or unknown (no alternative) when it holds more than MAX_ITEMS values."""
+    made = Seq(tuple(items))
+    return (made,) if made.size <= MAX_ITEMS else NOTHING
+
+
+def dict_value(pairs: Iterable[tuple[Vals, Vals]]) -> Vals:
+    """A dict value, or unknown when it holds more than MAX_ITEMS values."""
+    made = DictV(tuple(pairs))
+    return (made,) if made.size <= MAX_ITEMS else NOTHING
+
+
+def bounded(s: Str) -> Str | None:
+    """`s`, or None (unknown) when it is longer than MAX_STR_LENGTH or made of more than MAX_SEGMENTS runs."""
+    if len(s.segments) > MAX_SEGMENTS or sum(len(seg.text) for seg in s.segments) > MAX_STR_LENGTH:
+        return None
+    return s
+
+
 def const(text: str) -> Str:
     """A computed string with no literal behind it (e.g. `__file__`, a path separator)."""
     return Str((Segment(text),) if text else ())
@@ -136,13 +176,13 @@ def from_literal(literal: Literal) -> Str:
     return Str((Segment(literal.value, literal, 0),) if literal.value else ())
 
 
-def union(*groups: Iterable[Val]) -> Vals:
-    """Alternatives of several expressions, deduplicated in order and capped."""
+def union(*groups: Iterable[Val | None]) -> Vals:
+    """Alternatives of several expressions, deduplicated in order and capped; None (unknown) is dropped."""
     out: list[Val] = []
     seen: set[Val] = set()
     for group in groups:
         for v in group:
-            if v not in seen:
+            if v is not None and v not in seen:
                 seen.add(v)
                 out.append(v)
                 if len(out) >= MAX_ALTERNATIVES:
@@ -172,8 +212,12 @@ def _merge(segments: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-def concat(*parts: Str) -> Str:
-    return Str(_merge(seg for p in parts for seg in p.segments))
+def concat(*parts: Str) -> Str | None:
+    """The joined string, or None (unknown) past the bounds."""
+    segments = [seg for p in parts for seg in p.segments]
+    if len(segments) > 2 * MAX_SEGMENTS or sum(len(seg.text) for seg in segments) > MAX_STR_LENGTH:
+        return None
+    return bounded(Str(_merge(segments)))
 
 
 def slice_str(s: Str, start: int | None, stop: int | None) -> Str:
@@ -347,8 +391,8 @@ def percent_format(template: Str, args: list[Val]) -> Str | None:
     return concat(*parts)
 
 
-def path_join(parts: list[Str]) -> Str:
-    """`os.path.join` with '/' (POSIX rules: an absolute part restarts the path)."""
+def path_join(parts: list[Str]) -> Str | None:
+    """`os.path.join` with '/' (POSIX rules: an absolute part restarts the path); None past the bounds."""
     out: Str | None = None
     for part in parts:
         if out is None or part.value.startswith("/"):
@@ -357,6 +401,8 @@ def path_join(parts: list[Str]) -> Str:
             out = concat(out, part)
         else:
             out = concat(out, const("/"), part)
+        if out is None:
+            return None
     return out if out is not None else const("")
 
 

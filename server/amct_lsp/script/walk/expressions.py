@@ -41,7 +41,7 @@ class Expressions(Bindings, ImportTable):
             except ValueError:
                 return ()
         if isinstance(node, cst.List | cst.Tuple | cst.Set):
-            return (V.Seq(tuple(self._elements(node.elements, frame))),)
+            return V.seq(self._elements(node.elements, frame))
         if isinstance(node, cst.Dict):
             pairs: list[tuple[V.Vals, V.Vals]] = []
             for el in node.elements:
@@ -51,7 +51,7 @@ class Expressions(Bindings, ImportTable):
                     pairs.append((key, value))
                 else:
                     self.eval(el.value, frame)
-            return (V.DictV(tuple(pairs)),)
+            return V.dict_value(pairs)
         if isinstance(node, cst.Subscript):
             return self._subscript(node, frame)
         if isinstance(node, cst.BinaryOperation):
@@ -175,7 +175,7 @@ class Expressions(Bindings, ImportTable):
         return self._product(pieces)
 
     def _product(self, pieces: list[V.Vals]) -> V.Vals:
-        out: list[V.Val] = []
+        out: list[V.Val | None] = []
         for combo in itertools.islice(itertools.product(*pieces), V.MAX_ALTERNATIVES):
             parts = [p for p in combo if isinstance(p, V.Str)]
             if len(parts) == len(combo):
@@ -251,12 +251,12 @@ class Expressions(Bindings, ImportTable):
         return V.union(out)
 
     def _add(self, left: V.Vals, right: V.Vals) -> V.Vals:
-        out: list[V.Val] = []
+        out: list[V.Val | None] = []
         for a, b in itertools.islice(itertools.product(left, right), V.MAX_ALTERNATIVES):
             if isinstance(a, V.Str) and isinstance(b, V.Str):
                 out.append(V.concat(a, b))
             elif isinstance(a, V.Seq) and isinstance(b, V.Seq):
-                out.append(V.Seq(a.items + b.items))
+                out.extend(V.seq(a.items + b.items))
             elif isinstance(a, V.Int) and isinstance(b, V.Int):
                 out.append(V.Int(a.value + b.value))
         return V.union(out)
@@ -267,7 +267,7 @@ class Expressions(Bindings, ImportTable):
         op = node.operator
         if isinstance(op, cst.Add):
             return self._add(left, right)
-        out: list[V.Val] = []
+        out: list[V.Val | None] = []
         if isinstance(op, cst.Modulo):
             for a in V.strings(left):
                 for b in right:
@@ -306,7 +306,7 @@ class Expressions(Bindings, ImportTable):
             for item in seqs[0].items:
                 self.bind(clauses[0].target, item, inner)
                 items.append(self.eval(node.elt, inner))
-            return (V.Seq(tuple(items)),)
+            return V.seq(items)
         for i, clause in enumerate(clauses):
             source = first if i == 0 else self.eval(clause.iter, inner)
             self.bind(clause.target, self.iterate(source), inner)
@@ -316,7 +316,7 @@ class Expressions(Bindings, ImportTable):
             self.eval(node.key, inner)
             self.eval(node.value, inner)
             return ()
-        return (V.Seq((self.eval(node.elt, inner),)),)
+        return V.seq((self.eval(node.elt, inner),))
 
     def iterate(self, vals: V.Vals) -> V.Vals:
         """What a `for` over `vals` binds its target to: every item of every list alternative."""

@@ -114,7 +114,9 @@ class LibraryCalls(Bindings):
                 elif attr == "replace":
                     old, new = one_str(0), one_str(1)
                     if old is not None and new is not None:
-                        out.append(V.const(v.value.replace(old, new)))
+                        replaced = v.value.replace(old, new)
+                        if len(replaced) <= V.MAX_STR_LENGTH:
+                            out.append(V.const(replaced))
                 elif attr == "join" and args:
                     for seq in args[0]:
                         if isinstance(seq, V.Seq) and all(len(item) == 1 for item in seq.items):
@@ -127,7 +129,9 @@ class LibraryCalls(Bindings):
                                     break
                                 parts.append(text)
                             else:
-                                out.append(V.concat(*parts))
+                                joined = V.concat(*parts)
+                                if joined is not None:
+                                    out.append(joined)
                 elif attr in ("joinpath",):
                     out.extend(self._path_call("joinpath", [(positional[0][0], (v,)), *positional]))
                 elif attr in ("resolve", "absolute"):
@@ -138,22 +142,22 @@ class LibraryCalls(Bindings):
                 and attr in ("append", "extend", "insert")
             ):
                 if attr == "append" and len(args) == 1:
-                    updated: V.Val = V.Seq((*v.items, args[0]))
+                    updated: V.Vals = V.seq((*v.items, args[0]))
                 elif attr == "extend" and len(args) == 1:
                     extra = [s for s in args[0] if isinstance(s, V.Seq)]
                     if len(extra) != 1:
                         continue
-                    updated = V.Seq(v.items + extra[0].items)
+                    updated = V.seq(v.items + extra[0].items)
                 elif attr == "insert" and len(args) == 2:
                     idx = one_int(0, 0)
                     if idx is None:
                         continue
                     items = list(v.items)
                     items.insert(idx, args[1])
-                    updated = V.Seq(tuple(items))
+                    updated = V.seq(items)
                 else:
                     continue
-                self.bind(func.value, (updated,), frame)
+                self.bind(func.value, updated, frame)
             elif isinstance(v, V.DictV) and attr == "get" and args:
                 for key in args[0]:
                     if isinstance(key, V.Str):
