@@ -42,11 +42,11 @@ class Evaluator(Statements, Calls):
         if cls is None or fn.method_kind == "staticmethod":
             return []
         if fn.method_kind == "classmethod":
-            return [(V.Opaque("class", cls),)]
+            return [(V.ClassObj(cls),)]
         if cls.standalone is None:
             made = [i for i in self._instances if i.cls is cls]
             if not made:
                 made.append(Instance(cls))
                 self._instances.append(made[-1])
             cls.standalone = made[-1]
-        return [(V.Opaque("instance", cls.standalone),)]
+        return [(V.InstanceObj(cls.standalone),)]

@@ -11,8 +11,14 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
 
 from amct_lsp.findings import Position, Span
+
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.scopes import ClassInfo, Instance, LambdaFn
 
 #: At most this many alternatives per expression; the rest are dropped (keeps loops over big lists cheap).
 MAX_ALTERNATIVES = 64
@@ -131,17 +137,108 @@ class DictV:
         object.__setattr__(self, "size", 1 + total)
 
 
+class GraphRef:
+    """One tf.Graph of the script (hashable by identity): which graph quantize_model rewrote, which one a
+    lookup or a session reads."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
-class Opaque:
-    """A value we only know the kind of: a TF session, argparse's namespace, a function, an AMCT result."""
+class Graph:
+    """A tf.Graph; `ref` None for one the walk cannot tell apart from the others."""
 
-    kind: str
-    ref: object = None
+    ref: GraphRef | None = None
 
 
-Val = Str | Int | Seq | DictV | Opaque
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A tf.Session and the graph it runs (None when not known)."""
+
+    graph: GraphRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """What argparse's `parse_args()` returns: attributes read the arguments' defaults."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalibOutputs:
+    """The calib_outputs list after quantize_model rewrote it in place: its strings are no longer known."""
+
+
+@dataclass(frozen=True, slots=True)
+class AmctResult:
+    """What an AMCT API returns (other than the values the walk follows)."""
+
+    api: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionObj:
+    """A function (or method) the script defines."""
+
+    node: cst.FunctionDef
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaObj:
+    fn: LambdaFn
+
+
+@dataclass(frozen=True, slots=True)
+class ClassObj:
+    """A class the script defines."""
+
+    info: ClassInfo
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceObj:
+    """An object of a class the script defines."""
+
+    obj: Instance
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMethod:
+    """`obj.method` of a script class: the method and the value its first parameter gets."""
+
+    node: cst.FunctionDef
+    owner: Val
+
+
+@dataclass(frozen=True, slots=True)
+class SuperObj:
+    """`super()` in a method: the method's class and what its first parameter may be."""
+
+    cls: ClassInfo
+    owners: Vals
+
+
+#: Values only the walk itself makes (no text): TensorFlow, AMCT and argparse objects, the script's callables.
+Obj = (
+    Graph
+    | Session
+    | Namespace
+    | CalibOutputs
+    | AmctResult
+    | FunctionObj
+    | LambdaObj
+    | ClassObj
+    | InstanceObj
+    | BoundMethod
+    | SuperObj
+)
+Val = Str | Int | Seq | DictV | Obj
 Vals = tuple[Val, ...]
 NOTHING: Vals = ()
+
+
+def is_object(v: Val) -> bool:
+    """Whether `v` is an object of the walk (not text, a number, a list or a dict)."""
+    return not isinstance(v, Str | Int | Seq | DictV)
 
 
 def size_of(v: Val) -> int:

@@ -111,11 +111,11 @@ class AmctCalls(Sinks, Bindings):
             # under any name that refers to it (an alias, the caller's variable, an object attribute).
             if calib is not None:
                 if isinstance(calib[0].value, cst.Name | cst.Attribute):
-                    self.bind(calib[0].value, (V.Opaque("calib_outputs"),), frame)
+                    self.bind(calib[0].value, (V.CalibOutputs(),), frame)
                 self._updated_in_place({v for v in calib[1] if isinstance(v, V.Seq)}, frame)
             if api == "quantize_model_ascend":
-                return (V.Seq(((V.Opaque("graph"),), (V.Opaque("calib_outputs"),))),)
-        return (V.Opaque("amct", api),)
+                return (V.Seq(((V.Graph(),), (V.CalibOutputs(),))),)
+        return (V.AmctResult(api),)
 
     def _updated_in_place(self, lists: set[V.Val], frame: Frame) -> None:
         """Every binding that may hold one of `lists` now holds what AMCT put there (unknown strings).
@@ -124,7 +124,7 @@ class AmctCalls(Sinks, Bindings):
         only hide a finding, never invent one."""
         if not lists:
             return
-        updated = V.Opaque("calib_outputs")
+        updated = V.CalibOutputs()
         tables: list[dict[str, V.Vals]] = []
         seen: set[int] = set()
         for start in (frame, *self._frames):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from amct_lsp.script import values as V
-from amct_lsp.script.walk.scopes import ClassInfo, Frame, FuncNode, Function, Instance
+from amct_lsp.script.walk.scopes import ClassInfo, Frame, FuncNode, Function
 from amct_lsp.script.walk.state import WalkState
 from amct_lsp.script.walk.syntax import dotted_name
 
@@ -31,14 +31,9 @@ class Bindings(WalkState):
                 self.bind(element.value, V.union(parts), frame)
         elif isinstance(target, cst.Attribute):
             owners = self.eval(target.value, frame)
-            objects = [v.ref for v in owners if isinstance(v, V.Opaque) and v.kind in ("instance", "class")]
+            objects = [v for v in owners if isinstance(v, V.InstanceObj | V.ClassObj)]
             for obj in objects:
-                if isinstance(obj, Instance):
-                    attrs = obj.attrs
-                elif isinstance(obj, ClassInfo):
-                    attrs = obj.attrs.vars
-                else:
-                    continue
+                attrs = obj.obj.attrs if isinstance(obj, V.InstanceObj) else obj.info.attrs.vars
                 name = target.attr.value
                 # One object: the assignment replaces the value; several possible objects: it may.
                 attrs[name] = vals if len(objects) == 1 else V.union(attrs.get(name, ()), vals)
@@ -58,7 +53,7 @@ class Bindings(WalkState):
                     kind = dotted.rsplit(".", 1)[-1]
             self.functions[node] = Function(node, qualname, frame.env, owner=cls, method_kind=kind)
         if cls is None:
-            self.bind(node.name, (V.Opaque("function", node),), frame)
+            self.bind(node.name, (V.FunctionObj(node),), frame)
         else:
             cls.methods[name] = self.functions[node]
 
@@ -66,9 +61,9 @@ class Bindings(WalkState):
         info = ClassInfo(node, frame.env)
         for base in node.bases:
             for v in self.eval(base.value, frame):
-                if isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
-                    info.bases.append(v.ref)
-        self.bind(node.name, (V.Opaque("class", info),), frame)
+                if isinstance(v, V.ClassObj):
+                    info.bases.append(v.info)
+        self.bind(node.name, (V.ClassObj(info),), frame)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         # The class body runs once, at definition: its assignments become class attributes.
         inner = Frame(info.attrs, f"{info.name}", frame.phase, frame.quant_call, [], None, frame.pending)

@@ -10,7 +10,7 @@ from amct_lsp.script.walk.amct_calls import AmctCalls
 from amct_lsp.script.walk.expressions import Expressions
 from amct_lsp.script.walk.known_apis import LOADERS, SESSIONS
 from amct_lsp.script.walk.library_calls import LibraryCalls
-from amct_lsp.script.walk.phases import BEFORE, GraphRef, graphs_in, session_graphs
+from amct_lsp.script.walk.phases import BEFORE, graphs_in, session_graphs
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.script.walk.script_calls import ScriptCalls
 from amct_lsp.script.walk.syntax import last_name
@@ -88,11 +88,11 @@ class Calls(Expressions, LibraryCalls, AmctCalls, ScriptCalls):
             if feed is not None:
                 self._sink_keys(feed, node, frame, graphs)
         elif attr == "Graph" and canonical.startswith("tensorflow."):
-            return (V.Opaque("graph", GraphRef()),)
+            return (V.Graph(V.GraphRef()),)
         elif attr == "get_default_graph" and canonical.startswith("tensorflow."):
-            return (V.Opaque("graph", self._default_graph),)
+            return (V.Graph(self._default_graph),)
         elif attr == "reset_default_graph" and canonical.startswith("tensorflow."):
-            self._default_graph = GraphRef()
+            self._default_graph = V.GraphRef()
         elif attr == "as_default" and graphs_in(receiver) is not None:
             return receiver
         elif attr == "import_graph_def":
@@ -105,11 +105,11 @@ class Calls(Expressions, LibraryCalls, AmctCalls, ScriptCalls):
         elif attr in SESSIONS:
             graph = arg(1, "graph")
             graphs = graphs_in(graph[1]) if graph is not None else frozenset({self._default_graph})
-            return (V.Opaque("session", next(iter(graphs)) if graphs and len(graphs) == 1 else None),)
+            return (V.Session(next(iter(graphs)) if graphs and len(graphs) == 1 else None),)
         elif attr == "add_argument":
             self._argparse(positional, keywords)
         elif attr in ("parse_args", "parse_known_args"):
-            args_val = V.Opaque("args")
+            args_val = V.Namespace()
             return (args_val,) if attr == "parse_args" else (V.Seq(((args_val,), ())),)
         elif canonical.startswith(("os.path.", "posixpath.", "pathlib.", "os.")) or attr in (
             "Path",
@@ -143,7 +143,7 @@ class Calls(Expressions, LibraryCalls, AmctCalls, ScriptCalls):
             self.script_names.update(v.value for v in found[1] if isinstance(v, V.Str) and v.value)
 
     def _is_session(self, expr: cst.BaseExpression, receiver: V.Vals) -> bool:
-        if any(isinstance(v, V.Opaque) and v.kind == "session" for v in receiver):
+        if any(isinstance(v, V.Session) for v in receiver):
             return True
         return "sess" in last_name(expr).lower()
 

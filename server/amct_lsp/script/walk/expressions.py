@@ -13,7 +13,7 @@ from amct_lsp.script.facts import ModelCandidate, ModelSource
 from amct_lsp.script.walk.bindings import Bindings
 from amct_lsp.script.walk.imports import ImportTable
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
-from amct_lsp.script.walk.scopes import ClassInfo, Env, Frame, Instance, LambdaFn
+from amct_lsp.script.walk.scopes import Env, Frame, LambdaFn
 
 
 class Expressions(Bindings, ImportTable):
@@ -83,7 +83,7 @@ class Expressions(Bindings, ImportTable):
                 self.eval(target.comparator, frame)
             return ()
         if isinstance(node, cst.Lambda):
-            return (V.Opaque("lambda", LambdaFn(node, frame.env)),)
+            return (V.LambdaObj(LambdaFn(node, frame.env)),)
         # Anything else: look inside for calls (sinks) but know no value.
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
@@ -196,16 +196,17 @@ class Expressions(Bindings, ImportTable):
         attr = node.attr.value
         out: list[V.Val] = []
         for v in base:
-            if isinstance(v, V.Opaque) and v.kind == "args":
-                out.extend(self.argparse_defaults.get(attr, ()))
-            elif isinstance(v, V.Opaque) and isinstance(v.ref, Instance):
-                out.extend(v.ref.lookup(attr) or ())
-            elif isinstance(v, V.Opaque) and v.kind == "session" and attr == "graph" and v.ref is not None:
-                out.append(V.Opaque("graph", v.ref))
-            elif isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
-                out.extend(v.ref.attr(attr) or ())
-            elif isinstance(v, V.Str) and attr == "parent":
-                out.append(V.path_dirname(v))
+            match v:
+                case V.Namespace():
+                    out.extend(self.argparse_defaults.get(attr, ()))
+                case V.InstanceObj(obj):
+                    out.extend(obj.lookup(attr) or ())
+                case V.Session(graph) if attr == "graph" and graph is not None:
+                    out.append(V.Graph(graph))
+                case V.ClassObj(info):
+                    out.extend(info.attr(attr) or ())
+                case V.Str() if attr == "parent":
+                    out.append(V.path_dirname(v))
         if not out and self._canonical(node) == "os.sep":
             out.append(V.const("/"))
         return V.union(out)

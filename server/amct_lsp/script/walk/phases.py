@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import NameUse, Phase
+from amct_lsp.script.values import GraphRef
 
 PhaseSet = frozenset[str]
 BEFORE: PhaseSet = frozenset({"before"})
 AFTER: PhaseSet = frozenset({"after"})
 UNKNOWN: PhaseSet = frozenset({"unknown"})
-
-
-class GraphRef:
-    """One tf.Graph of the script (hashable by identity): which graph quantize_model rewrote, which one a
-    lookup or a session reads."""
-
-    __slots__ = ()
 
 
 def with_phase(use: NameUse, phase: Phase) -> NameUse:
@@ -34,17 +28,13 @@ def phase_of(phases: PhaseSet) -> Phase:
 
 def graphs_in(vals: V.Vals) -> frozenset[GraphRef] | None:
     """The graphs `vals` may be, when every alternative is a known graph; None otherwise."""
-    refs = [
-        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "graph" and isinstance(v.ref, GraphRef)
-    ]
+    refs = [v.ref for v in vals if isinstance(v, V.Graph) and v.ref is not None]
     return frozenset(refs) if refs and len(refs) == len(vals) else None
 
 
 def session_graphs(vals: V.Vals) -> frozenset[GraphRef] | None:
     """The graphs the sessions in `vals` run, when every alternative is a session on a known graph."""
-    refs = [
-        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "session" and isinstance(v.ref, GraphRef)
-    ]
+    refs = [v.graph for v in vals if isinstance(v, V.Session) and v.graph is not None]
     return frozenset(refs) if refs and len(refs) == len(vals) else None
 
 

@@ -21,32 +21,26 @@ class ScriptCalls(Bindings):
         if fn is None or fn.owner is None or not fn.node.params.params:
             return ()
         owner = frame.env.lookup(fn.node.params.params[0].name.value) or ()
-        return (V.Opaque("super", (fn.owner, owner)),)
+        return (V.SuperObj(fn.owner, owner),)
 
     def _methods(self, receiver: V.Vals, attr: str) -> V.Vals:
         """What `obj.attr` calls when `obj` is an object or class of the script: bound methods, or a function
         held in an attribute."""
         out: list[V.Val] = []
         for v in receiver:
-            if not isinstance(v, V.Opaque):
-                continue
-            if v.kind == "super" and isinstance(v.ref, tuple):
-                cls, owners = v.ref
-                method = next((m for m in (b.method(attr) for b in cls.bases) if m is not None), None)
-                if method is not None:
-                    out.extend(V.Opaque("bound", (method.node, o)) for o in owners if isinstance(o, V.Opaque))
-                continue
-            obj = v.ref
-            if isinstance(obj, Instance | ClassInfo):
-                cls = obj.cls if isinstance(obj, Instance) else obj
-                method = cls.method(attr)
-                if method is not None:
-                    out.append(V.Opaque("bound", (method.node, v)))
-                    continue
-                held = obj.lookup(attr) if isinstance(obj, Instance) else obj.attr(attr)
-                out.extend(
-                    h for h in held or () if isinstance(h, V.Opaque) and h.kind in ("function", "lambda")
-                )
+            match v:
+                case V.SuperObj(cls, owners):
+                    method = next((m for m in (b.method(attr) for b in cls.bases) if m is not None), None)
+                    if method is not None:
+                        out.extend(V.BoundMethod(method.node, o) for o in owners if V.is_object(o))
+                case V.InstanceObj() | V.ClassObj():
+                    cls = v.obj.cls if isinstance(v, V.InstanceObj) else v.info
+                    method = cls.method(attr)
+                    if method is not None:
+                        out.append(V.BoundMethod(method.node, v))
+                        continue
+                    held = v.obj.lookup(attr) if isinstance(v, V.InstanceObj) else v.info.attr(attr)
+                    out.extend(h for h in held or () if isinstance(h, V.FunctionObj | V.LambdaObj))
         return tuple(out)
 
     def _call_script(
@@ -56,28 +50,26 @@ class ScriptCalls(Bindings):
         out: list[V.Val] = []
         handled = False
         for v in callee:
-            if not isinstance(v, V.Opaque):
-                continue
-            ref = v.ref
-            if v.kind == "function" and isinstance(ref, cst.FunctionDef) and ref in self.functions:
-                handled = True
-                out.extend(self._inline(self.functions[ref], args, kwargs, frame))
-            elif v.kind == "lambda" and isinstance(ref, LambdaFn):
-                handled = True
-                out.extend(self._call_lambda(ref, args, kwargs, frame))
-            elif v.kind == "class" and isinstance(ref, ClassInfo):
-                handled = True
-                out.extend(self._instantiate(ref, args, kwargs, frame))
-            elif v.kind == "bound" and isinstance(ref, tuple) and ref[0] in self.functions:
-                method, owner = self.functions[ref[0]], ref[1]
-                handled = True
-                if method.method_kind == "staticmethod":
-                    out.extend(self._inline(method, args, kwargs, frame))
-                else:
-                    first: V.Val = owner
-                    if method.method_kind == "classmethod" and isinstance(owner.ref, Instance):
-                        first = V.Opaque("class", owner.ref.cls)
-                    out.extend(self._inline(method, [(first,), *args], kwargs, frame))
+            match v:
+                case V.FunctionObj(node) if node in self.functions:
+                    handled = True
+                    out.extend(self._inline(self.functions[node], args, kwargs, frame))
+                case V.LambdaObj(fn):
+                    handled = True
+                    out.extend(self._call_lambda(fn, args, kwargs, frame))
+                case V.ClassObj(info):
+                    handled = True
+                    out.extend(self._instantiate(info, args, kwargs, frame))
+                case V.BoundMethod(node, owner) if node in self.functions:
+                    method = self.functions[node]
+                    handled = True
+                    if method.method_kind == "staticmethod":
+                        out.extend(self._inline(method, args, kwargs, frame))
+                    else:
+                        first: V.Val = owner
+                        if method.method_kind == "classmethod" and isinstance(owner, V.InstanceObj):
+                            first = V.ClassObj(owner.obj.cls)
+                        out.extend(self._inline(method, [(first,), *args], kwargs, frame))
         return handled, V.union(out)
 
     def _instantiate(
@@ -85,7 +77,7 @@ class ScriptCalls(Bindings):
     ) -> V.Vals:
         instance = Instance(cls)
         self._instances.append(instance)
-        value = V.Opaque("instance", instance)
+        value = V.InstanceObj(instance)
         init = cls.method("__init__")
         if init is not None:
             self._inline(init, [(value,), *args], kwargs, frame)
@@ -123,17 +115,13 @@ class ScriptCalls(Bindings):
         key = (fn.node, frame.phase, tuple(args), tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
         # Objects of the script change between calls (`self.graph = ...`): never reuse a walk that saw one.
         stateful = any(
-            isinstance(v, V.Opaque) and v.kind in ("instance", "class")
-            for vals in (*args, *kwargs.values())
-            for v in vals
+            isinstance(v, V.InstanceObj | V.ClassObj) for vals in (*args, *kwargs.values()) for v in vals
         )
         memo = None if stateful else self._memo.get(key)
         if memo is None:
             memo = self._activate(fn, args, kwargs, frame.phase)
             # A function that makes a graph or an object makes a new one per call: walk each call.
-            fresh = any(
-                isinstance(v, V.Opaque) and v.kind in ("graph", "instance", "session") for v in memo[0]
-            )
+            fresh = any(isinstance(v, V.Graph | V.InstanceObj | V.Session) for v in memo[0])
             if not stateful and not fresh:
                 self._memo[key] = memo
         returns, exit_phase, quant_call = memo

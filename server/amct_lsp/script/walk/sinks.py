@@ -10,7 +10,7 @@ from amct_lsp.findings import Span
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import ModelCandidate, ModelSource, NameUse, Phase, UseKind
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
-from amct_lsp.script.walk.phases import GraphRef, phase_of
+from amct_lsp.script.walk.phases import phase_of
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.script.walk.state import WalkState
 
@@ -52,7 +52,7 @@ class Sinks(WalkState):
         frame: Frame,
         *,
         phase: Phase | None = None,
-        graphs: frozenset[GraphRef] | None = None,
+        graphs: frozenset[V.GraphRef] | None = None,
     ) -> None:
         if arg is None:
             return
@@ -64,7 +64,7 @@ class Sinks(WalkState):
                 self._record(s, kind, phase, site, replaceable, call_span, frame)
 
     def _sink_keys(
-        self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame, graphs: frozenset[GraphRef] | None
+        self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame, graphs: frozenset[V.GraphRef] | None
     ) -> None:
         call_span = self.parsed.span(call)
         phase = self._graph_phase(frame, graphs)
@@ -85,7 +85,7 @@ class Sinks(WalkState):
                     for s in V.strings(keys):
                         self._record(s, UseKind.FEED, phase, site, False, call_span, frame)
 
-    def _graph_phase(self, frame: Frame, graphs: frozenset[GraphRef] | None) -> Phase | None:
+    def _graph_phase(self, frame: Frame, graphs: frozenset[V.GraphRef] | None) -> Phase | None:
         """BEFORE for a lookup in a graph known not to be the one quantize_model rewrote (a float copy kept
         for comparison, a fresh load); None (the walk's phase) otherwise. Only ever removes findings."""
         if "after" not in frame.phase or not graphs or self._quantized is None or not self._quantized:

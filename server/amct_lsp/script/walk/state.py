@@ -10,7 +10,7 @@ from amct_lsp.findings import Span
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import AmctCall, ConfigRef, ModelCandidate, NameUse, SkipSet
 from amct_lsp.script.parse import Parsed
-from amct_lsp.script.walk.phases import GraphRef, PhaseSet
+from amct_lsp.script.walk.phases import PhaseSet
 from amct_lsp.script.walk.scopes import Env, Frame, FuncNode, Function, Instance, LambdaFn
 
 
@@ -58,8 +58,8 @@ class WalkState:
         self.script_names: set[str] = set()
         #: The graph `tf.get_default_graph()` gives now, and the graphs quantize_model rewrote (None once
         #: it rewrote a graph we cannot tell apart).
-        self._default_graph = GraphRef()
-        self._quantized: set[GraphRef] | None = set()
+        self._default_graph = V.GraphRef()
+        self._quantized: set[V.GraphRef] | None = set()
 
     def eval(self, node: cst.BaseExpression, frame: Frame) -> V.Vals:
         """Implemented by `Expressions`."""
