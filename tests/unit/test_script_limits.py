@@ -38,14 +38,14 @@ def test_deep_statement_with_a_syntax_error_is_refused_as_data(expression: str) 
 
 
 def test_token_measure_counts_brackets_and_operator_runs() -> None:
-    assert P._token_depth_beyond("x = " + "(" * 50 + "1" + ")" * 50 + "\n", 400, 100) is None
-    assert P._token_depth_beyond("x = " + "(" * 101 + "\n", 400, 100) == 0  # unclosed: still measured
-    assert P._token_depth_beyond("a = 1\nx = " + "+".join(["1"] * 402) + "\n", 400, 100) == 1
+    assert P.token_depth_beyond("x = " + "(" * 50 + "1" + ")" * 50 + "\n", 400, 100) is None
+    assert P.token_depth_beyond("x = " + "(" * 101 + "\n", 400, 100) == 0  # unclosed: still measured
+    assert P.token_depth_beyond("a = 1\nx = " + "+".join(["1"] * 402) + "\n", 400, 100) == 1
     # Separators end a run: a long list of sums, a long argument list, many statements are all shallow.
     many = "x = [" + ", ".join(["a + b"] * 2000) + "]\n" + "y = a + b\n" * 2000
-    assert P._token_depth_beyond(many, 400, 100) is None
+    assert P.token_depth_beyond(many, 400, 100) is None
     # Operators inside strings and comments do not count.
-    assert P._token_depth_beyond("s = '" + "+" * 1000 + "'  # " + "-" * 1000 + "\n", 400, 100) is None
+    assert P.token_depth_beyond("s = '" + "+" * 1000 + "'  # " + "-" * 1000 + "\n", 400, 100) is None
 
 
 def test_a_syntax_error_never_hands_the_whole_script_to_libcst(monkeypatch: pytest.MonkeyPatch) -> None:

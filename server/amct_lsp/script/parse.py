@@ -60,7 +60,7 @@ def _guard(text: str, first_line: int) -> None:
     """Refuse text that would crash or stall libcst: first a token-level measure that holds whether or not the
     text parses (libcst is as slow on a deep statement with a syntax error as on a valid one), then Python's
     own parser (fast, C) as the judge."""
-    deep = _token_depth_beyond(text, _MAX_AST_DEPTH, _MAX_BRACKETS)
+    deep = token_depth_beyond(text, _MAX_AST_DEPTH, _MAX_BRACKETS)
     if deep is not None:
         raise ParseError(
             "an expression is nested too deeply (or chains too many operators) to analyse",
@@ -137,7 +137,7 @@ _DEPTH_TOKENS = re.compile(
 _WORD_OPERATORS = frozenset({"and", "or", "not", "in", "is", "if", "else", "lambda", "await"})
 
 
-def _token_depth_beyond(text: str, limit: int, brackets: int) -> int | None:
+def token_depth_beyond(text: str, limit: int, brackets: int) -> int | None:
     """The 0-based line where an expression gets deeper than `limit` by a token count, or opens more than
     `brackets` brackets inside one another; None when it does neither.
 

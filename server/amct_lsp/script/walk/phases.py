@@ -38,10 +38,23 @@ def session_graphs(vals: V.Vals) -> frozenset[GraphRef] | None:
     return frozenset(refs) if refs and len(refs) == len(vals) else None
 
 
-def settle_pending(uses: list[NameUse], pending: list[int]) -> None:
-    """quantize_model ran after these uses of unknown phase: they were before it."""
-    for index in pending:
-        old = uses[index]
-        if old.phase == Phase.UNKNOWN:
-            uses[index] = with_phase(old, Phase.BEFORE)
-    pending.clear()
+class Graphs:
+    """The graph `tf.get_default_graph()` gives now, and the graphs quantize_model rewrote (None once it
+    rewrote a graph the walk cannot tell apart)."""
+
+    def __init__(self) -> None:
+        self.default = GraphRef()
+        self.quantized: set[GraphRef] | None = set()
+
+    def mark_quantized(self, rewritten: frozenset[GraphRef] | None) -> None:
+        if rewritten is None or self.quantized is None:
+            self.quantized = None
+        else:
+            self.quantized |= rewritten
+
+    def phase(self, frame_phase: PhaseSet, graphs: frozenset[GraphRef] | None) -> Phase | None:
+        """BEFORE for a lookup in a graph known not to be the one quantize_model rewrote (a float copy kept
+        for comparison, a fresh load); None (the walk's phase) otherwise. Only ever removes findings."""
+        if "after" not in frame_phase or not graphs or not self.quantized:
+            return None
+        return Phase.BEFORE if not graphs & self.quantized else None
