@@ -11,13 +11,14 @@ Anything it does not understand evaluates to "unknown" and is simply not reporte
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import libcst as cst
 
 from amct_lsp.script import values as V
 from amct_lsp.script.parse import Parsed
 from amct_lsp.script.walk.bindings import Binder
-from amct_lsp.script.walk.callsite import Arg, CallSite
+from amct_lsp.script.walk.callsite import Arg, CallHandler, CallSite
 from amct_lsp.script.walk.expressions import Expressions
 from amct_lsp.script.walk.functions import Callables
 from amct_lsp.script.walk.handlers import AMCT_APIS, HANDLERS
@@ -36,8 +37,9 @@ class Interpreter:
     The parts (expressions, statements, bindings, the script's callables, sinks) are objects that share
     this interpreter; the handlers get it with each call."""
 
-    def __init__(self, parsed: Parsed, path: str) -> None:
+    def __init__(self, parsed: Parsed, path: str, handlers: Sequence[CallHandler] = HANDLERS) -> None:
         self.parsed = parsed
+        self.handlers = tuple(handlers)
         self.script_file = os.path.abspath(path) if path else "<script>"
         self.record = Record()
         self.imports = ImportTable(self.record, AMCT_APIS)
@@ -75,7 +77,7 @@ class Interpreter:
     def call(self, node: cst.Call, frame: Frame) -> V.Vals:
         """Evaluate the callee and the arguments, then let the first handler that knows the call decide."""
         site = self._site(node, frame)
-        for handler in HANDLERS:
+        for handler in self.handlers:
             result = handler.call(site, self)
             if result is not None:
                 return result
