@@ -87,6 +87,8 @@ def test_values_are_typed_objects() -> None:
         g = tf.Graph()
         sess = tf.Session(graph=g)
         same = sess.graph
+        t = g.get_tensor_by_name('Add:0')
+        op = same.get_operation_by_name(unknown)
         parser = argparse.ArgumentParser()
         parser.add_argument('--out', default='Add:0')
         args = parser.parse_args()
@@ -104,6 +106,7 @@ def test_values_are_typed_objects() -> None:
     assert isinstance(graph, V.Graph) and graph.ref is not None
     assert env["sess"] == (V.Session(graph.ref),)
     assert env["same"] == (graph,)
+    assert env["t"] == (V.Tensor("Add:0"),) and env["op"] == (V.Operation(None),)
     assert env["args"] == (V.Namespace(),)
     assert [v.value for v in V.strings(env["out"])] == ["Add:0"]
     match env["q"]:

@@ -159,6 +159,20 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class Tensor:
+    """What `get_tensor_by_name` returns: the name it was looked up by, when that is one known string."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """What `get_operation_by_name` returns."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Namespace:
     """What argparse's `parse_args()` returns: attributes read the arguments' defaults."""
 
@@ -221,6 +235,8 @@ class SuperObj:
 Obj = (
     Graph
     | Session
+    | Tensor
+    | Operation
     | Namespace
     | CalibOutputs
     | AmctResult

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 Arg = tuple[cst.Arg, V.Vals]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CallSite:
-    """One call, its callee resolved and its arguments evaluated."""
+    """One call, its callee resolved and its arguments evaluated (not frozen: one is made per call)."""
 
     node: cst.Call
     span: Span

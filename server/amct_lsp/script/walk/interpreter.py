@@ -54,25 +54,19 @@ class Interpreter:
         self.binder = Binder(self)
         self.callables = Callables(self)
         self.sinks = Sinks(self)
+        # The parts' entry points, as attributes (not wrapper methods: they run for every node).
+        #: The alternatives an expression may evaluate to (unknown → empty), recording sinks along the way.
+        self.eval = self.expressions.eval
+        self.exec_suite = self.statements.exec_suite
+        self.exec_stmt = self.statements.exec_stmt
+        #: Bind values to an assignment target.
+        self.bind = self.binder.bind
 
     def run(self) -> None:
         frame = Frame(self.module_env, "<module>", BEFORE)
         self.frames.append(frame)
         self.statements.exec_block(self.parsed.statements, frame)
         self.callables.walk_uncalled()
-
-    def eval(self, node: cst.BaseExpression, frame: Frame) -> V.Vals:
-        """The alternatives `node` may evaluate to (unknown → empty), recording sinks along the way."""
-        return self.expressions.eval(node, frame)
-
-    def exec_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
-        self.statements.exec_suite(suite, frame)
-
-    def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
-        self.statements.exec_stmt(stmt, frame)
-
-    def bind(self, target: cst.BaseExpression, vals: V.Vals, frame: Frame) -> None:
-        self.binder.bind(target, vals, frame)
 
     def call(self, node: cst.Call, frame: Frame) -> V.Vals:
         """Evaluate the callee and the arguments, then let the first handler that knows the call decide."""

@@ -56,8 +56,13 @@ class NameLookups:
         if found is None:
             return None
         kind, param = found
-        walk.sinks.sink(site.arg(0, param), kind, site, graphs=site.graphs)
-        return ()
+        arg = site.arg(0, param)
+        walk.sinks.sink(arg, kind, site, graphs=site.graphs)
+        names = [v.value for v in arg[1] if isinstance(v, V.Str)] if arg is not None else []
+        name = names[0] if len(names) == 1 and arg is not None and len(arg[1]) == 1 else None
+        if kind is UseKind.TENSOR:
+            return (V.Tensor(name),)
+        return (V.Operation(name),) if kind is UseKind.OPERATION else ()
 
 
 class SessionRun:
