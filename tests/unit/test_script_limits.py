@@ -23,8 +23,9 @@ HEAD = "import tensorflow as tf\nimport amct_tensorflow as amct\n"
         "f(1, " * 150 + "1" + ")" * 150 + " +",  # deep brackets under Python's own limit, then an error
         "-" * 3000 + "1 )",  # a unary chain and an unmatched bracket
         "a" + ".b" * 2000 + " = = 1",
+        "f'{" + "-".join(["a"] * 1900) + "}' +",  # inside an f-string's field
     ],
-    ids=["chain", "brackets", "unary", "attributes"],
+    ids=["chain", "brackets", "unary", "attributes", "f-string"],
 )
 def test_deep_statement_with_a_syntax_error_is_refused_as_data(expression: str) -> None:
     source = HEAD + "g = tf.get_default_graph()\nx = " + expression + "\ny = 1\n"
@@ -44,8 +45,11 @@ def test_token_measure_counts_brackets_and_operator_runs() -> None:
     # Separators end a run: a long list of sums, a long argument list, many statements are all shallow.
     many = "x = [" + ", ".join(["a + b"] * 2000) + "]\n" + "y = a + b\n" * 2000
     assert P.token_depth_beyond(many, 400, 100) is None
-    # Operators inside strings and comments do not count.
+    # Operators inside strings and comments do not count; inside an f-string's fields they do.
     assert P.token_depth_beyond("s = '" + "+" * 1000 + "'  # " + "-" * 1000 + "\n", 400, 100) is None
+    assert P.token_depth_beyond("s = f'" + "-" * 1000 + "{x}{{" + "+" * 500 + "}}'\n", 400, 100) is None
+    assert P.token_depth_beyond("s = f'{" + "+".join(["1"] * 402) + "}'\n", 400, 100) == 0
+    assert P.token_depth_beyond('x = 1\ns = rf"""\n{' + "(" * 101 + '"""\n', 400, 100) == 1
 
 
 def test_a_syntax_error_never_hands_the_whole_script_to_libcst(monkeypatch: pytest.MonkeyPatch) -> None:

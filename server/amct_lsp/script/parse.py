@@ -143,7 +143,12 @@ def token_depth_beyond(text: str, limit: int, brackets: int) -> int | None:
 
     Each open bracket, and each operator since the last separator (`,` `:` `=` `;` or the end of a logical
     line) at its bracket level, adds one: a bound on how deep libcst's tree gets, measured without parsing,
-    so it holds for text with syntax errors too. Linear in the text, no recursion."""
+    so it holds for text with syntax errors too. The expressions in an f-string's fields are measured on
+    their own. Linear in the text."""
+    return _measure(text, limit, brackets, 0)
+
+
+def _measure(text: str, limit: int, brackets: int, nested: int) -> int | None:
     runs = [0]  # operators since the last separator, per open bracket level (outermost first)
     total = 0  # the sum of `runs`: open brackets are counted in the run of the level they open in
     line = 0
@@ -174,8 +179,43 @@ def token_depth_beyond(text: str, limit: int, brackets: int) -> int | None:
                 total -= runs[0]
                 runs[0] = 0
         elif kind == "str":
-            line += len(_NEWLINE.findall(match.group()))
+            token = match.group()
+            prefix = token[: len(token) - len(token.lstrip("rRbBuUfF"))]
+            if "f" in prefix.lower() and nested < 4:  # f-strings inside f-strings: a few levels at most
+                for field in _fstring_fields(token):
+                    if _measure(field, limit, brackets, nested + 1) is not None:
+                        return line
+            line += len(_NEWLINE.findall(token))
     return None
+
+
+def _fstring_fields(token: str) -> list[str]:
+    """The text of each replacement field of an f-string token (`{{` and `}}` are text; an unclosed field
+    runs to the end)."""
+    body = token.lstrip("rRbBuUfF")
+    quote = body[:3] if body[:3] in ("'''", '"""') else body[:1]
+    body = body[len(quote) :]
+    if body.endswith(quote):
+        body = body[: len(body) - len(quote)]
+    fields: list[str] = []
+    depth = start = i = 0
+    while i < len(body):
+        ch = body[i]
+        if depth == 0 and body[i : i + 2] in ("{{", "}}"):
+            i += 2
+            continue
+        if ch == "{":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                fields.append(body[start:i])
+        i += 1
+    if depth:
+        fields.append(body[start:])
+    return fields
 
 
 class _ChunkCache:
