@@ -16,6 +16,7 @@ from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.lsp import actions, convert, payloads
 from amct_lsp.lsp.settings import SCHEMA, Settings, merge_raw, parse_settings
 from amct_lsp.render import chains, markdown
+from amct_lsp.text import lines_with_ends
 
 UTF8 = PositionCodec(types.PositionEncodingKind.Utf8)
 UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
@@ -117,7 +118,7 @@ LINE = "    note = '网络𠀀'; x = 'Add:0'\n"
 
 @pytest.mark.parametrize(("codec", "expected"), [(UTF32, 22), (UTF16, 23), (UTF8, 29)])
 def test_to_client_position(codec: PositionCodec, expected: int) -> None:
-    lines = convert.split_lines(LINE)
+    lines = lines_with_ends(LINE)
     col = LINE.index("'Add:0'")
     assert col == 22
     assert convert.to_client_position(lines, Position(0, col), codec) == types.Position(
@@ -128,7 +129,7 @@ def test_to_client_position(codec: PositionCodec, expected: int) -> None:
 
 
 def test_positions_clamp_and_line_endings() -> None:
-    lines = convert.split_lines("a\r\nbc\rd\x0ce\n")
+    lines = lines_with_ends("a\r\nbc\rd\x0ce\n")
     assert lines == ["a\r\n", "bc\r", "d\x0ce\n"]
     assert convert.to_client_position(lines, Position(1, 99), UTF16) == types.Position(line=1, character=2)
     assert convert.to_client_position(lines, Position(7, 0), UTF16) == types.Position(line=3, character=0)
@@ -174,7 +175,7 @@ def finding() -> Finding:
 
 
 def test_to_diagnostic() -> None:
-    lines = convert.split_lines(LINE)
+    lines = lines_with_ends(LINE)
     (made,) = with_ignore_fixes([finding()], LINE)  # the engine appends the ignore fix
     diag = convert.to_diagnostic(
         made,
@@ -209,7 +210,7 @@ def test_to_diagnostic() -> None:
 
 
 def test_diagnostic_data_is_typed_and_read_back_strictly() -> None:
-    lines = convert.split_lines(LINE)
+    lines = lines_with_ends(LINE)
     diag = convert.to_diagnostic(finding(), lines, UTF16, uri="file:///ws/quant.py", version=3, overrides={})
     data = payloads.read_data(diag.data)
     assert data is not None and data.version == 3 and data.code == "AMCT001"
@@ -236,7 +237,7 @@ def test_fix_all_skips_overlaps_and_duplicates() -> None:
         span(0, 20, 24),
         fixes=(Fix("x", (TextEdit(span(0, 20, 24), "zz"),)),),
     )
-    edits = actions.fix_all_edits([first, same, overlap], convert.split_lines(LINE), UTF32)
+    edits = actions.fix_all_edits([first, same, overlap], lines_with_ends(LINE), UTF32)
     assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
 
 
@@ -247,7 +248,7 @@ def test_fix_all_leaves_out_a_partly_overlapping_fix_whole() -> None:
     partly = Finding(
         Code.STALE_NAME, Severity.ERROR, "partly", "/ws/quant.py", span(0, 4, 8), fixes=(two_edits,)
     )
-    edits = actions.fix_all_edits([first, partly], convert.split_lines(LINE), UTF32)
+    edits = actions.fix_all_edits([first, partly], lines_with_ends(LINE), UTF32)
     assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
 
 

@@ -16,9 +16,10 @@ from pygls.workspace.position_codec import PositionCodec
 from amct_lsp.lsp import hover as markdown
 from amct_lsp.lsp import server as srv
 from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot
-from amct_lsp.lsp.convert import column_from_units, from_client_position, split_lines
+from amct_lsp.lsp.convert import column_from_units, from_client_position
 from amct_lsp.lsp.documents import LspTextDocument, is_python
 from amct_lsp.lsp.features import commands
+from amct_lsp.text import lines_with_ends
 
 URI = "file:///ws/quant.py"
 
@@ -118,7 +119,7 @@ async def test_exception_in_hover_markdown(
     snap = Snapshot(URI, "/ws/quant.py", 1, "x = 'Add:0'\n")
     from amct_lsp.check import CheckResult
 
-    analysis = Analysis(snap, 1, CheckResult(path="/ws/quant.py"), lines=split_lines(snap.source))
+    analysis = Analysis(snap, 1, CheckResult(path="/ws/quant.py"), lines=lines_with_ends(snap.source))
 
     async def current(uri: str, attempts: int = 5) -> Analysis:
         return analysis
@@ -265,7 +266,7 @@ def test_client_columns(encoding: str, units: int, column: int) -> None:
     assert column_from_units(line, units, codec) == column
     assert column_from_units(line, 10_000, codec) == len(line)
     assert column_from_units(line, -3, codec) == 0
-    lines = split_lines(line)
+    lines = lines_with_ends(line)
     assert from_client_position(lines, types.Position(line=5, character=0), codec).character == len(line)
 
 

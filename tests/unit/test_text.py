@@ -62,7 +62,7 @@ def test_the_text_module_imports_nothing_of_the_project_or_protobuf() -> None:
     assert _loaded_after_import("amct_lsp.text") == ["amct_lsp", "amct_lsp.text"]
 
 
-LIGHT = ["amct_lsp.check.findings", "amct_lsp.render.markdown", "amct_lsp.findings"]
+LIGHT = ["amct_lsp.check.findings", "amct_lsp.render.markdown"]
 
 
 @pytest.mark.parametrize("module", LIGHT)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from amct_lsp.lsp.convert import split_lines
+from amct_lsp.text import lines_with_ends
 
 if TYPE_CHECKING:
     from amct_lsp.check import CheckResult
@@ -226,7 +226,7 @@ class Analyzer:
     def _analyse(self, snap: Snapshot) -> Analysis:
         """Runs in a worker thread; never raises."""
         serial = next(self._serials)
-        lines = split_lines(snap.source)
+        lines = lines_with_ends(snap.source)
         try:
             result = self._check(snap)
         except Exception as exc:

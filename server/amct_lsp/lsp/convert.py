@@ -15,7 +15,6 @@ from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
 from amct_lsp.lsp.payloads import DATA_LAYOUT, DiagnosticData, EditData, FixData, unstructure
-from amct_lsp.text import lines_with_ends
 
 SOURCE = "amct"
 DOCS_URL = "https://github.com/amct-lsp/amct-lsp"
@@ -26,11 +25,6 @@ _SEVERITY = {
     Severity.INFO: types.DiagnosticSeverity.Information,
     Severity.HINT: types.DiagnosticSeverity.Hint,
 }
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split where LSP and Python do (\\n, \\r\\n, \\r) — not at \\f or U+2028."""
-    return lines_with_ends(text)
 
 
 def code_url(code: Code | str) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import unquote
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
-from amct_lsp.lsp.convert import column_from_units, split_lines
-from amct_lsp.text import LineIndex
+from amct_lsp.lsp.convert import column_from_units
+from amct_lsp.text import LineIndex, lines_with_ends
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class LspTextDocument(TextDocument):
 
     @property
     def lines(self) -> tuple[str, ...]:
-        return tuple(split_lines(self.source))
+        return tuple(lines_with_ends(self.source))
 
     def offset_of(self, position: types.Position) -> int:
         """The index into `source` of a client position (clamped to its line, and to the text)."""

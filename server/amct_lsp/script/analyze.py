@@ -6,9 +6,10 @@ import ast
 import contextlib
 
 from amct_lsp.script.directives import read_directives
-from amct_lsp.script.evaluator import Evaluator
 from amct_lsp.script.facts import ModelCandidate, ScriptAnalysis, SyntaxProblem
 from amct_lsp.script.parse import ParseError, parse
+from amct_lsp.script.walk.interpreter import Interpreter
+from amct_lsp.script.walk.known_apis import AMCT_MODULE
 from amct_lsp.text import NEWLINE, Position, Span, split_lines
 
 
@@ -35,30 +36,28 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
             "the script is nested too deeply to analyse", Span(Position(0, 0), Position(0, 0))
         )
         return result
-    evaluator = Evaluator(parsed, path)
+    walk = Interpreter(parsed, path)
     with contextlib.suppress(RecursionError):  # absurdly deep expressions: keep what the walk found
-        evaluator.run()
+        walk.run()
 
-    result.uses_amct = evaluator.uses_amct
-    result.amct_aliases = tuple(
-        sorted(
-            {k for k, v in evaluator.imports.items() if v == "amct_tensorflow"} | set(evaluator.amct_funcs)
-        )
-    )
-    result.calls = sorted(evaluator.calls.values(), key=lambda c: (c.span.start, c.span.end))
-    result.uses = evaluator.uses
-    models = _dedupe(evaluator.models)
-    written = evaluator._written
-    constants = [c for c in _dedupe(evaluator.constants) if c.span not in written and c not in models]
+    record, imports = walk.record, walk.imports
+    result.uses_amct = record.uses_amct
+    modules = {k for k, v in imports.modules.items() if v == AMCT_MODULE}
+    result.amct_aliases = tuple(sorted(modules | set(imports.amct_funcs)))
+    result.calls = sorted(record.calls.values(), key=lambda c: (c.span.start, c.span.end))
+    result.uses = record.uses
+    models = _dedupe(record.models)
+    written = record.written
+    constants = [c for c in _dedupe(record.constants) if c.span not in written and c not in models]
     constants = [c for c in constants if all(m.span != c.span for m in models)]
     result.models = models + sorted(constants, key=lambda c: c.span.start if c.span else Position(0, 0))
-    result.configs = list(dict.fromkeys(evaluator.configs))
-    result.skip_layers = tuple(dict.fromkeys(evaluator.skip_layers))
-    result.skip_layer_types = tuple(dict.fromkeys(evaluator.skip_layer_types))
-    result.bound_names = frozenset(evaluator.bound_names)
-    result.skip_sets = tuple(dict.fromkeys(evaluator.skip_sets))
-    result.import_prefixes = tuple(sorted(evaluator.import_prefixes))
-    result.script_names = frozenset(evaluator.script_names)
+    result.configs = list(dict.fromkeys(record.configs))
+    result.skip_layers = tuple(dict.fromkeys(record.skip_layers))
+    result.skip_layer_types = tuple(dict.fromkeys(record.skip_layer_types))
+    result.bound_names = frozenset(record.bound_names)
+    result.skip_sets = tuple(dict.fromkeys(record.skip_sets))
+    result.import_prefixes = tuple(sorted(record.import_prefixes))
+    result.script_names = frozenset(record.script_names)
     return result
 
 

@@ -56,7 +56,17 @@ class ParseError(Exception):
 
 
 def _guard(text: str, first_line: int) -> None:
-    """Refuse text that would crash or stall libcst, using Python's own parser (fast, C) as the judge."""
+    """Refuse text that would crash or stall libcst: first a token-level measure that holds whether or not the
+    text parses (libcst is as slow on a deep statement with a syntax error as on a valid one), then Python's
+    own parser (fast, C) as the judge."""
+    deep = token_depth_beyond(text, _MAX_AST_DEPTH, _MAX_BRACKETS)
+    if deep is not None:
+        raise ParseError(
+            "an expression is nested too deeply (or chains too many operators) to analyse",
+            first_line + deep,
+            0,
+            fatal=True,
+        )
     try:
         tree = ast.parse(text)
     except SyntaxError as err:
@@ -89,6 +99,9 @@ def _guard(text: str, first_line: int) -> None:
 
 #: Far deeper than any real script; libcst stays fast and safe below it.
 _MAX_AST_DEPTH = 400
+#: Open brackets inside one another: libcst's time grows with the square of it (~0.3 s at 100 when the
+#: statement has a syntax error, ~1 s at Python's own limit of 200).
+_MAX_BRACKETS = 100
 
 
 def _depth_beyond(tree: ast.AST, limit: int) -> int | None:
@@ -100,6 +113,108 @@ def _depth_beyond(tree: ast.AST, limit: int) -> int | None:
             return getattr(node, "lineno", 1)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return None
+
+
+_DEPTH_TOKENS = re.compile(
+    r"""
+    (?P<str>[rRbBuUfF]{0,2}(?:'\'\'(?:\\.|[^\\])*?(?:'\'\'|\Z)|\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)
+        |'(?:\\.|[^\\'\r\n])*'?|"(?:\\.|[^\\"\r\n])*"?))
+    |(?P<comment>\#[^\r\n]*)
+    |(?P<word>\d[\w.]*|\w+)
+    |(?P<open>[(\[{])
+    |(?P<close>[)\]}])
+    |(?P<augmented><<=|>>=|\*\*=|//=)
+    |(?P<pair>==|!=|<=|>=|\*\*|//|<<|>>|->)
+    |(?P<reset>:=|[-+*/%@&|^]=|[,;:=])
+    |(?P<op>[-+*/%@&|^~<>.])
+    |(?P<cont>\\(?:\r\n|\r|\n))
+    |(?P<nl>\r\n|\r|\n)
+    """,
+    re.VERBOSE,
+)
+#: Words that join operands into one (deeper) expression, like operators.
+_WORD_OPERATORS = frozenset({"and", "or", "not", "in", "is", "if", "else", "lambda", "await"})
+
+
+def token_depth_beyond(text: str, limit: int, brackets: int) -> int | None:
+    """The 0-based line where an expression gets deeper than `limit` by a token count, or opens more than
+    `brackets` brackets inside one another; None when it does neither.
+
+    Each open bracket, and each operator since the last separator (`,` `:` `=` `;` or the end of a logical
+    line) at its bracket level, adds one: a bound on how deep libcst's tree gets, measured without parsing,
+    so it holds for text with syntax errors too. The expressions in an f-string's fields are measured on
+    their own. Linear in the text."""
+    return _measure(text, limit, brackets, 0)
+
+
+def _measure(text: str, limit: int, brackets: int, nested: int) -> int | None:
+    runs = [0]  # operators since the last separator, per open bracket level (outermost first)
+    total = 0  # the sum of `runs`: open brackets are counted in the run of the level they open in
+    line = 0
+    for match in _DEPTH_TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            if match.group() not in _WORD_OPERATORS:
+                continue
+            kind = "op"
+        if kind in ("op", "pair", "open"):
+            runs[-1] += 1
+            total += 1
+            if kind == "open":
+                runs.append(0)
+            if total > limit or len(runs) > brackets + 1:
+                return line
+        elif kind == "close" and len(runs) > 1:
+            total -= runs.pop() + 1
+            runs[-1] -= 1  # a closed group is an operand of its level, not a level deeper
+        elif kind in ("reset", "augmented"):
+            total -= runs[-1]
+            runs[-1] = 0
+        elif kind == "cont":
+            line += 1
+        elif kind == "nl":
+            line += 1
+            if len(runs) == 1:
+                total -= runs[0]
+                runs[0] = 0
+        elif kind == "str":
+            token = match.group()
+            prefix = token[: len(token) - len(token.lstrip("rRbBuUfF"))]
+            if "f" in prefix.lower() and nested < 4:  # f-strings inside f-strings: a few levels at most
+                for field in _fstring_fields(token):
+                    if _measure(field, limit, brackets, nested + 1) is not None:
+                        return line
+            line += len(NEWLINE.findall(token))
+    return None
+
+
+def _fstring_fields(token: str) -> list[str]:
+    """The text of each replacement field of an f-string token (`{{` and `}}` are text; an unclosed field
+    runs to the end)."""
+    body = token.lstrip("rRbBuUfF")
+    quote = body[:3] if body[:3] in ("'''", '"""') else body[:1]
+    body = body[len(quote) :]
+    if body.endswith(quote):
+        body = body[: len(body) - len(quote)]
+    fields: list[str] = []
+    depth = start = i = 0
+    while i < len(body):
+        ch = body[i]
+        if depth == 0 and body[i : i + 2] in ("{{", "}}"):
+            i += 2
+            continue
+        if ch == "{":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                fields.append(body[start:i])
+        i += 1
+    if depth:
+        fields.append(body[start:])
+    return fields
 
 
 class _ChunkCache:
@@ -257,10 +372,19 @@ def parse(source: str) -> Parsed:
         try:
             chunks.append(_chunk(source[lo:hi], first - 1, seen))
         except ParseError as err:
-            if err.fatal:
-                raise
-            return Parsed([_whole(source)])  # a real syntax error, or the scan guessed wrong
+            if err.fatal or not _python_accepts(source):
+                raise  # a real syntax error: libcst need not re-parse the rest on every keystroke
+            return Parsed([_whole(source)])  # the scan guessed wrong
     return Parsed(chunks)
+
+
+def _python_accepts(source: str) -> bool:
+    """Whether Python's own parser (fast, C) accepts `source`."""
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _chunk(text: str, first_line: int, seen: set[str]) -> _Chunk:

@@ -11,11 +11,24 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
 
 from amct_lsp.text import Position, Span
 
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.scopes import ClassInfo, Instance, LambdaFn
+
 #: At most this many alternatives per expression; the rest are dropped (keeps loops over big lists cheap).
 MAX_ALTERNATIVES = 64
+
+#: Bounds on one computed value. A script that doubles a string or a list forty times (`x = x + x`) would
+#: otherwise grow the walk's memory exponentially; a value past a bound is unknown (never a name anyway).
+MAX_STR_LENGTH = 4096
+MAX_SEGMENTS = 256
+#: Values inside one list or dict, nested ones counted (also bounds the cost of hashing nested lists).
+MAX_ITEMS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,11 @@ class Seq:
     """A list or tuple; each item has its own alternatives."""
 
     items: tuple[Vals, ...]
+    #: How many values it holds, nested ones counted (see MAX_ITEMS).
+    size: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", 1 + sum(size_of(v) for alts in self.items for v in alts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +130,154 @@ class DictV:
     """A dict display: (key alternatives, value alternatives) pairs."""
 
     pairs: tuple[tuple[Vals, Vals], ...]
+    size: int = field(default=0, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        total = sum(size_of(v) for keys, values in self.pairs for alts in (keys, values) for v in alts)
+        object.__setattr__(self, "size", 1 + total)
+
+
+class GraphRef:
+    """One tf.Graph of the script (hashable by identity): which graph quantize_model rewrote, which one a
+    lookup or a session reads."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
-class Opaque:
-    """A value we only know the kind of: a TF session, argparse's namespace, a function, an AMCT result."""
+class Graph:
+    """A tf.Graph; `ref` None for one the walk cannot tell apart from the others."""
 
-    kind: str
-    ref: object = None
+    ref: GraphRef | None = None
 
 
-Val = Str | Int | Seq | DictV | Opaque
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A tf.Session and the graph it runs (None when not known)."""
+
+    graph: GraphRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tensor:
+    """What `get_tensor_by_name` returns: the name it was looked up by, when that is one known string."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """What `get_operation_by_name` returns."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """What argparse's `parse_args()` returns: attributes read the arguments' defaults."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalibOutputs:
+    """The calib_outputs list after quantize_model rewrote it in place: its strings are no longer known."""
+
+
+@dataclass(frozen=True, slots=True)
+class AmctResult:
+    """What an AMCT API returns (other than the values the walk follows)."""
+
+    api: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionObj:
+    """A function (or method) the script defines."""
+
+    node: cst.FunctionDef
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaObj:
+    fn: LambdaFn
+
+
+@dataclass(frozen=True, slots=True)
+class ClassObj:
+    """A class the script defines."""
+
+    info: ClassInfo
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceObj:
+    """An object of a class the script defines."""
+
+    obj: Instance
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMethod:
+    """`obj.method` of a script class: the method and the value its first parameter gets."""
+
+    node: cst.FunctionDef
+    owner: Val
+
+
+@dataclass(frozen=True, slots=True)
+class SuperObj:
+    """`super()` in a method: the method's class and what its first parameter may be."""
+
+    cls: ClassInfo
+    owners: Vals
+
+
+#: Values only the walk itself makes (no text): TensorFlow, AMCT and argparse objects, the script's callables.
+Obj = (
+    Graph
+    | Session
+    | Tensor
+    | Operation
+    | Namespace
+    | CalibOutputs
+    | AmctResult
+    | FunctionObj
+    | LambdaObj
+    | ClassObj
+    | InstanceObj
+    | BoundMethod
+    | SuperObj
+)
+Val = Str | Int | Seq | DictV | Obj
 Vals = tuple[Val, ...]
 NOTHING: Vals = ()
+
+
+def is_object(v: Val) -> bool:
+    """Whether `v` is an object of the walk (not text, a number, a list or a dict)."""
+    return not isinstance(v, Str | Int | Seq | DictV)
+
+
+def size_of(v: Val) -> int:
+    return v.size if isinstance(v, Seq | DictV) else 1
+
+
+def seq(items: Iterable[Vals]) -> Vals:
+    """A list value, or unknown (no alternative) when it holds more than MAX_ITEMS values."""
+    made = Seq(tuple(items))
+    return (made,) if made.size <= MAX_ITEMS else NOTHING
+
+
+def dict_value(pairs: Iterable[tuple[Vals, Vals]]) -> Vals:
+    """A dict value, or unknown when it holds more than MAX_ITEMS values."""
+    made = DictV(tuple(pairs))
+    return (made,) if made.size <= MAX_ITEMS else NOTHING
+
+
+def bounded(s: Str) -> Str | None:
+    """`s`, or None (unknown) when it is longer than MAX_STR_LENGTH or made of more than MAX_SEGMENTS runs."""
+    if len(s.segments) > MAX_SEGMENTS or sum(len(seg.text) for seg in s.segments) > MAX_STR_LENGTH:
+        return None
+    return s
 
 
 def const(text: str) -> Str:
@@ -136,13 +289,13 @@ def from_literal(literal: Literal) -> Str:
     return Str((Segment(literal.value, literal, 0),) if literal.value else ())
 
 
-def union(*groups: Iterable[Val]) -> Vals:
-    """Alternatives of several expressions, deduplicated in order and capped."""
+def union(*groups: Iterable[Val | None]) -> Vals:
+    """Alternatives of several expressions, deduplicated in order and capped; None (unknown) is dropped."""
     out: list[Val] = []
     seen: set[Val] = set()
     for group in groups:
         for v in group:
-            if v not in seen:
+            if v is not None and v not in seen:
                 seen.add(v)
                 out.append(v)
                 if len(out) >= MAX_ALTERNATIVES:
@@ -172,8 +325,12 @@ def _merge(segments: Iterable[Segment]) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-def concat(*parts: Str) -> Str:
-    return Str(_merge(seg for p in parts for seg in p.segments))
+def concat(*parts: Str) -> Str | None:
+    """The joined string, or None (unknown) past the bounds."""
+    segments = [seg for p in parts for seg in p.segments]
+    if len(segments) > 2 * MAX_SEGMENTS or sum(len(seg.text) for seg in segments) > MAX_STR_LENGTH:
+        return None
+    return bounded(Str(_merge(segments)))
 
 
 def slice_str(s: Str, start: int | None, stop: int | None) -> Str:
@@ -347,8 +504,8 @@ def percent_format(template: Str, args: list[Val]) -> Str | None:
     return concat(*parts)
 
 
-def path_join(parts: list[Str]) -> Str:
-    """`os.path.join` with '/' (POSIX rules: an absolute part restarts the path)."""
+def path_join(parts: list[Str]) -> Str | None:
+    """`os.path.join` with '/' (POSIX rules: an absolute part restarts the path); None past the bounds."""
     out: Str | None = None
     for part in parts:
         if out is None or part.value.startswith("/"):
@@ -357,6 +514,8 @@ def path_join(parts: list[Str]) -> Str:
             out = concat(out, part)
         else:
             out = concat(out, const("/"), part)
+        if out is None:
+            return None
     return out if out is not None else const("")
 
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from amct_lsp.lsp import actions, convert
+from amct_lsp.lsp import actions
 from amct_lsp.lsp.handlers import Route
+from amct_lsp.text import lines_with_ends
 
 if TYPE_CHECKING:
     from amct_lsp.lsp.server import AmctLanguageServer
@@ -53,7 +54,7 @@ async def code_action(ls: AmctLanguageServer, params: types.CodeActionParams) ->
         out += actions.quick_fixes(
             uri,
             snap.version,
-            convert.split_lines(snap.source),
+            lines_with_ends(snap.source),
             ls.codec,
             params.context.diagnostics,
             lazy=_lazy_edits(ls),
@@ -75,7 +76,7 @@ async def resolve(ls: AmctLanguageServer, action: types.CodeAction) -> types.Cod
     if snap is None or snap.version != data.get("version"):
         ls.log_message(f"not resolving {action.title!r}: the document changed since it was offered")
         return action
-    edits = actions.resolve_edit(data, convert.split_lines(snap.source), ls.codec)
+    edits = actions.resolve_edit(data, lines_with_ends(snap.source), ls.codec)
     if edits:
         action.edit = actions.workspace_edit(
             snap.uri, snap.version, edits, document_changes=document_changes(ls)

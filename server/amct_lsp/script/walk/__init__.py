@@ -1,1 +1,1 @@
-"""The parts of the `Evaluator` walk, one concern per module (see `amct_lsp.script.evaluator`)."""
+"""The interpreter that walks a script (`interpreter.Interpreter`) and the call handlers it asks."""

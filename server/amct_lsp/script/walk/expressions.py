@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import ModelCandidate, ModelSource
-from amct_lsp.script.walk.bindings import Bindings
-from amct_lsp.script.walk.imports import ImportTable
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
-from amct_lsp.script.walk.scopes import ClassInfo, Env, Frame, Instance, LambdaFn
+from amct_lsp.script.walk.scopes import Env, Frame, LambdaFn
 from amct_lsp.text import Position
 
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.interpreter import Interpreter
 
-class Expressions(Bindings, ImportTable):
+
+class Expressions:
     """Literals, names, attributes, subscripts, operators, displays and comprehensions."""
+
+    def __init__(self, walk: Interpreter) -> None:
+        self.walk = walk
+        #: Values of the items of the latest list/tuple/dict displays, so sinks can look at each item.
+        self.items: dict[cst.CSTNode, V.Vals] = {}
 
     def eval(self, node: cst.BaseExpression, frame: Frame) -> V.Vals:
         """The alternatives `node` may evaluate to (unknown → empty), recording sinks along the way."""
         if isinstance(node, cst.SimpleString):
             return self._simple_string(node)
         if isinstance(node, cst.Name):
-            return self._name(node, frame)
+            return self.name(node, frame)
         if isinstance(node, cst.Call):
-            return self._call(node, frame)
+            return self.walk.call(node, frame)
         if isinstance(node, cst.Attribute):
             return self._attribute(node, frame)
         if isinstance(node, cst.FormattedString):
@@ -34,24 +41,24 @@ class Expressions(Bindings, ImportTable):
         if isinstance(node, cst.ConcatenatedString):
             left = self.eval(node.left, frame)
             right = self.eval(node.right, frame)
-            return self._add(left, right)
+            return add(left, right)
         if isinstance(node, cst.Integer):
             try:
                 return (V.Int(int(node.value.replace("_", ""), 0)),)
             except ValueError:
                 return ()
         if isinstance(node, cst.List | cst.Tuple | cst.Set):
-            return (V.Seq(tuple(self._elements(node.elements, frame))),)
+            return V.seq(self._elements(node.elements, frame))
         if isinstance(node, cst.Dict):
             pairs: list[tuple[V.Vals, V.Vals]] = []
             for el in node.elements:
                 if isinstance(el, cst.DictElement):
                     key, value = self.eval(el.key, frame), self.eval(el.value, frame)
-                    self._items[el.key], self._items[el.value] = key, value
+                    self.items[el.key], self.items[el.value] = key, value
                     pairs.append((key, value))
                 else:
                     self.eval(el.value, frame)
-            return (V.DictV(tuple(pairs)),)
+            return V.dict_value(pairs)
         if isinstance(node, cst.Subscript):
             return self._subscript(node, frame)
         if isinstance(node, cst.BinaryOperation):
@@ -71,7 +78,7 @@ class Expressions(Bindings, ImportTable):
             return ()
         if isinstance(node, cst.NamedExpr):
             vals = self.eval(node.value, frame)
-            self.bind(node.target, vals, frame)
+            self.walk.bind(node.target, vals, frame)
             return vals
         if isinstance(node, cst.Await):
             return self.eval(node.expression, frame)
@@ -83,7 +90,7 @@ class Expressions(Bindings, ImportTable):
                 self.eval(target.comparator, frame)
             return ()
         if isinstance(node, cst.Lambda):
-            return (V.Opaque("lambda", LambdaFn(node, frame.env)),)
+            return (V.LambdaObj(LambdaFn(node, frame.env)),)
         # Anything else: look inside for calls (sinks) but know no value.
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
@@ -109,7 +116,7 @@ class Expressions(Bindings, ImportTable):
     def _elements(self, elements: Sequence[cst.BaseElement], frame: Frame) -> Iterable[V.Vals]:
         for el in elements:
             vals = self.eval(el.value, frame)
-            self._items[el.value] = vals
+            self.items[el.value] = vals
             if isinstance(el, cst.StarredElement):
                 seqs = [v for v in vals if isinstance(v, V.Seq)]
                 if len(seqs) == 1:
@@ -127,7 +134,7 @@ class Expressions(Bindings, ImportTable):
         value = body_raw if "\\" not in body_raw else node.evaluated_value
         if not isinstance(value, str):
             return None
-        span = self.parsed.span(node)
+        span = self.walk.parsed.span(node)
         editable = (
             body_raw == value and "\\" not in body_raw and "\n" not in body_raw and "\r" not in body_raw
         )
@@ -141,13 +148,13 @@ class Expressions(Bindings, ImportTable):
         if literal is None:
             return ()
         if literal.value.lower().endswith(MODEL_SUFFIXES):
-            self.constants.append(
+            self.walk.record.constants.append(
                 ModelCandidate(literal.value, ModelSource.CONSTANT, literal.span, "a .pb path in the script")
             )
         return (V.from_literal(literal),)
 
     def _fstring(self, node: cst.FormattedString, frame: Frame) -> V.Vals:
-        span = self.parsed.span(node)
+        span = self.walk.parsed.span(node)
         quote = node.end
         prefix = node.start[: len(node.start) - len(quote)]
         pieces: list[V.Vals] = []
@@ -161,7 +168,7 @@ class Expressions(Bindings, ImportTable):
                         return ()
                     pieces.append((V.const(evaluated),))
                 else:
-                    pspan = self.parsed.span(part)
+                    pspan = self.walk.parsed.span(part)
                     literal = V.Literal(span, text, pspan.start, quote, prefix)
                     pieces.append((V.from_literal(literal),))
             elif isinstance(part, cst.FormattedStringExpression):
@@ -175,20 +182,21 @@ class Expressions(Bindings, ImportTable):
         return self._product(pieces)
 
     def _product(self, pieces: list[V.Vals]) -> V.Vals:
-        out: list[V.Val] = []
+        out: list[V.Val | None] = []
         for combo in itertools.islice(itertools.product(*pieces), V.MAX_ALTERNATIVES):
             parts = [p for p in combo if isinstance(p, V.Str)]
             if len(parts) == len(combo):
                 out.append(V.concat(*parts))
         return V.union(out)
 
-    def _name(self, node: cst.Name, frame: Frame) -> V.Vals:
+    def name(self, node: cst.Name, frame: Frame) -> V.Vals:
+        """What a variable holds in `frame` (falling back to the module's scope)."""
         name = node.value
         if name == "__file__":
-            return (V.const(self.script_file),)
+            return (V.const(self.walk.script_file),)
         found = frame.env.lookup(name)
         if found is None:
-            found = self.module_env.lookup(name)
+            found = self.walk.module_env.lookup(name)
         return found if found is not None else ()
 
     def _attribute(self, node: cst.Attribute, frame: Frame) -> V.Vals:
@@ -196,17 +204,18 @@ class Expressions(Bindings, ImportTable):
         attr = node.attr.value
         out: list[V.Val] = []
         for v in base:
-            if isinstance(v, V.Opaque) and v.kind == "args":
-                out.extend(self.argparse_defaults.get(attr, ()))
-            elif isinstance(v, V.Opaque) and isinstance(v.ref, Instance):
-                out.extend(v.ref.lookup(attr) or ())
-            elif isinstance(v, V.Opaque) and v.kind == "session" and attr == "graph" and v.ref is not None:
-                out.append(V.Opaque("graph", v.ref))
-            elif isinstance(v, V.Opaque) and isinstance(v.ref, ClassInfo):
-                out.extend(v.ref.attr(attr) or ())
-            elif isinstance(v, V.Str) and attr == "parent":
-                out.append(V.path_dirname(v))
-        if not out and self._canonical(node) == "os.sep":
+            match v:
+                case V.Namespace():
+                    out.extend(self.walk.argparse_defaults.get(attr, ()))
+                case V.InstanceObj(obj):
+                    out.extend(obj.lookup(attr) or ())
+                case V.Session(graph) if attr == "graph" and graph is not None:
+                    out.append(V.Graph(graph))
+                case V.ClassObj(info):
+                    out.extend(info.attr(attr) or ())
+                case V.Str() if attr == "parent":
+                    out.append(V.path_dirname(v))
+        if not out and self.walk.imports.canonical(node) == "os.sep":
             out.append(V.const("/"))
         return V.union(out)
 
@@ -250,24 +259,13 @@ class Expressions(Bindings, ImportTable):
                     out.append(V.Seq(v.items[bounds[0] : bounds[1]]))
         return V.union(out)
 
-    def _add(self, left: V.Vals, right: V.Vals) -> V.Vals:
-        out: list[V.Val] = []
-        for a, b in itertools.islice(itertools.product(left, right), V.MAX_ALTERNATIVES):
-            if isinstance(a, V.Str) and isinstance(b, V.Str):
-                out.append(V.concat(a, b))
-            elif isinstance(a, V.Seq) and isinstance(b, V.Seq):
-                out.append(V.Seq(a.items + b.items))
-            elif isinstance(a, V.Int) and isinstance(b, V.Int):
-                out.append(V.Int(a.value + b.value))
-        return V.union(out)
-
     def _binary(self, node: cst.BinaryOperation, frame: Frame) -> V.Vals:
         left = self.eval(node.left, frame)
         right = self.eval(node.right, frame)
         op = node.operator
         if isinstance(op, cst.Add):
-            return self._add(left, right)
-        out: list[V.Val] = []
+            return add(left, right)
+        out: list[V.Val | None] = []
         if isinstance(op, cst.Modulo):
             for a in V.strings(left):
                 for b in right:
@@ -304,31 +302,45 @@ class Expressions(Bindings, ImportTable):
         ):
             items: list[V.Vals] = []
             for item in seqs[0].items:
-                self.bind(clauses[0].target, item, inner)
+                self.walk.bind(clauses[0].target, item, inner)
                 items.append(self.eval(node.elt, inner))
-            return (V.Seq(tuple(items)),)
+            return V.seq(items)
         for i, clause in enumerate(clauses):
             source = first if i == 0 else self.eval(clause.iter, inner)
-            self.bind(clause.target, self.iterate(source), inner)
+            self.walk.bind(clause.target, iterate(source), inner)
             for cond in clause.ifs:
                 self.eval(cond.test, inner)
         if isinstance(node, cst.DictComp):
             self.eval(node.key, inner)
             self.eval(node.value, inner)
             return ()
-        return (V.Seq((self.eval(node.elt, inner),)),)
+        return V.seq((self.eval(node.elt, inner),))
 
-    def iterate(self, vals: V.Vals) -> V.Vals:
-        """What a `for` over `vals` binds its target to: every item of every list alternative."""
-        out: list[V.Val] = []
-        for v in vals:
-            if isinstance(v, V.Seq):
-                for item in v.items:
-                    out.extend(item)
-            elif isinstance(v, V.DictV):
-                for keys, _ in v.pairs:
-                    out.extend(keys)
-        return V.union(out)
+
+def add(left: V.Vals, right: V.Vals) -> V.Vals:
+    """`left + right`: strings and lists joined, numbers added."""
+    out: list[V.Val | None] = []
+    for a, b in itertools.islice(itertools.product(left, right), V.MAX_ALTERNATIVES):
+        if isinstance(a, V.Str) and isinstance(b, V.Str):
+            out.append(V.concat(a, b))
+        elif isinstance(a, V.Seq) and isinstance(b, V.Seq):
+            out.extend(V.seq(a.items + b.items))
+        elif isinstance(a, V.Int) and isinstance(b, V.Int):
+            out.append(V.Int(a.value + b.value))
+    return V.union(out)
+
+
+def iterate(vals: V.Vals) -> V.Vals:
+    """What a `for` over `vals` binds its target to: every item of every list alternative."""
+    out: list[V.Val] = []
+    for v in vals:
+        if isinstance(v, V.Seq):
+            for item in v.items:
+                out.extend(item)
+        elif isinstance(v, V.DictV):
+            for keys, _ in v.pairs:
+                out.extend(keys)
+    return V.union(out)
 
 
 def _unescape_fstring_text(text: str, prefix: str) -> str:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import NameUse, Phase
+from amct_lsp.script.values import GraphRef
 
 PhaseSet = frozenset[str]
 BEFORE: PhaseSet = frozenset({"before"})
 AFTER: PhaseSet = frozenset({"after"})
 UNKNOWN: PhaseSet = frozenset({"unknown"})
-
-
-class GraphRef:
-    """One tf.Graph of the script (hashable by identity): which graph quantize_model rewrote, which one a
-    lookup or a session reads."""
-
-    __slots__ = ()
 
 
 def with_phase(use: NameUse, phase: Phase) -> NameUse:
@@ -34,24 +28,33 @@ def phase_of(phases: PhaseSet) -> Phase:
 
 def graphs_in(vals: V.Vals) -> frozenset[GraphRef] | None:
     """The graphs `vals` may be, when every alternative is a known graph; None otherwise."""
-    refs = [
-        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "graph" and isinstance(v.ref, GraphRef)
-    ]
+    refs = [v.ref for v in vals if isinstance(v, V.Graph) and v.ref is not None]
     return frozenset(refs) if refs and len(refs) == len(vals) else None
 
 
 def session_graphs(vals: V.Vals) -> frozenset[GraphRef] | None:
     """The graphs the sessions in `vals` run, when every alternative is a session on a known graph."""
-    refs = [
-        v.ref for v in vals if isinstance(v, V.Opaque) and v.kind == "session" and isinstance(v.ref, GraphRef)
-    ]
+    refs = [v.graph for v in vals if isinstance(v, V.Session) and v.graph is not None]
     return frozenset(refs) if refs and len(refs) == len(vals) else None
 
 
-def settle_pending(uses: list[NameUse], pending: list[int]) -> None:
-    """quantize_model ran after these uses of unknown phase: they were before it."""
-    for index in pending:
-        old = uses[index]
-        if old.phase == Phase.UNKNOWN:
-            uses[index] = with_phase(old, Phase.BEFORE)
-    pending.clear()
+class Graphs:
+    """The graph `tf.get_default_graph()` gives now, and the graphs quantize_model rewrote (None once it
+    rewrote a graph the walk cannot tell apart)."""
+
+    def __init__(self) -> None:
+        self.default = GraphRef()
+        self.quantized: set[GraphRef] | None = set()
+
+    def mark_quantized(self, rewritten: frozenset[GraphRef] | None) -> None:
+        if rewritten is None or self.quantized is None:
+            self.quantized = None
+        else:
+            self.quantized |= rewritten
+
+    def phase(self, frame_phase: PhaseSet, graphs: frozenset[GraphRef] | None) -> Phase | None:
+        """BEFORE for a lookup in a graph known not to be the one quantize_model rewrote (a float copy kept
+        for comparison, a fresh load); None (the walk's phase) otherwise. Only ever removes findings."""
+        if "after" not in frame_phase or not graphs or not self.quantized:
+            return None
+        return Phase.BEFORE if not graphs & self.quantized else None

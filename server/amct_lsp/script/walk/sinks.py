@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from amct_lsp.script import values as V
-from amct_lsp.script.facts import ModelCandidate, ModelSource, NameUse, Phase, UseKind
+from amct_lsp.script.facts import ModelCandidate, ModelSource, Phase, UseKind
+from amct_lsp.script.walk.callsite import Arg, CallSite
 from amct_lsp.script.walk.known_apis import MODEL_SUFFIXES
-from amct_lsp.script.walk.phases import GraphRef, phase_of
 from amct_lsp.script.walk.scopes import Frame
-from amct_lsp.script.walk.state import WalkState
-from amct_lsp.text import Span
+from amct_lsp.script.walk.syntax import walk_nodes
+
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.interpreter import Interpreter
 
 
-class Sinks(WalkState):
+class Sinks:
     """Turns the strings reaching a sink into `NameUse`s and `.pb` paths reaching a loader into candidates."""
 
-    def _loader(
-        self,
-        name: tuple[cst.Arg, V.Vals] | None,
-        mode: tuple[cst.Arg, V.Vals] | None,
-        how: str,
-        frame: Frame,
-    ) -> None:
+    def __init__(self, walk: Interpreter) -> None:
+        self.walk = walk
+
+    def loader(self, name: Arg | None, mode: Arg | None, how: str, frame: Frame) -> None:
         if name is None:
             return
+        record = self.walk.record
         modes = [v.value for v in (mode[1] if mode else ()) if isinstance(v, V.Str)]
         writing = any(("w" in m or "a" in m or "x" in m) for m in modes)
         for s in V.strings(name[1]):
@@ -35,71 +36,62 @@ class Sinks(WalkState):
             literal = file_literal(s)
             if writing:
                 if literal is not None:
-                    self._written.add(literal.span)
+                    record.written.add(literal.span)
                 continue
             where = f"{_short(how)}(...)" + (
                 f" in {frame.function}()" if frame.function != "<module>" else ""
             )
-            self.models.append(
+            record.models.append(
                 ModelCandidate(s.value, ModelSource.LOADER, literal.span if literal else None, where)
             )
 
-    def _sink(
+    def sink(
         self,
-        arg: tuple[cst.Arg, V.Vals] | None,
+        arg: Arg | None,
         kind: UseKind,
-        call: cst.Call,
-        frame: Frame,
+        site: CallSite,
         *,
         phase: Phase | None = None,
-        graphs: frozenset[GraphRef] | None = None,
+        graphs: frozenset[V.GraphRef] | None = None,
     ) -> None:
+        """Every string `arg` may hold arrives at `site` as a `kind` use."""
         if arg is None:
             return
-        call_span = self.parsed.span(call)
-        phase = phase if phase is not None else self._graph_phase(frame, graphs)
+        frame = site.frame
+        phase = phase if phase is not None else self.walk.graphs.phase(frame.phase, graphs)
         for expr, strs, replaceable in self._flatten(arg[0].value, arg[1], frame):
-            site = self.parsed.span(expr)
+            where = self.walk.parsed.span(expr)
             for s in strs:
-                self._record(s, kind, phase, site, replaceable, call_span, frame)
+                self.walk.record.add_use(s, kind, phase, where, replaceable, site.span, frame)
 
-    def _sink_keys(
-        self, arg: tuple[cst.Arg, V.Vals], call: cst.Call, frame: Frame, graphs: frozenset[GraphRef] | None
-    ) -> None:
-        call_span = self.parsed.span(call)
-        phase = self._graph_phase(frame, graphs)
+    def sink_keys(self, arg: Arg, site: CallSite, graphs: frozenset[V.GraphRef] | None) -> None:
+        """The keys of a feed_dict: each arrives at `site` as a FEED use."""
+        frame, record, parsed = site.frame, self.walk.record, self.walk.parsed
+        phase = self.walk.graphs.phase(frame.phase, graphs)
         expr = arg[0].value
         if isinstance(expr, cst.Dict):
             for el in expr.elements:
                 if isinstance(el, cst.DictElement):
                     vals = self._reeval(el.key, frame)
                     for s in V.strings(vals):
-                        self._record(
-                            s, UseKind.FEED, phase, self.parsed.span(el.key), len(vals) == 1, call_span, frame
-                        )
+                        where = parsed.span(el.key)
+                        record.add_use(s, UseKind.FEED, phase, where, len(vals) == 1, site.span, frame)
             return
-        site = self.parsed.span(expr)
+        where = parsed.span(expr)
         for v in arg[1]:
             if isinstance(v, V.DictV):
                 for keys, _ in v.pairs:
                     for s in V.strings(keys):
-                        self._record(s, UseKind.FEED, phase, site, False, call_span, frame)
-
-    def _graph_phase(self, frame: Frame, graphs: frozenset[GraphRef] | None) -> Phase | None:
-        """BEFORE for a lookup in a graph known not to be the one quantize_model rewrote (a float copy kept
-        for comparison, a fresh load); None (the walk's phase) otherwise. Only ever removes findings."""
-        if "after" not in frame.phase or not graphs or self._quantized is None or not self._quantized:
-            return None
-        return Phase.BEFORE if not graphs & self._quantized else None
+                        record.add_use(s, UseKind.FEED, phase, where, False, site.span, frame)
 
     def _reeval(self, expr: cst.BaseExpression, frame: Frame) -> V.Vals:
         """Value of a display's item, already evaluated once; only pure shapes are re-evaluated."""
-        known = self._items.get(expr)
+        known = self.walk.expressions.items.get(expr)
         if known is not None:
             return known
         pure = cst.SimpleString | cst.Name | cst.Subscript | cst.BinaryOperation | cst.FormattedString
-        if isinstance(expr, pure) and not any(isinstance(n, cst.Call) for n in _walk(expr)):
-            return self.eval(expr, frame)
+        if isinstance(expr, pure) and not any(isinstance(n, cst.Call) for n in walk_nodes(expr)):
+            return self.walk.eval(expr, frame)
         return ()
 
     def _flatten(
@@ -137,38 +129,6 @@ class Sinks(WalkState):
         strs = list(dict.fromkeys(flat))
         yield expr, strs, len(vals) == 1 and isinstance(vals[0], V.Str)
 
-    def _record(
-        self,
-        value: V.Str,
-        kind: UseKind,
-        phase: Phase | None,
-        site: Span,
-        replaceable: bool,
-        call: Span,
-        frame: Frame,
-    ) -> None:
-        if not value.literals:
-            return
-        if phase is None:
-            phase = phase_of(frame.phase)
-        key = (value, kind, phase, site)
-        if key in self._use_keys:
-            return
-        use = NameUse(
-            value,
-            kind,
-            phase,
-            site,
-            replaceable,
-            call,
-            frame.function,
-            frame.quant_call if phase == Phase.AFTER else None,
-        )
-        self._use_keys[key] = len(self.uses)
-        if phase == Phase.UNKNOWN:
-            frame.pending.append(len(self.uses))
-        self.uses.append(use)
-
 
 def file_literal(s: V.Str) -> V.Literal | None:
     """The literal holding a path's file name (its last characters), else its last literal."""
@@ -186,11 +146,3 @@ def _short(dotted: str) -> str:
         if dotted.startswith(prefix):
             return short + dotted[len(prefix) :]
     return dotted
-
-
-def _walk(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)

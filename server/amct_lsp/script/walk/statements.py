@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from amct_lsp.script.walk.expressions import Expressions
+from amct_lsp.script.walk.expressions import add, iterate
 from amct_lsp.script.walk.known_apis import MAX_SPLITS
 from amct_lsp.script.walk.phases import graphs_in
 from amct_lsp.script.walk.scopes import Frame
 
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.interpreter import Interpreter
 
-class Statements(Expressions):
+
+class Statements:
     """Flow-sensitive execution of blocks; branches fork frames and join them back."""
+
+    def __init__(self, walk: Interpreter) -> None:
+        self.walk = walk
+        #: Nested `if` statements whose branches are being followed separately (see exec_block).
+        self._splits = 0
 
     def exec_block(
         self,
@@ -21,10 +30,10 @@ class Statements(Expressions):
         frame: Frame,
         top: bool | None = None,
     ) -> None:
-        top = body is self.parsed.statements if top is None else top
+        top = body is self.walk.parsed.statements if top is None else top
         for index, stmt in enumerate(body):
             if top:
-                self.parsed.focus(stmt)
+                self.walk.parsed.focus(stmt)
             if isinstance(stmt, cst.If) and not _is_main_guard(stmt.test):
                 branches = self._if_branches(stmt, frame)
                 if self._splits < MAX_SPLITS and len({"after" in b.phase for b in branches}) > 1:
@@ -57,30 +66,30 @@ class Statements(Expressions):
             finally:
                 frame.statement = None
         elif isinstance(stmt, cst.FunctionDef):
-            self._define(stmt, frame)
+            self.walk.callables.define(stmt, frame)
         elif isinstance(stmt, cst.ClassDef):
-            self.bound_names.add(stmt.name.value)
-            self._define_class(stmt, frame)
+            self.walk.callables.define_class(stmt, frame)
         elif isinstance(stmt, cst.If):
             self._exec_if(stmt, frame)
         elif isinstance(stmt, cst.For):
             self._exec_for(stmt, frame)
         elif isinstance(stmt, cst.While):
-            self.eval(stmt.test, frame)
+            self.walk.eval(stmt.test, frame)
             self._loop(frame, lambda f: self.exec_suite(stmt.body, f), stmt.orelse)
         elif isinstance(stmt, cst.With):
-            default = self._default_graph
+            graphs_now = self.walk.graphs
+            default = graphs_now.default
             for item in stmt.items:
-                vals = self.eval(item.item, frame)
+                vals = self.walk.eval(item.item, frame)
                 if item.asname is not None:
-                    self.bind(item.asname.name, vals, frame)
+                    self.walk.bind(item.asname.name, vals, frame)
                 graphs = graphs_in(vals)
                 if _is_as_default(item.item) and graphs is not None and len(graphs) == 1:
-                    self._default_graph = next(iter(graphs))
+                    graphs_now.default = next(iter(graphs))
             try:
                 self.exec_suite(stmt.body, frame)
             finally:
-                self._default_graph = default
+                graphs_now.default = default
         elif isinstance(stmt, cst.Try | cst.TryStar):
             self.exec_suite(stmt.body, frame)
             branches = []
@@ -94,7 +103,7 @@ class Statements(Expressions):
             if stmt.finalbody is not None:
                 self.exec_suite(stmt.finalbody.body, frame)
         elif isinstance(stmt, cst.Match):
-            self.eval(stmt.subject, frame)
+            self.walk.eval(stmt.subject, frame)
             branches = []
             for case in stmt.cases:
                 branch = self._fork(frame)
@@ -104,33 +113,33 @@ class Statements(Expressions):
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Expr):
-            self.eval(small.value, frame)
+            self.walk.eval(small.value, frame)
         elif isinstance(small, cst.Assign):
-            vals = self.eval(small.value, frame)
+            vals = self.walk.eval(small.value, frame)
             for target in small.targets:
-                self.bind(target.target, vals, frame)
+                self.walk.bind(target.target, vals, frame)
         elif isinstance(small, cst.AnnAssign):
             if small.value is not None:
-                self.bind(small.target, self.eval(small.value, frame), frame)
+                self.walk.bind(small.target, self.walk.eval(small.value, frame), frame)
         elif isinstance(small, cst.AugAssign):
-            right = self.eval(small.value, frame)
+            right = self.walk.eval(small.value, frame)
             if isinstance(small.target, cst.Name) and isinstance(small.operator, cst.AddAssign):
-                left = self.eval(small.target, frame)
-                self.bind(small.target, self._add(left, right), frame)
+                left = self.walk.eval(small.target, frame)
+                self.walk.bind(small.target, add(left, right), frame)
         elif isinstance(small, cst.Return):
             if small.value is not None:
-                frame.returns.extend(self.eval(small.value, frame))
+                frame.returns.extend(self.walk.eval(small.value, frame))
         elif isinstance(small, cst.Import):
-            self._import(small, frame)
+            self.walk.imports.add_import(small)
         elif isinstance(small, cst.ImportFrom):
-            self._import_from(small, frame)
+            self.walk.imports.add_import_from(small)
         elif isinstance(small, cst.Assert):
-            self.eval(small.test, frame)
+            self.walk.eval(small.test, frame)
         elif isinstance(small, cst.Raise) and small.exc is not None:
-            self.eval(small.exc, frame)
+            self.walk.eval(small.exc, frame)
         elif isinstance(small, cst.Global) and frame.function != "<module>":
             for item in small.names:
-                frame.declared[item.name.value] = self.module_env
+                frame.declared[item.name.value] = self.walk.module_env
         elif isinstance(small, cst.Nonlocal) and frame.env.parent is not None:
             for item in small.names:
                 frame.declared[item.name.value] = frame.env.parent
@@ -164,14 +173,14 @@ class Statements(Expressions):
 
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
         if _is_main_guard(stmt.test):
-            self.eval(stmt.test, frame)
+            self.walk.eval(stmt.test, frame)
             self.exec_suite(stmt.body, frame)
             return
         self._take(frame, self._if_branches(stmt, frame))
 
     def _if_branches(self, stmt: cst.If, frame: Frame) -> list[Frame]:
         """One frame per way through an if/elif/else chain (the implicit empty `else` included)."""
-        self.eval(stmt.test, frame)
+        self.walk.eval(stmt.test, frame)
         then = self._fork(frame)
         self.exec_suite(stmt.body, then)
         orelse = stmt.orelse
@@ -189,11 +198,11 @@ class Statements(Expressions):
         self._join(frame, branches[1:])
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
-        iterable = self.eval(stmt.iter, frame)
-        items = self.iterate(iterable)
+        iterable = self.walk.eval(stmt.iter, frame)
+        items = iterate(iterable)
 
         def body(f: Frame) -> None:
-            self.bind(stmt.target, items, f)
+            self.walk.bind(stmt.target, items, f)
             self.exec_suite(stmt.body, f)
 
         self._loop(frame, body, stmt.orelse)

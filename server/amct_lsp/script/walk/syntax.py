@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 
 
@@ -21,3 +23,12 @@ def last_name(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value
     return ""
+
+
+def walk_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`node` and everything under it (no recursion)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)

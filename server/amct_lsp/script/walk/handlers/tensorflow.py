@@ -1,0 +1,153 @@
+"""TensorFlow's calls: name lookups and `sess.run` (the sinks), graphs and sessions (which graph a name is
+looked up in), `import_graph_def`, model loaders, and the op names the script's own TF calls create."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from amct_lsp.script import values as V
+from amct_lsp.script.facts import Phase, UseKind
+from amct_lsp.script.walk.callsite import CallSite
+from amct_lsp.script.walk.phases import BEFORE, graphs_in, session_graphs
+from amct_lsp.script.walk.syntax import last_name
+
+if TYPE_CHECKING:
+    from amct_lsp.script.walk.interpreter import Interpreter
+
+#: Position of the `name` argument of TensorFlow calls that scripts often name positionally.
+_NAME_POSITION = {"identity": 1, "placeholder": 2, "placeholder_with_default": 2, "constant": 3}
+
+#: Lookups by name: the use kind and the name of the parameter holding the name.
+_LOOKUPS = {
+    "get_tensor_by_name": (UseKind.TENSOR, "name"),
+    "get_operation_by_name": (UseKind.OPERATION, "name"),
+    "as_graph_element": (UseKind.FETCH, "obj"),
+}
+
+LOADERS = frozenset({"GFile", "FastGFile", "Open", "open"})
+
+SESSIONS = frozenset({"Session", "InteractiveSession"})
+
+
+class ScriptOpNames:
+    """Records the op name a TensorFlow call of the script creates (`tf.nn.softmax(x, name='prob')`); only
+    observes, so the call goes on to the next handler."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        if site.attr == "import_graph_def":
+            return None
+        found = site.keywords.get("name")
+        if found is None and site.canonical.startswith("tensorflow."):
+            index = _NAME_POSITION.get(site.attr)
+            if index is not None and index < len(site.positional):
+                found = site.positional[index]
+        if found is not None:
+            walk.record.script_names.update(v.value for v in found[1] if isinstance(v, V.Str) and v.value)
+        return None
+
+
+class NameLookups:
+    """`graph.get_tensor_by_name(name)` and its kin: the name is a use, judged in the receiver's graph."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        found = _LOOKUPS.get(site.attr)
+        if found is None:
+            return None
+        kind, param = found
+        arg = site.arg(0, param)
+        walk.sinks.sink(arg, kind, site, graphs=site.graphs)
+        names = [v.value for v in arg[1] if isinstance(v, V.Str)] if arg is not None else []
+        name = names[0] if len(names) == 1 and arg is not None and len(arg[1]) == 1 else None
+        if kind is UseKind.TENSOR:
+            return (V.Tensor(name),)
+        return (V.Operation(name),) if kind is UseKind.OPERATION else ()
+
+
+class SessionRun:
+    """`sess.run(fetches, feed_dict)`: every fetched name and every fed key is a use."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        func = site.node.func
+        if site.attr != "run" or not isinstance(func, cst.Attribute) or not _is_session(func.value, site):
+            return None
+        graphs = session_graphs(site.receiver)
+        walk.sinks.sink(site.arg(0, "fetches"), UseKind.FETCH, site, graphs=graphs)
+        feed = site.arg(1, "feed_dict")
+        if feed is not None:
+            walk.sinks.sink_keys(feed, site, graphs)
+        return ()
+
+
+class GraphCalls:
+    """`tf.Graph()`, `tf.get_default_graph()`, `tf.reset_default_graph()`, `graph.as_default()`."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        tf = site.canonical.startswith("tensorflow.")
+        if site.attr == "Graph" and tf:
+            return (V.Graph(V.GraphRef()),)
+        if site.attr == "get_default_graph" and tf:
+            return (V.Graph(walk.graphs.default),)
+        if site.attr == "reset_default_graph" and tf:
+            walk.graphs.default = V.GraphRef()
+            return ()
+        if site.attr == "as_default" and site.graphs is not None:
+            return site.receiver
+        return None
+
+
+class ImportGraphDef:
+    """`tf.import_graph_def`: return_elements are original names; note the prefix the model's nodes get, and
+    start over: the graph now holds a model not quantized.
+
+    A script that quantizes one graph and then loads the model again (a second model, a float baseline,
+    a run per model in a loop) uses the original names on the fresh graph."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        if site.attr != "import_graph_def":
+            return None
+        walk.sinks.sink(site.arg(2, "return_elements"), UseKind.RETURN_ELEMENT, site, phase=Phase.BEFORE)
+        name = site.arg(3, "name")
+        prefixes = walk.record.import_prefixes
+        if name is None or (isinstance(name[0].value, cst.Name) and name[0].value.value == "None"):
+            prefixes.add("import")
+        else:
+            names = [v.value for v in name[1] if isinstance(v, V.Str)]
+            if len(names) == 1 and len(name[1]) == 1 and names[0]:
+                prefixes.add(names[0])
+        frame = site.frame
+        if "after" in frame.phase:
+            frame.phase = BEFORE
+            frame.quant_call = None
+        return ()
+
+
+class ModelLoaders:
+    """`tf.gfile.GFile(path)`, `tf.io.gfile.GFile`, `FastGFile`, `open(path)`: a `.pb` path read here is the
+    model (one opened for writing is not)."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        attr, canonical = site.attr, site.canonical
+        if attr not in LOADERS or (attr == "open" and canonical not in ("open", "io.open", "codecs.open")):
+            return None
+        path = site.arg(0, "name" if attr != "open" else "file")
+        walk.sinks.loader(path, site.arg(1, "mode"), canonical or attr, site.frame)
+        return ()
+
+
+class Sessions:
+    """`tf.Session(graph=...)`: a session on a graph (the default graph when none is given)."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        if site.attr not in SESSIONS:
+            return None
+        graph = site.arg(1, "graph")
+        graphs = graphs_in(graph[1]) if graph is not None else frozenset({walk.graphs.default})
+        return (V.Session(next(iter(graphs)) if graphs and len(graphs) == 1 else None),)
+
+
+def _is_session(expr: cst.BaseExpression, site: CallSite) -> bool:
+    if any(isinstance(v, V.Session) for v in site.receiver):
+        return True
+    return "sess" in last_name(expr).lower()
