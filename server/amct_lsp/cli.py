@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -51,19 +53,46 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: What each command needs before it can do anything; imported up front with the cyclic GC paused.
+_PRELOAD = {
+    "explain": ("amct_lsp.explain_cmd",),
+    "check": ("amct_lsp.check_cmd", "amct_lsp.check.checker"),
+    # The server checks the first document it opens: load the engine (libcst) now, not on that keystroke.
+    "serve": ("amct_lsp.lsp.server", "amct_lsp.check.checker"),
+}
+
+
+def preload(command: str) -> None:
+    """Import `command`'s modules with the cyclic GC paused, then freeze what they built.
+
+    Module bodies (libcst's ~250 node dataclasses, lsprotocol's attrs classes) allocate objects that live as
+    long as the process; collecting while they are built only costs start-up time (about a tenth of it).
+    """
+    gc.disable()
+    try:
+        for module in _PRELOAD.get(command, ()):
+            importlib.import_module(module)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "explain":
+            preload("explain")
             from amct_lsp.explain_cmd import run_explain
 
             return run_explain(args)
         if args.command == "check":
+            preload("check")
             from amct_lsp.check_cmd import run_check
 
             return run_check(args)
         if args.command == "serve" or args.command is None:
+            preload("serve")
             from amct_lsp.lsp.server import run_server
 
             return run_server(args)
