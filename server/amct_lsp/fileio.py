@@ -278,3 +278,17 @@ __all__ = [
     "read_regular",
     "write_preserving",
 ]
+
+
+#: What identifies one version of a file for a cache: real path, size, mtime, inode, ctime.
+FileKey = tuple[str, int, int, int, int]
+
+
+def file_key(path: str | os.PathLike[str]) -> FileKey | None:
+    """The cache key of `path` now, or None when it cannot be stat'ed (the reader then says why)."""
+    real = os.path.realpath(os.fspath(path))
+    try:
+        info = os.stat(real)
+    except (OSError, ValueError):
+        return None
+    return real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns

@@ -20,6 +20,14 @@ _FILE = re.compile(r"# corpus: file=(?P<name>\S+) text=(?P<text>.*)$", re.MULTIL
 
 def build_project(script: Path, folder: Path, fixture_path: Callable[[str], Path]) -> tuple[str, Path]:
     """(the script's text, its copy) in `folder`, next to its model and extra files."""
+    source, copy, _model = build_with_model(script, folder, fixture_path)
+    return source, copy
+
+
+def build_with_model(
+    script: Path, folder: Path, fixture_path: Callable[[str], Path]
+) -> tuple[str, Path, Path]:
+    """(the script's text, its copy, the model's copy) in `folder`, next to its extra files."""
     source = script.read_text(encoding="utf-8")
     setup = _SETUP.search(source)
     assert setup is not None, f"{script.name} does not say which model it loads"
@@ -30,4 +38,4 @@ def build_project(script: Path, folder: Path, fixture_path: Callable[[str], Path
         (folder / extra.group("name")).write_text(extra.group("text") + "\n", encoding="utf-8")
     copy = folder / script.name
     copy.write_text(source, encoding="utf-8")
-    return source, copy
+    return source, copy, target

@@ -9,7 +9,6 @@ test as surely as misses. The tests build that project in a temp folder, check i
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +17,10 @@ import pytest
 
 from amct_lsp.check import CheckResult, apply_edits, check_source, primary_edits
 from amct_lsp.model.cache import ModelCache
+from support.corpus import build_with_model
 
 CORPUS = Path(__file__).resolve().parents[1] / "scripts"
 SCRIPTS = sorted(CORPUS.glob("*.py"))
-_SETUP = re.compile(r"# corpus: model=(?P<model>\S+) at=(?P<at>\S+)")
-_FILE = re.compile(r"# corpus: file=(?P<name>\S+) text=(?P<text>.*)$", re.MULTILINE)
 _EXPECT = re.compile(r"# expect: (?P<codes>AMCT\d{3}(?:\s*,\s*AMCT\d{3})*)")
 
 
@@ -37,17 +35,7 @@ def expected(source: str) -> set[tuple[int, str]]:
 
 def build(script: Path, tmp_path: Path, fixture_path: Callable[[str], Path]) -> tuple[str, Path, Path]:
     """(source, the script's copy, the model's copy) in a fresh project folder."""
-    source = script.read_text(encoding="utf-8")
-    setup = _SETUP.search(source)
-    assert setup is not None, "corpus scripts say which model they load"
-    target = tmp_path / setup.group("at")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(fixture_path(setup.group("model")), target)
-    for extra in _FILE.finditer(source):
-        (tmp_path / extra.group("name")).write_text(extra.group("text") + "\n", encoding="utf-8")
-    copy = tmp_path / script.name
-    copy.write_text(source, encoding="utf-8")
-    return source, copy, target
+    return build_with_model(script, tmp_path, fixture_path)
 
 
 def pairs(result: CheckResult) -> Counter[tuple[str, str | None]]:

@@ -6,8 +6,9 @@ pull in the model reader and protobuf (start-up time).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from amct_lsp.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
@@ -44,13 +45,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())
 
 
 __all__ = [

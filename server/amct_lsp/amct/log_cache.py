@@ -14,8 +14,9 @@ from types import MappingProxyType
 
 from amct_lsp.amct.chain import RenameChain
 from amct_lsp.amct.log import read_log_chains
+from amct_lsp.fileio import FileKey, file_key
 
-LogKey = tuple[str, int, int, int, int]
+LogKey = FileKey
 LogChains = Mapping[str, RenameChain]
 
 _EMPTY: LogChains = MappingProxyType({})
@@ -33,12 +34,8 @@ class LogCache:
 
     @staticmethod
     def key(path: str | os.PathLike[str]) -> LogKey | None:
-        real = os.path.realpath(os.fspath(path))
-        try:
-            info = os.stat(real)
-        except (OSError, ValueError):
-            return None
-        return real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
+        """The cache key of `path` now, or None when it cannot be stat'ed."""
+        return file_key(path)
 
     def get(self, path: str | os.PathLike[str]) -> LogChains:
         """The chains of the log at `path` (read-only; the same object while the file is unchanged)."""

@@ -14,12 +14,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+from amct_lsp.fileio import FileKey, file_key
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.graph import ModelGraph
 from amct_lsp.model.reader import ProgressFn, read_model
 
 #: (real path, size, mtime_ns, inode, ctime_ns): a file that changes gets a new key and is read again.
-CacheKey = tuple[str, int, int, int, int]
+CacheKey = FileKey
 ProgressHook = Callable[[str, float], None]
 
 DEFAULT_PROGRESS_THRESHOLD = 50 * 1024 * 1024
@@ -51,13 +52,8 @@ class ModelCache:
 
     @staticmethod
     def key(path: str | os.PathLike[str]) -> CacheKey | None:
-        """The cache key of `path` now, or None when it cannot be stat'ed (the reader then says why)."""
-        real = os.path.realpath(os.fspath(path))
-        try:
-            info = os.stat(real)
-        except (OSError, ValueError):
-            return None
-        return real, info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns
+        """The cache key of `path` now, or None when it cannot be stat'ed."""
+        return file_key(path)
 
     def get(self, path: str | os.PathLike[str]) -> ModelGraph:
         """The model at `path`, read at most once per file version; raises its (cached) `ModelError`."""
