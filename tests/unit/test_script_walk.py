@@ -106,7 +106,10 @@ def test_values_are_typed_objects() -> None:
     assert isinstance(graph, V.Graph) and graph.ref is not None
     assert env["sess"] == (V.Session(graph.ref),)
     assert env["same"] == (graph,)
-    assert env["t"] == (V.Tensor("Add:0"),) and env["op"] == (V.Operation(None),)
+    (tensor,) = env["t"]
+    assert isinstance(tensor, V.Tensor) and tensor.name == "Add:0" and tensor.lookup is not None
+    assert tensor.lookup.before and tensor.lookup.method == "get_tensor_by_name"
+    assert env["op"] == (V.Operation(None),)
     assert env["args"] == (V.Namespace(),)
     assert [v.value for v in V.strings(env["out"])] == ["Add:0"]
     match env["q"]:

@@ -14,6 +14,7 @@ from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.check.ignores import is_ignored
 from amct_lsp.check.log_evidence import load_chains
 from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
+from amct_lsp.check.object_runs import object_run_report
 from amct_lsp.check.report import report, unchecked_names
 from amct_lsp.check.results import CheckResult
 from amct_lsp.check.suppress import with_ignore_fixes
@@ -78,8 +79,10 @@ def check_source(
             uses=UseIndex.build(analysis.uses),
             others=OtherModels(analysis, path, stage.path, request),
         )
-        result.names, name_findings = report(ctx)
+        names, name_findings = report(ctx)
+        result.names, run_findings = object_run_report(ctx, names)
         findings.extend(name_findings)
+        findings.extend(run_findings)
     findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]
     ordered = sorted(findings, key=lambda f: (f.span.start, f.code.value))
     result.findings = with_ignore_fixes(ordered, source)

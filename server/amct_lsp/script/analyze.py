@@ -58,6 +58,7 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
     result.skip_sets = tuple(dict.fromkeys(record.skip_sets))
     result.import_prefixes = tuple(sorted(record.import_prefixes))
     result.script_names = frozenset(record.script_names)
+    result.object_runs = list(record.object_runs.values())
     return result
 
 

@@ -82,6 +82,25 @@ class AmctCall:
     has_star: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectRun:
+    """A tensor or op object looked up by name before quantize_model and run after it on the same graph
+    (`sess.run(output)`, `output.eval()`, `op.run()`): the run fetches the old tensor."""
+
+    value: Str  # the name the object was looked up by
+    kind: UseKind  # TENSOR or OPERATION
+    lookup: Span  # the name argument of the lookup
+    lookup_call: Span
+    method: str  # the lookup method ("get_tensor_by_name")
+    lookup_function: str
+    refetch: tuple[str, str] | None  # (variable, receiver source) of `variable = receiver.method(name)`
+    run: Span  # the expression run (the fetch argument, the element of a fetch list, the `.eval()` receiver)
+    run_call: Span
+    how: str  # "sess.run", ".eval()", ".run()"
+    function: str
+    after_call: AmctCall | None
+
+
 class ModelSource(str, Enum):
     DIRECTIVE = "directive"  # `# amct: model=...`
     LOADER = "loader"  # flows into GFile / open / a loader helper
@@ -155,6 +174,8 @@ class ScriptAnalysis:
     #: Names bound anywhere in the script (a new variable for a fix must not clash with them).
     bound_names: frozenset[str] = frozenset()
     newline: str = "\n"
+    #: Objects looked up before quantize_model and run after it.
+    object_runs: list[ObjectRun] = field(default_factory=list)
 
     @property
     def quantize_calls(self) -> list[AmctCall]:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from amct_lsp.script import values as V
-from amct_lsp.script.facts import AmctCall, ConfigRef, ModelCandidate, NameUse, Phase, SkipSet, UseKind
+from amct_lsp.script.facts import (
+    AmctCall,
+    ConfigRef,
+    ModelCandidate,
+    NameUse,
+    ObjectRun,
+    Phase,
+    SkipSet,
+    UseKind,
+)
 from amct_lsp.script.walk.phases import phase_of, with_phase
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.text import Span
@@ -31,6 +40,8 @@ class Record:
         #: Op names the script creates itself (`name=` of TensorFlow calls): not the model's, not AMCT's.
         self.script_names: set[str] = set()
         self._use_keys: set[tuple[object, ...]] = set()
+        #: Tensor and op objects looked up before quantize_model and run after it (each once).
+        self.object_runs: dict[tuple[object, ...], ObjectRun] = {}
 
     def add_use(
         self,
@@ -57,6 +68,9 @@ class Record:
         if phase == Phase.UNKNOWN:
             frame.pending.append(len(self.uses))
         self.uses.append(use)
+
+    def add_object_run(self, run: ObjectRun) -> None:
+        self.object_runs.setdefault((run.value, run.kind, run.lookup, run.run, run.function), run)
 
     def settle_pending(self, frame: Frame) -> None:
         """quantize_model ran after the uses of unknown phase `frame` recorded: they were before it."""
