@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from amct_lsp.check.api_notes import with_api_notes
 from amct_lsp.check.context import CheckContext, UseIndex
 from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.check.ignores import is_ignored
@@ -80,7 +81,8 @@ def check_source(
             others=OtherModels(analysis, path, stage.path, request),
         )
         names, name_findings = report(ctx)
-        result.names, run_findings = object_run_report(ctx, names)
+        names, run_findings = object_run_report(ctx, names)
+        result.names = with_api_notes(names)
         findings.extend(name_findings)
         findings.extend(run_findings)
     findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]

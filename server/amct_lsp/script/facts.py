@@ -34,6 +34,8 @@ class UseKind(str, Enum):
     FEED = "feed_dict key"
     SAVE_OUTPUT = "save_model outputs"
     CALIB_OUTPUT = "calib_outputs"
+    #: quantize_model_ascend / accuracy_based_auto_calibration `outputs`: read against the original model.
+    MODEL_OUTPUT = "outputs of an AMCT API"
     SKIP_LAYER = "skip_layers"
     RETURN_ELEMENT = "import_graph_def return_elements"
 
