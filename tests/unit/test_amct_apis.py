@@ -75,3 +75,12 @@ def test_hover_of_ascend_outputs_says_the_list_is_not_updated(
     assert result.findings == []
     (name,) = [n for n in result.names if n.value == "Add"]
     assert name.verdict is not None and "does not say AMCT updates this list" in name.verdict
+
+
+def test_a_helper_module_gets_no_amct004(tmp_path: Path) -> None:
+    source = "from amct_tensorflow import ModelEvaluator\n\n\nclass E(ModelEvaluator):\n    pass\n"
+    result = check_source(source, str(tmp_path / "evaluator.py"), cache=ModelCache())
+    assert result.findings == []
+    quantizing = source + 'import amct_tensorflow as amct\namct.quantize_model(None, "c", "r")\n'
+    again = check_source(quantizing, str(tmp_path / "quant.py"), cache=ModelCache())
+    assert [f.code.value for f in again.findings] == ["AMCT004"]

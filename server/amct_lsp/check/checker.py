@@ -18,6 +18,7 @@ from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
 from amct_lsp.check.object_runs import object_run_report
 from amct_lsp.check.report import report, unchecked_names
 from amct_lsp.check.results import CheckResult
+from amct_lsp.check.script_kind import quantizes
 from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
@@ -64,6 +65,8 @@ def check_source(
         config_paths=stage.config_paths,
     )
     findings = list(stage.findings)
+    if not quantizes(analysis):  # a helper module: no model of its own to look for
+        findings = [f for f in findings if f.code is not Code.MODEL_PROBLEM]
     if stage.graph is None or stage.prediction is None:
         result.names = unchecked_names(analysis, stage.error or "no model")
     else:
