@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from amct_lsp.check.api_notes import with_api_notes
 from amct_lsp.check.context import CheckContext, UseIndex
 from amct_lsp.check.findings import Code, Finding, Severity
+from amct_lsp.check.graph_notes import with_graph_notes
 from amct_lsp.check.ignores import is_ignored
 from amct_lsp.check.log_evidence import load_chains
 from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
@@ -85,7 +86,7 @@ def check_source(
         )
         names, name_findings = report(ctx)
         names, run_findings = object_run_report(ctx, names)
-        result.names = with_api_notes(names)
+        result.names = with_graph_notes(with_api_notes(names), analysis.uses)
         findings.extend(name_findings)
         findings.extend(run_findings)
     findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]

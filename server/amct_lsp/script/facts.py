@@ -56,6 +56,9 @@ class NameUse:
     function: str  # qualified name of the function holding the use, "<module>" at top level
     #: The quantize_model call this use follows (AFTER) — for the calib_outputs fix.
     after_call: AmctCall | None = None
+    #: The graph the name is looked up in, when it is one loaded again after quantize_model ("the saved
+    #: quantized model './result/model_quantized.pb'"): the hover tells it instead of "before quantize_model".
+    graph_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

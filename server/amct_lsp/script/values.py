@@ -538,6 +538,18 @@ def path_join(parts: list[Str]) -> Str | None:
     return out if out is not None else const("")
 
 
+def path_parents(s: Str, limit: int = 8) -> Seq:
+    """pathlib's `p.parents`: the successive parent folders of `s` (at most `limit`)."""
+    out: list[Vals] = []
+    current = s
+    while len(out) < limit and "/" in current.value.rstrip("/"):
+        current = path_dirname(current)
+        out.append((current,))
+        if current.value in ("", "/", "."):
+            break
+    return Seq(tuple(out))
+
+
 def path_dirname(s: Str) -> Str:
     value = s.value
     at = value.rfind("/")

@@ -18,6 +18,7 @@ from amct_lsp.script.walk.handlers.tensorflow import (
     ScriptOpNames,
     SessionRun,
     Sessions,
+    WriteGraph,
 )
 
 HANDLERS: tuple[CallHandler, ...] = (
@@ -32,6 +33,7 @@ HANDLERS: tuple[CallHandler, ...] = (
     ImportGraphDef(),
     ModelLoaders(),
     Sessions(),
+    WriteGraph(),
     Argparse(),
     Paths(),
     ValueMethods(),

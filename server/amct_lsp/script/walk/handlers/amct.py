@@ -71,7 +71,14 @@ class SaveModel:
         bound = amct.bound
         walk.sinks.sink(bound.get("outputs"), UseKind.SAVE_OUTPUT, amct.site, phase=Phase.SAVE)
         _model_candidates(bound.get("pb_model"), "save_model(pb_model=...)", walk)
+        _written(bound.get("save_path"), walk)
         return None
+
+
+def _written(arg: Arg | None, walk: Interpreter) -> None:
+    """The literals of a path AMCT writes (save_path, save_dir): never the model the script reads."""
+    for s in V.strings(arg[1]) if arg is not None else ():
+        walk.record.written.update(lit.span for lit in s.literals)
 
 
 def _model_candidates(arg: Arg | None, how: str, walk: Interpreter) -> None:
@@ -117,6 +124,7 @@ class ModelFile:
 
     def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
         _model_candidates(amct.bound.get("model_file"), f"{amct.call.api}(model_file=...)", walk)
+        _written(amct.bound.get("save_dir"), walk)
         return None
 
 

@@ -140,9 +140,21 @@ class ImportGraphDef:
                 prefixes.add(names[0])
         frame = site.frame
         if "after" in frame.phase:
+            walk.graphs.reloaded[walk.graphs.default] = _reloaded(walk.record.last_loaded, walk)
             frame.phase = BEFORE
             frame.quant_call = None
         return ()
+
+
+def _reloaded(path: str | None, walk: Interpreter) -> str:
+    """How the hover names a model imported after quantize_model: the saved quantized model when the path is
+    one the script writes (save_model's save_path, a `*quantized*` file), else a model loaded again."""
+    if path is None:
+        return "a graph the model was imported into again after quantize_model"
+    saved = [p for c in walk.record.calls.values() for p in c.arg_strings.get("save_path", ())]
+    if any(path.startswith(p) for p in saved) or "quantized" in path.lower():
+        return f"a graph imported from the saved quantized model '{path}'"
+    return f"a graph '{path}' was imported into again after quantize_model"
 
 
 class ModelLoaders:
@@ -155,6 +167,19 @@ class ModelLoaders:
             return None
         path = site.arg(0, "name" if attr != "open" else "file")
         walk.sinks.loader(path, site.arg(1, "mode"), canonical or attr, site.frame)
+        return ()
+
+
+class WriteGraph:
+    """`tf.io.write_graph(graph_def, logdir, name)` / `tf.train.write_graph`: the file it writes is never
+    the script's model."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        if site.attr != "write_graph" or not site.canonical.startswith("tensorflow."):
+            return None
+        for arg in (site.arg(1, "logdir"), site.arg(2, "name")):
+            for s in V.strings(arg[1]) if arg is not None else ():
+                walk.record.written.update(lit.span for lit in s.literals)
         return ()
 
 
