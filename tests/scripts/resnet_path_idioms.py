@@ -1,8 +1,9 @@
 # corpus: model=s2_biasadd_conv2d at=pre_model/resnet50.pb
 """Path idioms of the vendor's calibration samples: the script's folder from
-os.path.split(realpath(__file__)), pathlib parents, argparse positionals with defaults, and output paths (a save_path default, a
-'{}_quantized.pb' template, a .pb written by tf.io.write_graph) written before the model's own path, which
-reaches a loader the walk cannot follow. The model fallback must take the model, never an output."""
+os.path.split(realpath(__file__)), pathlib parents, argparse positionals with defaults, and output paths
+(a save_path default, a '{}_quantized.pb' template, a .pb written by tf.io.write_graph) written before the
+model's own path, which reaches a loader the walk cannot follow. The model fallback must take the model,
+never an output."""
 
 import argparse
 import os
