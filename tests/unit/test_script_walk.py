@@ -11,7 +11,7 @@ from amct_lsp.script.facts import Phase, UseKind
 from amct_lsp.script.parse import parse
 from amct_lsp.script.walk.callsite import CallHandler, CallSite
 from amct_lsp.script.walk.handlers import HANDLERS
-from amct_lsp.script.walk.handlers.amct import AMCT_APIS, AmctApi, Quantize
+from amct_lsp.script.walk.handlers.amct import AMCT_APIS, AmctApi, OutputsInPlace, Quantize
 from amct_lsp.script.walk.interpreter import Interpreter
 
 QUANTIZE_PARAMS = ("graph", "config_file", "record_file", "calib_outputs")
@@ -71,7 +71,11 @@ def test_an_amct_api_is_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
         """
     before = walk(code)
     assert {(u.value.value, u.phase) for u in before.record.uses} == {("Conv2D:0", Phase.BEFORE)}
-    monkeypatch.setitem(AMCT_APIS, "quantize_model_v9", AmctApi(QUANTIZE_PARAMS, (Quantize(),)))
+    monkeypatch.setitem(
+        AMCT_APIS,
+        "quantize_model_v9",
+        AmctApi(QUANTIZE_PARAMS, (OutputsInPlace("calib_outputs"), Quantize())),
+    )
     after = walk(code)
     assert {(u.value.value, u.phase) for u in after.record.uses} == {
         ("Add:0", Phase.CALIB),
