@@ -82,6 +82,24 @@ def _relative_note(folder: str | None, dirs: list[str]) -> str:
     return f"relative to {folder} ({levels} level{'s' if levels > 1 else ''} above the script)"
 
 
+def _also_note(wanted: str, folder: str | None, dirs: list[str]) -> str:
+    """When a relative path exists from another folder too (the script may run from its project root, the
+    working directory), say which one was assumed."""
+    if folder is None:
+        return ""
+    expanded = os.path.expanduser(wanted)
+    others = [
+        d for d in dirs if d != folder and path_state(os.path.normpath(os.path.join(d, expanded))) == "exists"
+    ]
+    if not others:
+        return ""
+    where = "the script's folder" if folder == dirs[0] else folder
+    return (
+        f"; it also exists relative to {others[0]} (the file read when the script runs from there): "
+        f"assumed relative to {where}"
+    )
+
+
 _TIERS = ((ModelSource.DIRECTIVE,), (ModelSource.LOADER, ModelSource.SAVE_MODEL), (ModelSource.CONSTANT,))
 
 
@@ -112,6 +130,7 @@ def locate_model(
             found, folder = resolve(cand.path, dirs)
             if found is not None:
                 note = f"'{cand.path}' from {cand.how}, found {_relative_note(folder, dirs)}"
+                note += _also_note(cand.path, folder, dirs)
                 return Located(cand.path, found, cand.span, note, tuple(dirs))
         first = group[0]
         found = _in_folders(first.path, model_folders)

@@ -15,7 +15,9 @@ def main():
         graph_def.ParseFromString(f.read())
     tf.import_graph_def(graph_def, name="")
     graph = tf.compat.v1.get_default_graph()
-    graph, outputs = amct.quantize_model_ascend(graph, "./config.json", "./record.txt")
+    graph, outputs = amct.quantize_model_ascend(
+        graph=graph, outputs=["Conv2D"], config_file="./config.json", record_file="./record.txt"
+    )
     with tf.compat.v1.Session() as sess:
         sess.run(graph.get_tensor_by_name(outputs[0]))
         sess.run(graph.get_tensor_by_name("Conv2D:0"))  # expect: AMCT001

@@ -1,5 +1,6 @@
 # corpus: model=s1_add at=pb_model/model.pb
-"""calib_outputs given positionally, and quantize_model_ascend's returned list: both are rename-proof."""
+"""calib_outputs given positionally, and quantize_model_ascend's returned list: both are rename-proof.
+quantize_model_ascend's own `outputs` (its second parameter, as documented) is not updated in place."""
 
 import amct_tensorflow as amct
 import tensorflow as tf
@@ -28,11 +29,12 @@ def positional():
 
 def ascend():
     graph = load()
-    outs = ["Add:0"]
-    graph, calib = amct.quantize_model_ascend(graph, "c.json", "r.txt", outs)
+    outs = ["Add"]  # expect: AMCT001
+    graph, calib = amct.quantize_model_ascend(graph, outs, "c.json", "r.txt")
     with tf.Session() as sess:
         sess.run(calib)
-        sess.run(outs)
+        sess.run(outs[0] + ":0")
+    amct.save_model_ascend("./pb_model/model.pb", outs, "r.txt", "out")
 
 
 positional()

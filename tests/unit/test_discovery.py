@@ -85,3 +85,22 @@ def test_extra_model_folders_are_part_of_the_one_lookup(
     shutil.copyfile(fixture_path("s1_add"), project / "pb_model" / "s1_add.pb")
     nearer = check_source(SCRIPT, str(script), cache=cache, root=str(project), model_folders=[str(models)])
     assert nearer.model_path == str(project / "pb_model" / "s1_add.pb")
+
+
+def test_a_relative_model_found_from_two_folders_says_which_was_assumed(tmp_path: Path) -> None:
+    from amct_lsp.discovery import locate_model
+    from amct_lsp.script import analyze
+
+    for folder in (tmp_path, tmp_path / "sub"):
+        (folder / "pre_model").mkdir(parents=True)
+        (folder / "pre_model" / "m.pb").write_bytes(b"")
+    script = tmp_path / "sub" / "q.py"
+    source = 'import amct_tensorflow\nopen("../pre_model/m.pb", "rb")\nopen("pre_model/m.pb", "rb")\n'
+    located = locate_model(analyze(source, str(script)), str(script), str(tmp_path), None)
+    assert located.path == str(tmp_path / "pre_model" / "m.pb")
+    assert located.note is not None and "assumed" not in located.note
+    single = 'import amct_tensorflow\nopen("pre_model/m.pb", "rb")\n'
+    again = locate_model(analyze(single, str(script)), str(script), str(tmp_path), None)
+    assert again.path == str(tmp_path / "sub" / "pre_model" / "m.pb")
+    assert again.note is not None and f"also exists relative to {tmp_path}" in again.note
+    assert "assumed relative to the script's folder" in again.note

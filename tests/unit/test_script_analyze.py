@@ -184,7 +184,7 @@ def test_quantize_model_ascend_returns_fresh_outputs() -> None:
     a = run(
         HEAD
         + """
-        graph, calib = amct.quantize_model_ascend(g, 'c', 'r')
+        graph, calib = amct.quantize_model_ascend(g, config_file='c', record_file='r')
         sess.run(calib[0])
         sess.run('Add:0')
         """

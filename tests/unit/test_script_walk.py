@@ -11,7 +11,7 @@ from amct_lsp.script.facts import Phase, UseKind
 from amct_lsp.script.parse import parse
 from amct_lsp.script.walk.callsite import CallHandler, CallSite
 from amct_lsp.script.walk.handlers import HANDLERS
-from amct_lsp.script.walk.handlers.amct import AMCT_APIS, AmctApi, Quantize
+from amct_lsp.script.walk.handlers.amct import AMCT_APIS, AmctApi, OutputsInPlace, Quantize
 from amct_lsp.script.walk.interpreter import Interpreter
 
 QUANTIZE_PARAMS = ("graph", "config_file", "record_file", "calib_outputs")
@@ -71,7 +71,11 @@ def test_an_amct_api_is_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
         """
     before = walk(code)
     assert {(u.value.value, u.phase) for u in before.record.uses} == {("Conv2D:0", Phase.BEFORE)}
-    monkeypatch.setitem(AMCT_APIS, "quantize_model_v9", AmctApi(QUANTIZE_PARAMS, (Quantize(),)))
+    monkeypatch.setitem(
+        AMCT_APIS,
+        "quantize_model_v9",
+        AmctApi(QUANTIZE_PARAMS, (OutputsInPlace("calib_outputs"), Quantize())),
+    )
     after = walk(code)
     assert {(u.value.value, u.phase) for u in after.record.uses} == {
         ("Add:0", Phase.CALIB),
@@ -106,7 +110,10 @@ def test_values_are_typed_objects() -> None:
     assert isinstance(graph, V.Graph) and graph.ref is not None
     assert env["sess"] == (V.Session(graph.ref),)
     assert env["same"] == (graph,)
-    assert env["t"] == (V.Tensor("Add:0"),) and env["op"] == (V.Operation(None),)
+    (tensor,) = env["t"]
+    assert isinstance(tensor, V.Tensor) and tensor.name == "Add:0" and tensor.lookup is not None
+    assert tensor.lookup.before and tensor.lookup.method == "get_tensor_by_name"
+    assert env["op"] == (V.Operation(None),)
     assert env["args"] == (V.Namespace(),)
     assert [v.value for v in V.strings(env["out"])] == ["Add:0"]
     match env["q"]:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from amct_lsp.check.api_notes import with_api_notes
 from amct_lsp.check.context import CheckContext, UseIndex
 from amct_lsp.check.findings import Code, Finding, Severity
+from amct_lsp.check.graph_notes import with_graph_notes
 from amct_lsp.check.ignores import is_ignored
 from amct_lsp.check.log_evidence import load_chains
 from amct_lsp.check.model_context import ModelRequest, OtherModels, load_model
+from amct_lsp.check.object_runs import object_run_report
 from amct_lsp.check.report import report, unchecked_names
 from amct_lsp.check.results import CheckResult
+from amct_lsp.check.script_kind import quantizes
 from amct_lsp.check.suppress import with_ignore_fixes
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
@@ -62,6 +66,8 @@ def check_source(
         config_paths=stage.config_paths,
     )
     findings = list(stage.findings)
+    if not quantizes(analysis):  # a helper module: no model of its own to look for
+        findings = [f for f in findings if f.code is not Code.MODEL_PROBLEM]
     if stage.graph is None or stage.prediction is None:
         result.names = unchecked_names(analysis, stage.error or "no model")
     else:
@@ -78,8 +84,11 @@ def check_source(
             uses=UseIndex.build(analysis.uses),
             others=OtherModels(analysis, path, stage.path, request),
         )
-        result.names, name_findings = report(ctx)
+        names, name_findings = report(ctx)
+        names, run_findings = object_run_report(ctx, names)
+        result.names = with_graph_notes(with_api_notes(names), analysis.uses)
         findings.extend(name_findings)
+        findings.extend(run_findings)
     findings = [f for f in findings if not is_ignored(f, analysis.ignores, path)]
     ordered = sorted(findings, key=lambda f: (f.span.start, f.code.value))
     result.findings = with_ignore_fixes(ordered, source)

@@ -48,7 +48,11 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
     result.uses = record.uses
     models = _dedupe(record.models)
     written = record.written
-    constants = [c for c in _dedupe(record.constants) if c.span not in written and c not in models]
+    constants = [
+        c
+        for c in _dedupe(record.constants)
+        if c.span not in written and c not in models and not _template(c.path)
+    ]
     constants = [c for c in constants if all(m.span != c.span for m in models)]
     result.models = models + sorted(constants, key=lambda c: c.span.start if c.span else Position(0, 0))
     result.configs = list(dict.fromkeys(record.configs))
@@ -58,6 +62,7 @@ def analyze(source: str, path: str) -> ScriptAnalysis:
     result.skip_sets = tuple(dict.fromkeys(record.skip_sets))
     result.import_prefixes = tuple(sorted(record.import_prefixes))
     result.script_names = frozenset(record.script_names)
+    result.object_runs = list(record.object_runs.values())
     return result
 
 
@@ -90,6 +95,11 @@ def _null_byte_problem(source: str, message: str) -> SyntaxProblem:
     line = source.count("\n", 0, max(at, 0))
     column = at - (source.rfind("\n", 0, max(at, 0)) + 1) if at >= 0 else 0
     return SyntaxProblem(message, _error_span(source, line, column))
+
+
+def _template(path: str) -> bool:
+    """A path template (`'{}_quantized.pb'`, `'%s.pb'`): filled in to name a file, usually one written."""
+    return "{" in path or "%" in path
 
 
 def _dedupe(items: list[ModelCandidate]) -> list[ModelCandidate]:

@@ -34,6 +34,8 @@ class UseKind(str, Enum):
     FEED = "feed_dict key"
     SAVE_OUTPUT = "save_model outputs"
     CALIB_OUTPUT = "calib_outputs"
+    #: quantize_model_ascend / accuracy_based_auto_calibration `outputs`: read against the original model.
+    MODEL_OUTPUT = "outputs of an AMCT API"
     SKIP_LAYER = "skip_layers"
     RETURN_ELEMENT = "import_graph_def return_elements"
 
@@ -54,6 +56,9 @@ class NameUse:
     function: str  # qualified name of the function holding the use, "<module>" at top level
     #: The quantize_model call this use follows (AFTER) — for the calib_outputs fix.
     after_call: AmctCall | None = None
+    #: The graph the name is looked up in, when it is one loaded again after quantize_model ("the saved
+    #: quantized model './result/model_quantized.pb'"): the hover tells it instead of "before quantize_model".
+    graph_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,25 @@ class AmctCall:
     calib_items: tuple[str | None, ...] | None = None
     #: The call passes `*args` or `**kwargs` (so its keyword arguments are not all known).
     has_star: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRun:
+    """A tensor or op object looked up by name before quantize_model and run after it on the same graph
+    (`sess.run(output)`, `output.eval()`, `op.run()`): the run fetches the old tensor."""
+
+    value: Str  # the name the object was looked up by
+    kind: UseKind  # TENSOR or OPERATION
+    lookup: Span  # the name argument of the lookup
+    lookup_call: Span
+    method: str  # the lookup method ("get_tensor_by_name")
+    lookup_function: str
+    refetch: tuple[str, str] | None  # (variable, receiver source) of `variable = receiver.method(name)`
+    run: Span  # the expression run (the fetch argument, the element of a fetch list, the `.eval()` receiver)
+    run_call: Span
+    how: str  # "sess.run", ".eval()", ".run()"
+    function: str
+    after_call: AmctCall | None
 
 
 class ModelSource(str, Enum):
@@ -155,6 +179,8 @@ class ScriptAnalysis:
     #: Names bound anywhere in the script (a new variable for a fix must not clash with them).
     bound_names: frozenset[str] = frozenset()
     newline: str = "\n"
+    #: Objects looked up before quantize_model and run after it.
+    object_runs: list[ObjectRun] = field(default_factory=list)
 
     @property
     def quantize_calls(self) -> list[AmctCall]:

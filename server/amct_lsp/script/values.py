@@ -159,10 +159,28 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class Lookup:
+    """Where a tensor or op object was looked up by name, so a later run of it can be judged: a lookup
+    before quantize_model names the old tensor even after the graph it lives in is rewritten in place."""
+
+    value: Str  # the name looked up (one known string)
+    site: Span  # the name argument of the lookup
+    call: Span  # the whole lookup call
+    method: str  # "get_tensor_by_name" or "get_operation_by_name"
+    graphs: frozenset[GraphRef] | None  # the graphs it was looked up in (None: not known)
+    before: bool  # looked up while the graph was not yet rewritten
+    function: str  # the function holding the lookup
+    #: `target = receiver.method(...)` on its own line: the variable and the receiver's source text, so a
+    #: fix can repeat the lookup after quantize_model; None otherwise.
+    refetch: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Tensor:
     """What `get_tensor_by_name` returns: the name it was looked up by, when that is one known string."""
 
     name: str | None = None
+    lookup: Lookup | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +188,7 @@ class Operation:
     """What `get_operation_by_name` returns."""
 
     name: str | None = None
+    lookup: Lookup | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,6 +536,18 @@ def path_join(parts: list[Str]) -> Str | None:
         if out is None:
             return None
     return out if out is not None else const("")
+
+
+def path_parents(s: Str, limit: int = 8) -> Seq:
+    """pathlib's `p.parents`: the successive parent folders of `s` (at most `limit`)."""
+    out: list[Vals] = []
+    current = s
+    while len(out) < limit and "/" in current.value.rstrip("/"):
+        current = path_dirname(current)
+        out.append((current,))
+        if current.value in ("", "/", "."):
+            break
+    return Seq(tuple(out))
 
 
 def path_dirname(s: Str) -> Str:

@@ -215,6 +215,8 @@ class Expressions:
                     out.extend(info.attr(attr) or ())
                 case V.Str() if attr == "parent":
                     out.append(V.path_dirname(v))
+                case V.Str() if attr == "parents":  # pathlib: parents[0] is parent, parents[1] its parent
+                    out.append(V.path_parents(v))
         if not out and self.walk.imports.canonical(node) == "os.sep":
             out.append(V.const("/"))
         return V.union(out)

@@ -14,7 +14,15 @@ UNKNOWN: PhaseSet = frozenset({"unknown"})
 
 def with_phase(use: NameUse, phase: Phase) -> NameUse:
     return NameUse(
-        use.value, use.kind, phase, use.site, use.site_replaceable, use.call, use.function, use.after_call
+        use.value,
+        use.kind,
+        phase,
+        use.site,
+        use.site_replaceable,
+        use.call,
+        use.function,
+        use.after_call,
+        use.graph_note,
     )
 
 
@@ -45,6 +53,14 @@ class Graphs:
     def __init__(self) -> None:
         self.default = GraphRef()
         self.quantized: set[GraphRef] | None = set()
+        #: Graphs a model was imported into after quantize_model ran, and what was imported (for the hover).
+        self.reloaded: dict[GraphRef, str] = {}
+
+    def note(self, graphs: frozenset[GraphRef] | None) -> str | None:
+        """What the graphs a name is looked up in hold, when they are all graphs loaded again after
+        quantize_model; None otherwise."""
+        notes = {self.reloaded.get(g) for g in graphs} if graphs else {None}
+        return next(iter(notes)) if len(notes) == 1 else None
 
     def mark_quantized(self, rewritten: frozenset[GraphRef] | None) -> None:
         if rewritten is None or self.quantized is None:

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from amct_lsp.script import values as V
-from amct_lsp.script.facts import AmctCall, ConfigRef, ModelCandidate, NameUse, Phase, SkipSet, UseKind
+from amct_lsp.script.facts import (
+    AmctCall,
+    ConfigRef,
+    ModelCandidate,
+    NameUse,
+    ObjectRun,
+    Phase,
+    SkipSet,
+    UseKind,
+)
 from amct_lsp.script.walk.phases import phase_of, with_phase
 from amct_lsp.script.walk.scopes import Frame
 from amct_lsp.text import Span
@@ -31,6 +40,10 @@ class Record:
         #: Op names the script creates itself (`name=` of TensorFlow calls): not the model's, not AMCT's.
         self.script_names: set[str] = set()
         self._use_keys: set[tuple[object, ...]] = set()
+        #: The path a loader read last (what a following `tf.import_graph_def` imports, as a guess).
+        self.last_loaded: str | None = None
+        #: Tensor and op objects looked up before quantize_model and run after it (each once).
+        self.object_runs: dict[tuple[object, ...], ObjectRun] = {}
 
     def add_use(
         self,
@@ -41,9 +54,10 @@ class Record:
         replaceable: bool,
         call: Span,
         frame: Frame,
+        note: str | None = None,
     ) -> None:
         """One string arriving at one use site (once per value, kind, phase and site); `phase` None: the
-        frame's phase."""
+        frame's phase; `note`: what the graph it is looked up in holds (a model loaded again)."""
         if not value.literals:
             return
         if phase is None:
@@ -53,10 +67,13 @@ class Record:
             return
         self._use_keys.add(key)
         after = frame.quant_call if phase == Phase.AFTER else None
-        use = NameUse(value, kind, phase, site, replaceable, call, frame.function, after)
+        use = NameUse(value, kind, phase, site, replaceable, call, frame.function, after, note)
         if phase == Phase.UNKNOWN:
             frame.pending.append(len(self.uses))
         self.uses.append(use)
+
+    def add_object_run(self, run: ObjectRun) -> None:
+        self.object_runs.setdefault((run.value, run.kind, run.lookup, run.run, run.function), run)
 
     def settle_pending(self, frame: Frame) -> None:
         """quantize_model ran after the uses of unknown phase `frame` recorded: they were before it."""

@@ -30,6 +30,9 @@ class Sinks:
         record = self.walk.record
         modes = [v.value for v in (mode[1] if mode else ()) if isinstance(v, V.Str)]
         writing = any(("w" in m or "a" in m or "x" in m) for m in modes)
+        loaded = [s.value for s in V.strings(name[1])]
+        if not writing:
+            record.last_loaded = loaded[0] if len(loaded) == 1 else None
         for s in V.strings(name[1]):
             if not s.value.lower().endswith(MODEL_SUFFIXES):
                 continue
@@ -59,10 +62,11 @@ class Sinks:
             return
         frame = site.frame
         phase = phase if phase is not None else self.walk.graphs.phase(frame.phase, graphs)
+        note = self.walk.graphs.note(graphs) if phase is not Phase.SAVE else None
         for expr, strs, replaceable in self._flatten(arg[0].value, arg[1], frame):
             where = self.walk.parsed.span(expr)
             for s in strs:
-                self.walk.record.add_use(s, kind, phase, where, replaceable, site.span, frame)
+                self.walk.record.add_use(s, kind, phase, where, replaceable, site.span, frame, note)
 
     def sink_keys(self, arg: Arg, site: CallSite, graphs: frozenset[V.GraphRef] | None) -> None:
         """The keys of a feed_dict: each arrives at `site` as a FEED use."""

@@ -14,9 +14,11 @@ from amct_lsp.script.walk.handlers.tensorflow import (
     ImportGraphDef,
     ModelLoaders,
     NameLookups,
+    ObjectMethods,
     ScriptOpNames,
     SessionRun,
     Sessions,
+    WriteGraph,
 )
 
 HANDLERS: tuple[CallHandler, ...] = (
@@ -25,11 +27,13 @@ HANDLERS: tuple[CallHandler, ...] = (
     SuperCall(),
     OwnCallables(),
     NameLookups(),
+    ObjectMethods(),
     SessionRun(),
     GraphCalls(),
     ImportGraphDef(),
     ModelLoaders(),
     Sessions(),
+    WriteGraph(),
     Argparse(),
     Paths(),
     ValueMethods(),

@@ -70,35 +70,74 @@ class SaveModel:
     def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
         bound = amct.bound
         walk.sinks.sink(bound.get("outputs"), UseKind.SAVE_OUTPUT, amct.site, phase=Phase.SAVE)
-        for s in V.strings(bound["pb_model"][1]) if "pb_model" in bound else ():
-            if s.value.lower().endswith(MODEL_SUFFIXES):
-                literal = file_literal(s)
-                span = literal.span if literal else None
-                walk.record.models.append(
-                    ModelCandidate(s.value, ModelSource.SAVE_MODEL, span, "save_model(pb_model=...)")
-                )
+        _model_candidates(bound.get("pb_model"), "save_model(pb_model=...)", walk)
+        _written(bound.get("save_path"), walk)
+        return None
+
+
+def _written(arg: Arg | None, walk: Interpreter) -> None:
+    """The literals of a path AMCT writes (save_path, save_dir): never the model the script reads."""
+    for s in V.strings(arg[1]) if arg is not None else ():
+        walk.record.written.update(lit.span for lit in s.literals)
+
+
+def _model_candidates(arg: Arg | None, how: str, walk: Interpreter) -> None:
+    """The `.pb` paths an AMCT API reads as the original model."""
+    for s in V.strings(arg[1]) if arg is not None else ():
+        if s.value.lower().endswith(MODEL_SUFFIXES):
+            literal = file_literal(s)
+            span = literal.span if literal else None
+            walk.record.models.append(ModelCandidate(s.value, ModelSource.SAVE_MODEL, span, how))
+
+
+class OutputsInPlace:
+    """An output list AMCT updates in place when its rewrite changes the tail (quantize_model's
+    calib_outputs, quantize_preprocess's outputs [DOC]): original names going in, unknown names after."""
+
+    def __init__(self, param: str) -> None:
+        self.param = param
+
+    def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
+        frame = amct.site.frame
+        found = amct.bound.get(self.param)
+        walk.sinks.sink(found, UseKind.CALIB_OUTPUT, amct.site, phase=Phase.CALIB)
+        # AMCT rewrites the list in place: its old strings are no longer what it holds, under any name that
+        # refers to it (an alias, the caller's variable, an object attribute).
+        if found is not None:
+            if isinstance(found[0].value, cst.Name | cst.Attribute):
+                walk.bind(found[0].value, (V.CalibOutputs(),), frame)
+            _updated_in_place({v for v in found[1] if isinstance(v, V.Seq)}, frame, walk)
+        return None
+
+
+class ModelOutputs:
+    """An output list AMCT reads against the original model and does not update (quantize_model_ascend's
+    `outputs`, accuracy_based_auto_calibration's `outputs`): every name must be an original one."""
+
+    def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
+        walk.sinks.sink(amct.bound.get("outputs"), UseKind.MODEL_OUTPUT, amct.site, phase=Phase.CALIB)
+        return None
+
+
+class ModelFile:
+    """accuracy_based_auto_calibration(model_file=...): the original .pb, the model the script quantizes."""
+
+    def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
+        _model_candidates(amct.bound.get("model_file"), f"{amct.call.api}(model_file=...)", walk)
+        _written(amct.bound.get("save_dir"), walk)
         return None
 
 
 class Quantize:
-    """quantize_model: from here on the graph is rewritten (the phase changes); calib_outputs are original
-    names, and AMCT rewrites that list in place."""
+    """quantize_model: from here on the graph is rewritten (the phase changes)."""
 
     def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
         bound, frame = amct.bound, amct.site.frame
-        walk.sinks.sink(bound.get("calib_outputs"), UseKind.CALIB_OUTPUT, amct.site, phase=Phase.CALIB)
         walk.graphs.mark_quantized(graphs_in(bound["graph"][1]) if "graph" in bound else None)
         if "unknown" in frame.phase:
             walk.record.settle_pending(frame)
         frame.phase = AFTER
         frame.quant_call = amct.call
-        # AMCT rewrites the calib_outputs list in place: its old strings are no longer what it holds,
-        # under any name that refers to it (an alias, the caller's variable, an object attribute).
-        calib = bound.get("calib_outputs")
-        if calib is not None:
-            if isinstance(calib[0].value, cst.Name | cst.Attribute):
-                walk.bind(calib[0].value, (V.CalibOutputs(),), frame)
-            _updated_in_place({v for v in calib[1] if isinstance(v, V.Seq)}, frame, walk)
         return None
 
 
@@ -111,19 +150,32 @@ class AscendResult:
 
 _QUANTIZE_PARAMS = ("graph", "config_file", "record_file", "calib_outputs")
 _SAVE_PARAMS = ("pb_model", "outputs", "record_file", "save_path")
+_PREPROCESS = AmctApi(("graph", "config_file", "record_file", "outputs"), (OutputsInPlace("outputs"),))
 
-#: The AMCT APIs the walk knows; adding one is one entry.
+#: The AMCT APIs the walk knows, with their documented positional parameters (docs/amct-rules.md, "The AMCT
+#: TensorFlow APIs that take output names"); adding one is one entry.
 AMCT_APIS: dict[str, AmctApi] = {
     "create_quant_config": AmctApi(
         ("config_file", "graph", "skip_layers", "batch_num", "activation_offset", "config_defination"),
         (QuantConfig(),),
     ),
-    "quantize_model": AmctApi(_QUANTIZE_PARAMS, (Quantize(),)),
-    "quantize_model_ascend": AmctApi(_QUANTIZE_PARAMS, (Quantize(), AscendResult())),
+    "quantize_model": AmctApi(_QUANTIZE_PARAMS, (OutputsInPlace("calib_outputs"), Quantize())),
+    # calibration_graph, calibration_outputs = quantize_model_ascend(graph, outputs, config_file, record_file)
+    "quantize_model_ascend": AmctApi(
+        ("graph", "outputs", "config_file", "record_file"), (ModelOutputs(), Quantize(), AscendResult())
+    ),
     "save_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    "save_model_ascend": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    # Documented as quantize_preprocess, prototyped as quantized_preprocess: both spellings.
+    "quantize_preprocess": _PREPROCESS,
+    "quantized_preprocess": _PREPROCESS,
     "create_quant_retrain_config": AmctApi(("config_file", "graph", "config_defination"), (QuantConfig(),)),
     "create_quant_retrain_model": AmctApi(("graph", "config_file", "record_file")),
     "save_quant_retrain_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    "accuracy_based_auto_calibration": AmctApi(
+        ("model_file", "outputs", "record_file", "config_file", "save_dir", "evaluator"),
+        (ModelOutputs(), ModelFile()),
+    ),
 }
 
 _CONFIG_ARGS = ("config_file", "config_defination")

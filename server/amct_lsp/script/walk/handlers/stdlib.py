@@ -4,6 +4,7 @@ os.path / pathlib, and argparse defaults (what `args.model` holds when the scrip
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,9 @@ from amct_lsp.script.walk.callsite import CallSite
 if TYPE_CHECKING:
     from amct_lsp.script.walk.interpreter import Interpreter
 
+#: argparse options that name what the script writes, whose defaults are never its model.
+_OUTPUT_OPTION = re.compile(r"save|output|out_|_out\b|^out$|export|dump|result", re.IGNORECASE)
+
 _PATH_MODULES = ("os.path.", "posixpath.", "pathlib.", "os.")
 _PATH_NAMES = ("Path", "PurePath", "fspath", "str")
 
@@ -24,7 +28,10 @@ class Argparse:
 
     def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
         if site.attr == "add_argument":
-            _add_argument(site, walk.argparse_defaults)
+            dest = _add_argument(site, walk.argparse_defaults)
+            if dest is not None and _OUTPUT_OPTION.search(dest):  # --save_path, --output_dir: written
+                for s in V.strings(site.keywords["default"][1]):
+                    walk.record.written.update(lit.span for lit in s.literals)
             return ()
         if site.attr in ("parse_args", "parse_known_args"):
             namespace = V.Namespace()
@@ -80,6 +87,10 @@ def path_call(name: str, positional: Sequence[V.Vals]) -> V.Vals:
     first = args[0]
     if short == "dirname":
         return tuple(V.path_dirname(s) for s in first)
+    if short == "split":  # os.path.split(p) -> (head, tail)
+        return tuple(
+            V.Seq(((V.path_dirname(s),), (V.slice_str(s, s.value.rfind("/") + 1, None),))) for s in first
+        )
     if short == "basename":
         return tuple(V.slice_str(s, s.value.rfind("/") + 1, None) for s in first)
     if short in ("abspath", "realpath", "normpath", "expanduser", "fspath", "str", "resolve", "absolute"):
@@ -87,10 +98,11 @@ def path_call(name: str, positional: Sequence[V.Vals]) -> V.Vals:
     return ()
 
 
-def _add_argument(site: CallSite, defaults: dict[str, V.Vals]) -> None:
+def _add_argument(site: CallSite, defaults: dict[str, V.Vals]) -> str | None:
+    """Record the option's default; its destination name (None when it has no default)."""
     keywords = site.keywords
     if "default" not in keywords:
-        return
+        return None
     dest: str | None = None
     if "dest" in keywords:
         names = [v.value for v in keywords["dest"][1] if isinstance(v, V.Str)]
@@ -103,3 +115,4 @@ def _add_argument(site: CallSite, defaults: dict[str, V.Vals]) -> None:
             dest = chosen.lstrip("-").replace("-", "_")
     if dest:
         defaults[dest] = V.union(defaults.get(dest, ()), keywords["default"][1])
+    return dest

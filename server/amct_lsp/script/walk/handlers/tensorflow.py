@@ -10,6 +10,7 @@ import libcst as cst
 from amct_lsp.script import values as V
 from amct_lsp.script.facts import Phase, UseKind
 from amct_lsp.script.walk.callsite import CallSite
+from amct_lsp.script.walk.object_runs import make_lookup, record_runs
 from amct_lsp.script.walk.phases import BEFORE, graphs_in, session_graphs
 from amct_lsp.script.walk.syntax import last_name
 
@@ -58,11 +59,13 @@ class NameLookups:
         kind, param = found
         arg = site.arg(0, param)
         walk.sinks.sink(arg, kind, site, graphs=site.graphs)
-        names = [v.value for v in arg[1] if isinstance(v, V.Str)] if arg is not None else []
-        name = names[0] if len(names) == 1 and arg is not None and len(arg[1]) == 1 else None
+        strs = [v for v in arg[1] if isinstance(v, V.Str)] if arg is not None else []
+        one = strs[0] if len(strs) == 1 and arg is not None and len(arg[1]) == 1 else None
+        name = one.value if one is not None else None
+        lookup = make_lookup(site, walk, one, site.graphs) if one is not None and one.literals else None
         if kind is UseKind.TENSOR:
-            return (V.Tensor(name),)
-        return (V.Operation(name),) if kind is UseKind.OPERATION else ()
+            return (V.Tensor(name, lookup),)
+        return (V.Operation(name, lookup),) if kind is UseKind.OPERATION else ()
 
 
 class SessionRun:
@@ -73,10 +76,29 @@ class SessionRun:
         if site.attr != "run" or not isinstance(func, cst.Attribute) or not _is_session(func.value, site):
             return None
         graphs = session_graphs(site.receiver)
-        walk.sinks.sink(site.arg(0, "fetches"), UseKind.FETCH, site, graphs=graphs)
+        fetches = site.arg(0, "fetches")
+        walk.sinks.sink(fetches, UseKind.FETCH, site, graphs=graphs)
+        if fetches is not None:
+            record_runs(walk, site, fetches[0].value, fetches[1], "sess.run", graphs)
         feed = site.arg(1, "feed_dict")
         if feed is not None:
             walk.sinks.sink_keys(feed, site, graphs)
+        return ()
+
+
+class ObjectMethods:
+    """`tensor.eval()` and `op.run()`: the object itself is run (in the default session, or `session=`)."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        func = site.node.func
+        if site.attr not in ("eval", "run") or not isinstance(func, cst.Attribute):
+            return None
+        wanted = V.Tensor if site.attr == "eval" else V.Operation
+        if not any(isinstance(v, wanted) for v in site.receiver):
+            return None
+        session = site.keywords.get("session")
+        graphs = session_graphs(session[1]) if session is not None else None
+        record_runs(walk, site, func.value, site.receiver, f".{site.attr}()", graphs)
         return ()
 
 
@@ -118,9 +140,21 @@ class ImportGraphDef:
                 prefixes.add(names[0])
         frame = site.frame
         if "after" in frame.phase:
+            walk.graphs.reloaded[walk.graphs.default] = _reloaded(walk.record.last_loaded, walk)
             frame.phase = BEFORE
             frame.quant_call = None
         return ()
+
+
+def _reloaded(path: str | None, walk: Interpreter) -> str:
+    """How the hover names a model imported after quantize_model: the saved quantized model when the path is
+    one the script writes (save_model's save_path, a `*quantized*` file), else a model loaded again."""
+    if path is None:
+        return "a graph the model was imported into again after quantize_model"
+    saved = [p for c in walk.record.calls.values() for p in c.arg_strings.get("save_path", ())]
+    if any(path.startswith(p) for p in saved) or "quantized" in path.lower():
+        return f"a graph imported from the saved quantized model '{path}'"
+    return f"a graph '{path}' was imported into again after quantize_model"
 
 
 class ModelLoaders:
@@ -133,6 +167,19 @@ class ModelLoaders:
             return None
         path = site.arg(0, "name" if attr != "open" else "file")
         walk.sinks.loader(path, site.arg(1, "mode"), canonical or attr, site.frame)
+        return ()
+
+
+class WriteGraph:
+    """`tf.io.write_graph(graph_def, logdir, name)` / `tf.train.write_graph`: the file it writes is never
+    the script's model."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        if site.attr != "write_graph" or not site.canonical.startswith("tensorflow."):
+            return None
+        for arg in (site.arg(1, "logdir"), site.arg(2, "name")):
+            for s in V.strings(arg[1]) if arg is not None else ():
+                walk.record.written.update(lit.span for lit in s.literals)
         return ()
 
 
