@@ -191,9 +191,9 @@ def test_to_diagnostic() -> None:
     assert diag.severity == types.DiagnosticSeverity.Hint
     assert diag.code == "AMCT001" and diag.source == "amct"
     assert diag.code_description == types.CodeDescription(href="https://github.com/amct-lsp/amct-lsp#amct001")
-    assert diag.tags == [types.DiagnosticTag.Deprecated]
+    assert diag.tags is None
     related = diag.related_information or []
-    assert [r.location.uri for r in related] == ["file:///ws/quant.py", "file:///ws/m.pb"]
+    assert [r.location.uri for r in related] == ["file:///ws/quant.py"]  # the finding's own, not the model
     assert related[0].location.range.start.character == 4
     assert isinstance(diag.data, dict) and diag.data["version"] == 3
     assert [f["primary"] for f in diag.data["fixes"]] == [True, False, False]

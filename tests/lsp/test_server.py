@@ -61,9 +61,11 @@ async def test_seed_flow_push(seed: Path) -> None:
         assert diag.severity == types.DiagnosticSeverity.Error  # replace_add removes the Add node
         assert diag.code_description is not None
         assert diag.code_description.href == "https://github.com/amct-lsp/amct-lsp#amct001"
-        assert types.DiagnosticTag.Deprecated in (diag.tags or [])
+        assert not diag.tags  # no Deprecated strike-through: the name must stay readable
+        assert diag.message.startswith("stale output name 'Add:0' → use '")
         related = diag.related_information or []
-        assert any(r.location.uri.endswith("pb_model/case_1_1.pb") for r in related), related
+        # Only the use site on another line; never the diagnostic's own position, never the binary model.
+        assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 33)], related
         assert isinstance(diag.data, dict) and diag.data["version"] == 1
 
         hover = await s.hover(uri, SEED_LINE, SEED_COL + 3)
@@ -71,8 +73,12 @@ async def test_seed_flow_push(seed: Path) -> None:
         text = hover.contents.value
         assert hover.contents.kind == types.MarkupKind.Markdown
         assert any(CHAIN in line for line in text.splitlines()), text
-        for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "Fix"):
+        for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "layer `Conv2D`", "RuntimeError"):
             assert expected in text, text
+        # The answer leads: the new name on the first line, then the consequence, then the chain once.
+        first, second, third = text.split("\n\n")[:3]
+        assert NEW_NAME in first and "save_model" in second and third == f"`{CHAIN}`"
+        assert text.count(CHAIN) == 1 and "KeyError" not in text
 
         # Hovering the variable that holds the name (its use in get_tensor_by_name) shows the same chain.
         use_line = next(i for i, line in enumerate(seed_text().splitlines()) if "get_tensor_by_name(" in line)

@@ -87,9 +87,10 @@ def test_seed_script_end_to_end() -> None:
     assert finding.tensor == "Add:0"
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
     assert finding.message == (
-        "'Add:0' is renamed by quantize_model: Add:0 → bias_add/BiasAdd:0 → "
-        "search_n_quant/search_n_quant_SEARCHN/Identity:0; use "
-        "'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model"
+        "stale output name 'Add:0' → use 'search_n_quant/search_n_quant_SEARCHN/Identity:0' after "
+        "quantize_model; as written, layer 'Conv2D' gets no calibration record and save_model fails "
+        '(RuntimeError: "cannot find shift_bit of layer Conv2D in record_file"; CANN 8.0+: '
+        '"record_file is empty, no layers to be quantized")'
     )
     assert finding.evidence == "predicted"
     assert finding.related[0].span.start.line + 1 == 34  # the get_tensor_by_name use
@@ -116,9 +117,9 @@ def test_seed_script_end_to_end() -> None:
             "s2_biasadd_conv2d",
             "BiasAdd:0",
             "search_n_quant/search_n_quant_SEARCHN/Identity:0",
-            Severity.WARNING,
+            Severity.ERROR,
         ),
-        ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
+        ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
         (
             "s4_fbn_v3",
             "batch_normalization/FusedBatchNormV3:0",
@@ -142,9 +143,9 @@ def test_stale_name_after_quantize(
     assert finding.code is Code.STALE_NAME and finding.severity is severity
     assert finding.replacement == final
     assert finding.chain is not None and finding.chain.original == name
-    assert f"'{name}' is renamed by quantize_model" in finding.message
-    if severity is Severity.WARNING:
-        assert "survives" in finding.message
+    # Every stale name is an error, whether the rewrite removes the old op or bypasses it: save_model fails.
+    assert finding.message.startswith(f"stale output name '{name}' → use '{final}' after quantize_model")
+    assert "cannot find shift_bit of layer Conv2D in record_file" in finding.message
     assert fix_and_recheck(script, result).findings == []
 
 
@@ -218,7 +219,7 @@ def test_shared_literal_fixes_the_use_site(make: Make) -> None:
     result = check(script)
     (finding,) = result.findings
     fix = finding.primary_fix
-    assert fix is not None and "also used in save_model" in fix.message
+    assert fix is not None and fix.message == "AMCT001: use 'search_n_quant/…/Identity:0' here"
     fixed = fixed_source(script, result)
     assert 'OUT = "Add:0"' in fixed
     assert 't = g.get_tensor_by_name("search_n_quant/search_n_quant_SEARCHN/Identity:0")' in fixed
@@ -280,7 +281,7 @@ def test_existing_calib_outputs_list_is_used(make: Make) -> None:
 def test_intermediate_name_after_quantize_is_stale(make: Make) -> None:
     result = check(make("s1_add", infer_script("s1_add", "bias_add/BiasAdd:0")))
     (finding,) = result.findings
-    assert finding.code is Code.STALE_NAME and finding.severity is Severity.WARNING
+    assert finding.code is Code.STALE_NAME and finding.severity is Severity.ERROR
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
 
 
@@ -309,6 +310,11 @@ def test_unknown_name_suggests_close_names(make: Make) -> None:
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
     before = check(make("s1_add", infer_script("s1_add", "Ad:0").replace("amct.quantize_model", "print")))
     assert before.findings[0].replacement == "Add:0"
+    # A "did you mean" is offered as a fix, never applied in bulk (check --fix, fix-all, fix on save).
+    fix = finding.primary_fix
+    assert fix is not None and not fix.safe
+    assert fix.message == "AMCT002: did you mean 'search_n_quant/…/Identity:0'?"
+    assert finding.bulk_fix is None and primary_edits(result.findings) == []
 
 
 def test_wrong_output_index(make: Make) -> None:
@@ -316,6 +322,7 @@ def test_wrong_output_index(make: Make) -> None:
     (finding,) = result.findings
     assert finding.code is Code.UNKNOWN_NAME and "single output" in finding.message
     assert finding.replacement == "Relu:0"
+    assert finding.primary_fix is not None and not finding.primary_fix.safe  # a guess
 
 
 def test_tensor_vs_op_form(make: Make) -> None:
@@ -323,6 +330,7 @@ def test_tensor_vs_op_form(make: Make) -> None:
     (finding,) = result.findings
     assert finding.code is Code.UNKNOWN_NAME and "get_tensor_by_name needs a tensor name" in finding.message
     assert finding.primary_fix is not None and finding.primary_fix.edits[0].new_text == "Relu:0"
+    assert finding.bulk_fix is finding.primary_fix  # certain: TensorFlow needs the ':0'
 
 
 @pytest.mark.parametrize(

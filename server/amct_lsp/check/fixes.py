@@ -6,7 +6,7 @@ from __future__ import annotations
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.edits import literal_edit, quoted
 from amct_lsp.check.findings import Fix, Position, Span, TextEdit
-from amct_lsp.check.verdict import Verdict, phase_text
+from amct_lsp.check.verdict import Verdict
 from amct_lsp.script.facts import NameUse, Phase, UseKind
 from amct_lsp.script.values import Literal, Str
 
@@ -27,10 +27,13 @@ def primary_fix(
     ]
     if any(u.site in group_sites for u in shared):
         return None  # the same expression also runs where the old name is right (a branch, a 2nd call)
+    code = verdict.code.value if verdict.code is not None else "amct"
+    verb = "did you mean" if verdict.guess else "use"
+    end = "?" if verdict.guess else ""
     if not shared:
         edit = literal_edit(value, new)
         if edit is not None:
-            return Fix(f"Replace '{value.value}' with '{new}'", (edit,))
+            return Fix(f"{code}: {verb} '{short_name(new)}'{end}", (edit,), safe=not verdict.guess)
     # The literal also feeds a use that must keep its value: change only the uses reported here.
     edits: list[TextEdit] = []
     for use in uses:
@@ -39,10 +42,18 @@ def primary_fix(
         edits.append(TextEdit(use.site, quoted(new, literal)))
     if not edits:
         return None
-    others = sorted({phase_text(u.phase) for u in shared})
-    reason = f" (the string is also used {', '.join(others)})" if others else ""
-    where = "at its use" if len(edits) == 1 else f"at its {len(edits)} uses"
-    return Fix(f"Use '{new}' {where}{reason}", tuple(dict.fromkeys(edits)))
+    where = "here" if len(edits) == 1 else f"at its {len(edits)} uses"
+    title = f"{code}: {verb} '{short_name(new)}' {where}{end}"
+    return Fix(title, tuple(dict.fromkeys(edits)), safe=not verdict.guess)
+
+
+def short_name(name: str, limit: int = 32) -> str:
+    """A long scoped name with its middle elided, for a title that fits a menu:
+    `search_n_quant/…/Identity:0`."""
+    parts = name.split("/")
+    if len(name) <= limit or len(parts) < 3:
+        return name
+    return f"{parts[0]}/…/{parts[-1]}"
 
 
 def reached_before(ctx: CheckContext, uses: list[NameUse]) -> bool:
@@ -97,10 +108,10 @@ def calib_fix(
         edits.append(TextEdit(call.insert_arg_at, f"{sep}calib_outputs={var}"))
     edits.extend(TextEdit(u.site, f"{var}[{index}]") for u in uses)
     return Fix(
-        f"Pass '{original}' through quantize_model(calib_outputs={var}) and fetch {var}[{index}] "
-        "(AMCT updates the list to the new name)",
+        f"AMCT001: fetch through quantize_model(calib_outputs={var}) (rename-proof)",
         tuple(dict.fromkeys(edits)),
         primary=primary,
+        rename_proof=True,
     )
 
 
