@@ -204,6 +204,29 @@ def test_concatenated_op_name_replaces_only_the_op_part(make: Make) -> None:
     assert fix_and_recheck(script, result).findings == []
 
 
+def test_multi_layer_graph_prefers_the_rename_proof_fix(make: Make) -> None:
+    """Three quantized layers: a searchN follows each, so the tail's name may be numbered. The calib_outputs
+    route is the preferred fix (and what --fix applies); the literal name is second, labelled inferred."""
+    script = make("multi_output", infer_script("multi_output", "head_b/BiasAdd:0"))
+    result = check(script)
+    (finding,) = result.findings
+    calib, literal = [f for f in finding.fixes if not is_suppression(f)]
+    assert calib.rename_proof and calib.primary and calib.safe
+    assert not literal.primary and literal.message.endswith("(inferred)")
+    assert finding.bulk_fix is calib
+    assert "calib_outputs" in fixed_source(script, result)
+    assert fix_and_recheck(script, result).findings == []
+
+
+def test_single_layer_graph_prefers_the_literal_name(make: Make) -> None:
+    """One quantized layer (the FAQ's case): the literal new name stays preferred."""
+    result = check(make("s2_biasadd_conv2d", infer_script("s2_biasadd_conv2d", "BiasAdd:0")))
+    (finding,) = result.findings
+    first = finding.fixes[0]
+    assert first.primary and not first.rename_proof
+    assert first.message == "AMCT001: use 'search_n_quant/…/Identity:0'"
+
+
 def test_shared_literal_fixes_the_use_site(make: Make) -> None:
     script = make(
         "s1_add",

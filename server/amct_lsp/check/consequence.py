@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import deque
 
 from amct_lsp.amct.chain import RenameChain
-from amct_lsp.amct.layers import QUANTIZABLE_OPS
+from amct_lsp.amct.layers import QUANTIZABLE_OPS, will_be_quantized
+from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import ModelGraph, split_input
 
 #: The FAQ's errors: CANN 6.x/7.x (atlasamcttf_16_0130) and 8.0 and later (atlasamct_16_0367).
@@ -41,6 +42,16 @@ def quantized_layer(graph: ModelGraph, chain: RenameChain) -> str | None:
                 seen.add(parent.name)
                 queue.append((parent, depth + 1))
     return None
+
+
+def quantized_layers(graph: ModelGraph, options: QuantOptions | None) -> tuple[str, ...]:
+    """Every layer AMCT will quantize. The record parser needs a shift_bit for each, so a searchN follows
+    each one (docs/amct-rules.md); with more than one, the tail's searchN name is not public."""
+    return tuple(
+        node.name
+        for node in graph
+        if node.op in QUANTIZABLE_OPS and will_be_quantized(graph, node, options)[0]
+    )
 
 
 def consequence(layer: str | None) -> str:

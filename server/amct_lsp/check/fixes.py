@@ -3,10 +3,12 @@ literal, edit only the reported uses, or go through calib_outputs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.edits import literal_edit, quoted
 from amct_lsp.check.findings import Fix, Position, Span, TextEdit
-from amct_lsp.check.verdict import Verdict
+from amct_lsp.check.verdict import EVIDENCE_LOG, Verdict
 from amct_lsp.script.facts import NameUse, Phase, UseKind
 from amct_lsp.script.values import Literal, Str
 
@@ -113,6 +115,26 @@ def calib_fix(
         primary=primary,
         rename_proof=True,
     )
+
+
+def name_uncertain(ctx: CheckContext, verdict: Verdict) -> bool:
+    """More than one layer will be quantized, so a searchN follows each and the tail's may be numbered
+    (`search_n_quant_K`, not public); the AMCT log settles it."""
+    return len(ctx.model.quantized_layers) > 1 and verdict.evidence != EVIDENCE_LOG
+
+
+def prefer_rename_proof(fixes: list[Fix]) -> list[Fix]:
+    """The calib_outputs route first and preferred; the literal new name second, labelled inferred. Without
+    a rename-proof fix the order stays."""
+    proof = [f for f in fixes if f.rename_proof]
+    if not proof:
+        return fixes
+    rest = [
+        replace(f, primary=False, message=f"{f.message} (inferred)" if f.primary else f.message)
+        for f in fixes
+        if not f.rename_proof
+    ]
+    return [replace(proof[0], primary=True), *proof[1:], *rest]
 
 
 def _fresh_name(base: str, taken: frozenset[str]) -> str:

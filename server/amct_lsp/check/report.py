@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Finding, Fix, Related, Span
-from amct_lsp.check.fixes import calib_fix, primary_fix, reached_before
+from amct_lsp.check.fixes import calib_fix, name_uncertain, prefer_rename_proof, primary_fix, reached_before
 from amct_lsp.check.judge import judge
 from amct_lsp.check.results import NameInfo
 from amct_lsp.check.verdict import Verdict, phase_text
@@ -56,6 +56,8 @@ def _finding(
         calib = calib_fix(ctx, value, uses, verdict, primary=primary is None)
         if calib is not None:
             fixes.append(calib)
+        if name_uncertain(ctx, verdict):
+            fixes = prefer_rename_proof(fixes)
     related = _related(ctx, literal, uses)
     notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
     if not fixes and reached_before(ctx, uses):
