@@ -276,9 +276,9 @@ def test_calib_outputs_fix_is_offered_and_works(make: Make) -> None:
     calib = [f for f in finding.fixes if not f.primary and not is_suppression(f)]
     assert len(calib) == 1 and "calib_outputs" in calib[0].message
     fixed = apply_edits(script.read_text(), calib[0].edits)
-    assert "calib_outputs = ['Add:0']\n" in fixed
+    assert "calib_outputs = ['Add']\n" in fixed  # op names, as the API documents and the samples do
     assert "calib_outputs=calib_outputs)" in fixed
-    assert "graph.get_tensor_by_name(calib_outputs[0])" in fixed
+    assert "graph.get_tensor_by_name(calib_outputs[0] + ':0')" in fixed
     compile(fixed, "fixed.py", "exec")
     script.write_text(fixed)
     after = check(script)
@@ -291,14 +291,56 @@ def test_existing_calib_outputs_list_is_used(make: Make) -> None:
         """
         with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
             pass
-        outs = ['Relu:0', 'Add:0']
+        outs = ['Relu', 'Add']
         amct.quantize_model(g, 'c', 'r', calib_outputs=outs)
         sess.run(g.get_tensor_by_name('Add:0'))
         """,
     )
     (finding,) = [f for f in check(script).findings if f.code is Code.STALE_NAME]
     calib = next(f for f in finding.fixes if not f.primary)
-    assert [e.new_text for e in calib.edits] == ["outs[1]"]
+    assert [e.new_text for e in calib.edits] == ["outs[1] + ':0'"]
+
+
+def test_tensor_name_in_calib_outputs_is_a_finding(make: Make) -> None:
+    """calib_outputs holds op names: 'Add:0' there is not updated by AMCT. The fix (the op name) is offered,
+    not applied in bulk, since the fetches reading the list need their ':0' back."""
+    script = make(
+        "s1_add",
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        outs = ['Add:0']
+        amct.quantize_model(g, 'c', 'r', calib_outputs=outs)
+        """,
+    )
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.code is Code.UNKNOWN_NAME and "calib_outputs holds op names" in finding.message
+    fix = finding.primary_fix
+    assert fix is not None and not fix.safe and fix.message == "AMCT002: use 'Add'"
+    assert "outs = ['Add']" in apply_edits(script.read_text(), fix.edits)
+    assert primary_edits(result.findings) == []
+
+
+def test_calib_fix_keeps_one_argument_per_line_and_drops_the_dead_variable() -> None:
+    """The seed's call puts one argument per line: calib_outputs gets its own line; infer_output_name (and
+    its comment) is only read at the fetch the fix replaces, so it goes."""
+    source = (SEED / "quant.py").read_text(encoding="utf-8")
+    (finding,) = check_source(source, str(SEED / "quant.py"), cache=CACHE).findings
+    calib = next(f for f in finding.fixes if f.rename_proof)
+    fixed = apply_edits(source, calib.edits)
+    assert "infer_output_name" not in fixed and "# 网络量化推理输出节点的名字" not in fixed
+    assert (
+        "    calib_outputs = ['Add']\n"
+        "    amct.quantize_model(\n"
+        "        graph=graph,\n"
+        "        config_file='./configs/config.json',\n"
+        "        record_file='./configs/record_scale_offset.txt',\n"
+        "        calib_outputs=calib_outputs)\n"
+    ) in fixed
+    assert "output_tensor = graph.get_tensor_by_name(calib_outputs[0] + ':0')" in fixed
+    assert "save_output_name = 'Add:0'" in fixed
+    assert check_source(fixed, str(SEED / "quant.py"), cache=CACHE).findings == []
 
 
 def test_intermediate_name_after_quantize_is_stale(make: Make) -> None:

@@ -44,6 +44,11 @@ class FakeGraph:
             raise KeyError(f"The name '{name}' refers to a Tensor which does not exist.")
         return FakeTensor(name)
 
+    def get_operation_by_name(self, name: str) -> types.SimpleNamespace:
+        if f"{name}:0" not in self.names:
+            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
+        return types.SimpleNamespace(name=name)
+
     def as_default(self) -> FakeContext:
         return FakeContext(self)
 
@@ -79,7 +84,8 @@ class World:
         graph.names = graph.names | {"bias_add/BiasAdd:0", NEW}  # a tf.Graph cannot delete the old op
         graph.quantized = True
         if calib_outputs is not None:
-            calib_outputs[:] = [NEW if n == "Add:0" else n for n in calib_outputs]
+            # A list of op names [DOC]: a tensor name in it is not what AMCT looks for, so it stays.
+            calib_outputs[:] = [NEW.rpartition(":")[0] if n == "Add" else n for n in calib_outputs]
 
     def save_model(self, *_: object, **__: object) -> None:
         if self.graph.quantized and (True, NEW) not in self.fetched:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from amct_lsp.check.calib_edits import argument_edit, dead_binding_edit, fetch_text, split_tensor
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.edits import literal_edit, quoted
 from amct_lsp.check.findings import Fix, Position, Span, TextEdit
@@ -30,12 +31,15 @@ def primary_fix(
     if any(u.site in group_sites for u in shared):
         return None  # the same expression also runs where the old name is right (a branch, a 2nd call)
     code = verdict.code.value if verdict.code is not None else "amct"
+    safe = verdict.safe and not verdict.guess
     verb = "did you mean" if verdict.guess else "use"
     end = "?" if verdict.guess else ""
     if not shared:
         edit = literal_edit(value, new)
         if edit is not None:
-            return Fix(f"{code}: {verb} '{short_name(new)}'{end}", (edit,), safe=not verdict.guess)
+            return Fix(
+                f"{code}: {verb} '{short_name(new)}'{end}", (edit,), safe=verdict.safe and not verdict.guess
+            )
     # The literal also feeds a use that must keep its value: change only the uses reported here.
     edits: list[TextEdit] = []
     for use in uses:
@@ -46,7 +50,7 @@ def primary_fix(
         return None
     where = "here" if len(edits) == 1 else f"at its {len(edits)} uses"
     title = f"{code}: {verb} '{short_name(new)}' {where}{end}"
-    return Fix(title, tuple(dict.fromkeys(edits)), safe=not verdict.guess)
+    return Fix(title, tuple(dict.fromkeys(edits)), safe=safe)
 
 
 def short_name(name: str, limit: int = 32) -> str:
@@ -83,38 +87,50 @@ def calib_fix(
         return None  # on the path without quantize_model the new variable would not exist
     if call.has_star:  # `**kwargs` may already hold calib_outputs; `*args` may fill its position
         return None
-    original = value.value
+    parts = split_tensor(value.value)
+    if parts is None:
+        return None
+    op, output = parts
+    quote = value.literals[0].quote if value.literals and len(value.literals[0].quote) == 1 else "'"
     edits: list[TextEdit] = []
     if call.calib_var is not None:
         items = call.calib_items or ()
-        if original not in items:
-            return None
+        if op not in items:
+            return None  # a tensor name in the list is a finding of its own (calib_outputs holds op names)
         var = call.calib_var
-        index = items.index(original)
+        index = items.index(op)
     else:
-        if "calib_outputs" in call.args or call.statement is None or call.insert_arg_at is None:
+        if "calib_outputs" in call.args or call.statement is None:
             return None
         var = _fresh_name("calib_outputs", ctx.analysis.bound_names)
         index = 0
+        argument = argument_edit(ctx, call, var)
+        if argument is None:
+            return None
         line = call.statement.start.line
         text = ctx.lines[line] if line < len(ctx.lines) else ""
         indent = text[: len(text) - len(text.lstrip())]
-        quote = value.literals[0].quote if value.literals and len(value.literals[0].quote) == 1 else "'"
         edits.append(
             TextEdit(
                 Span(Position(line, 0), Position(line, 0)),
-                f"{indent}{var} = [{quote}{original}{quote}]{ctx.analysis.newline}",
+                f"{indent}{var} = [{quote}{op}{quote}]{ctx.analysis.newline}",
             )
         )
-        sep = ", " if call.has_args else ""
-        edits.append(TextEdit(call.insert_arg_at, f"{sep}calib_outputs={var}"))
-    edits.extend(TextEdit(u.site, f"{var}[{index}]") for u in uses)
+        edits.append(argument)
+    edits.extend(TextEdit(u.site, fetch_text(var, index, output, quote)) for u in uses)
+    dead = dead_binding_edit(ctx, value, uses)
+    if dead is not None and all(not _overlap(dead.span, e.span) for e in edits):
+        edits.append(dead)
     return Fix(
         f"AMCT001: fetch through quantize_model(calib_outputs={var}) (rename-proof)",
         tuple(dict.fromkeys(edits)),
         primary=primary,
         rename_proof=True,
     )
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def name_uncertain(ctx: CheckContext, verdict: Verdict) -> bool:

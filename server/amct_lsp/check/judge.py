@@ -131,7 +131,8 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
             right = created.final if is_tensor else created.final.rpartition(":")[0]
             return _stale(ctx, value, right, partial, evidence_of(partial))
         if use.phase.wants_original:
-            original = created.original if is_tensor else created.original.rpartition(":")[0]
+            as_tensor = is_tensor and use.phase is not Phase.CALIB  # calib_outputs holds op names
+            original = created.original if as_tensor else created.original.rpartition(":")[0]
             where = {
                 Phase.BEFORE: "before quantize_model",
                 Phase.SAVE: "in save_model(outputs=...), which re-reads the original model",
@@ -208,6 +209,18 @@ def _form_problem(use: NameUse, value: str, op_name: str, known: bool) -> Verdic
                 f"— use '{value}:0'"
             ),
             change=(len(value), len(value)),
+        )
+    if use.kind == UseKind.CALIB_OUTPUT and ":" in value:
+        index = value.rpartition(":")[2]
+        return Verdict(
+            Code.UNKNOWN_NAME,
+            replacement=op_name,
+            message=(
+                f"calib_outputs holds op names (documented): '{value}' is a tensor name, which AMCT does not "
+                f"update when it renames the tail — use '{op_name}' and fetch calib_outputs[i] + ':{index}'"
+            ),
+            change=(len(op_name), len(value)),
+            safe=False,  # the fetches reading the list need their ':N' back: the user's edit, not fix-all's
         )
     if use.kind == UseKind.OPERATION and ":" in value:
         return Verdict(

@@ -36,6 +36,8 @@ class Verdict:
     layer: str | None = None
     #: The replacement is a guess ("did you mean"): offered as a fix, never applied in bulk.
     guess: bool = False
+    #: The fix is right but needs the user's eye (other code must change with it): never applied in bulk.
+    safe: bool = True
 
 
 def phase_text(phase: Phase) -> str:
