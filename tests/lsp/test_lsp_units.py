@@ -252,6 +252,22 @@ def test_fix_all_leaves_out_a_partly_overlapping_fix_whole() -> None:
     assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
 
 
+def test_fix_all_never_applies_a_guess() -> None:
+    """Fix-all (the command and `source.fixAll.amct` on save) takes only safe fixes: an AMCT002 "did you
+    mean" stays a quick fix the user picks."""
+    guess = Finding(
+        Code.UNKNOWN_NAME,
+        Severity.ERROR,
+        "'Ad:0' is not in the model; did you mean 'Add:0'?",
+        "/ws/quant.py",
+        span(0, 4, 8),
+        fixes=(Fix("AMCT002: did you mean 'Add:0'?", (TextEdit(span(0, 4, 8), "'Add:0'"),), safe=False),),
+    )
+    edits = actions.fix_all_edits([guess, finding()], lines_with_ends(LINE), UTF32)
+    assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
+    assert actions.fix_all_edits([guess], lines_with_ends(LINE), UTF32) == []
+
+
 def test_wants() -> None:
     assert actions.wants(None, actions.FIX_ALL_KIND)
     assert actions.wants(["source"], actions.FIX_ALL_KIND)

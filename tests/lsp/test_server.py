@@ -171,6 +171,24 @@ async def test_fix_all_and_commands(seed: Path) -> None:
         assert model_hover is not None and "| `Add` |" in str(model_hover.contents)
 
 
+async def test_fix_all_skips_a_did_you_mean(seed: Path) -> None:
+    """A typo gets an AMCT002 "did you mean" quick fix, but neither source.fixAll.amct nor
+    amct-lsp.applyAllFixes applies a guess."""
+    typo = seed_text().replace("infer_output_name = 'Add:0'", "infer_output_name = 'Ad:0'")
+    (seed / "quant.py").write_text(typo, encoding="utf-8")
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diags = await first_diagnostics(s, uri)
+        (guess,) = amct(diags, "AMCT002")
+        quick = await s.code_actions(uri, [guess])
+        assert any(a.title.startswith("AMCT002: did you mean") for a in quick), [a.title for a in quick]
+        assert await s.code_actions(uri, [], only=["source.fixAll"]) == []
+        applied = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[uri])
+        )
+        assert applied is False
+
+
 async def test_no_stale_quick_fix(seed: Path) -> None:
     """A diagnostic from version 1 brings no quick fix once the document is at version 2."""
     async with start_session(root=seed) as s:
