@@ -88,9 +88,11 @@ def _answer(finding: Finding, chain: RenameChain) -> list[str]:
     """The first lines of a finding's hover: the preferred fix (or the new name), then what happens as
     written."""
     code = f"**{finding.code.value}**"
-    new = finding.replacement or chain.final
+    new = finding.replacement
     fix = finding.primary_fix
-    if fix is not None and fix.rename_proof:
+    if new is None:  # not predicted (e.g. under a tf.import_graph_def prefix)
+        lead = f"{code} stale after `quantize_model`: fetch it through `calib_outputs` (or the log's name)"
+    elif fix is not None and fix.rename_proof:
         lead = f"{code} fetch it through `calib_outputs`; the new name: {_code(new)}"
     else:
         lead = f"{code} use {_code(new)} after `quantize_model`"
