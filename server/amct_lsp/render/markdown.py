@@ -71,7 +71,7 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
 
     renamed = bool(chain.steps) and chain.final != chain.original
     if finding is not None:
-        parts.extend(_answer(finding, chain))
+        parts.append(_answer(finding, chain))
     elif name.verdict:
         parts.append(f"**amct** {_code(name.value)} is right here: {name.verdict}.")
     else:
@@ -84,8 +84,8 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
     return "\n\n".join(parts)
 
 
-def _answer(finding: Finding, chain: RenameChain) -> list[str]:
-    """The first lines of a finding's hover: the preferred fix (or the new name), then what happens as
+def _answer(finding: Finding, chain: RenameChain) -> str:
+    """The first paragraph of a finding's hover: the preferred fix (or the new name), then what happens as
     written."""
     code = f"**{finding.code.value}**"
     new = finding.replacement
@@ -96,16 +96,19 @@ def _answer(finding: Finding, chain: RenameChain) -> list[str]:
         lead = f"{code} fetch it through `calib_outputs`; the new name: {_code(new)}"
     else:
         lead = f"{code} use {_code(new)} after `quantize_model`"
-    lines = [lead]
     if finding.code is Code.STALE_NAME:
         layer = f"layer {_code(finding.layer)}" if finding.layer else "the last quantized layer"
-        lines.append(f"As written: no calibration record for {layer}, `save_model` raises a RuntimeError.")
-    return lines
+        lead += f"  \nAs written: no calibration record for {layer}, `save_model` raises a RuntimeError."
+    return lead
 
 
 def _evidence_line(name: NameInfo, finding: Finding | None, chain: RenameChain, result: CheckResult) -> str:
     """One line: each step's pass and how sure it is, then where the answer comes from."""
-    steps = " · ".join(f"{s.pass_name} _({evidence_label(s)})_" for s in chain.steps)
+    labels = {evidence_label(s) for s in chain.steps}
+    if len(labels) == 1:  # one label for every step: said once
+        steps = " · ".join(s.pass_name for s in chain.steps) + f" _({labels.pop()})_"
+    else:
+        steps = " · ".join(f"{s.pass_name} _({evidence_label(s)})_" for s in chain.steps)
     evidence = name.evidence or (finding.evidence if finding else None)
     model = (finding.model if finding else None) or result.model_path
     if evidence == "amct-log":
