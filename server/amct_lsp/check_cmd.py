@@ -117,7 +117,7 @@ def _check_file(path: str, cache: ModelCache, options: dict[str, Any]) -> _Scrip
 
 
 def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], report: TextIO) -> list[_Script]:
-    """Apply every primary fix, file by file, then re-check the files that changed."""
+    """Apply every safe primary fix (never a guess), file by file, then re-check the files that changed."""
     fixed_total = 0
     out: list[_Script] = []
     for script in scripts:
@@ -132,7 +132,7 @@ def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], rep
             raise UsageError(
                 f"{script.path}: cannot write the fix ({problem.strerror or problem}); file unchanged"
             ) from None
-        fixed = sum(1 for f in script.result.findings if f.primary_fix is not None)
+        fixed = sum(1 for f in script.result.findings if f.bulk_fix is not None)
         fixed_total += fixed
         out.append(_check_file(script.path, cache, options))
     if fixed_total:

@@ -59,7 +59,7 @@ def _loc(pos: Position) -> dict[str, int]:
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
-    fix = f.primary_fix
+    fix = f.bulk_fix  # the one --fix applies: a guess is listed in "fixes" only
     return {
         "code": f.code.value,
         "severity": f.severity.value,
@@ -73,9 +73,9 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "evidence": f.evidence,
         "model": f.model,
         "fix": _fix_json(fix) if fix is not None else None,
-        # Every fix, the preferred one first; the others (calib_outputs route, ignore comment) are offered,
-        # never applied by --fix.
-        "fixes": [{**_fix_json(x), "primary": x.primary} for x in f.fixes],
+        # Every fix, the preferred one first; the others (calib_outputs route, ignore comment) and any
+        # guess ("safe": false) are offered, never applied by --fix.
+        "fixes": [{**_fix_json(x), "primary": x.primary, "safe": x.safe} for x in f.fixes],
     }
 
 
@@ -125,9 +125,11 @@ def to_text(results: Sequence[CheckResult]) -> str:
             if f.model and f.code is not Code.MODEL_PROBLEM:
                 detail.append(f"model: {display_path(f.model)}")
             detail.extend(f"note: {n}" for n in f.notes)
-            if f.primary_fix is not None:
+            if f.bulk_fix is not None:
                 fixable += 1
-                detail.append(f"fix: {f.primary_fix.message}")
+                detail.append(f"fix: {f.bulk_fix.message}")
+            elif f.primary_fix is not None:
+                detail.append(f"suggestion (not applied by --fix): {f.primary_fix.message}")
             lines.extend(f"    {d}" for d in detail)
     if count:
         lines.append("")

@@ -151,7 +151,7 @@ async function showHover() {
     if ((await hover.count()) === 0) {
       return undefined;
     }
-    // Only the server's part (a markdown hover), not the diagnostic's message, which also quotes the chain.
+    // Only the server's part (a markdown hover), not the diagnostic's message.
     const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
     const content = parts.join('\n').replace(/\u00a0/g, ' ');
     return content.includes(CHAIN) ? content : undefined;

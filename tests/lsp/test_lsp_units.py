@@ -191,9 +191,9 @@ def test_to_diagnostic() -> None:
     assert diag.severity == types.DiagnosticSeverity.Hint
     assert diag.code == "AMCT001" and diag.source == "amct"
     assert diag.code_description == types.CodeDescription(href="https://github.com/amct-lsp/amct-lsp#amct001")
-    assert diag.tags == [types.DiagnosticTag.Deprecated]
+    assert diag.tags is None
     related = diag.related_information or []
-    assert [r.location.uri for r in related] == ["file:///ws/quant.py", "file:///ws/m.pb"]
+    assert [r.location.uri for r in related] == ["file:///ws/quant.py"]  # the finding's own, not the model
     assert related[0].location.range.start.character == 4
     assert isinstance(diag.data, dict) and diag.data["version"] == 3
     assert [f["primary"] for f in diag.data["fixes"]] == [True, False, False]
@@ -250,6 +250,22 @@ def test_fix_all_leaves_out_a_partly_overlapping_fix_whole() -> None:
     )
     edits = actions.fix_all_edits([first, partly], lines_with_ends(LINE), UTF32)
     assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
+
+
+def test_fix_all_never_applies_a_guess() -> None:
+    """Fix-all (the command and `source.fixAll.amct` on save) takes only safe fixes: an AMCT002 "did you
+    mean" stays a quick fix the user picks."""
+    guess = Finding(
+        Code.UNKNOWN_NAME,
+        Severity.ERROR,
+        "'Ad:0' is not in the model; did you mean 'Add:0'?",
+        "/ws/quant.py",
+        span(0, 4, 8),
+        fixes=(Fix("AMCT002: did you mean 'Add:0'?", (TextEdit(span(0, 4, 8), "'Add:0'"),), safe=False),),
+    )
+    edits = actions.fix_all_edits([guess, finding()], lines_with_ends(LINE), UTF32)
+    assert [(e.range.start.character, e.new_text) for e in edits] == [(22, "'new:0'")]
+    assert actions.fix_all_edits([guess], lines_with_ends(LINE), UTF32) == []
 
 
 def test_wants() -> None:

@@ -61,9 +61,11 @@ async def test_seed_flow_push(seed: Path) -> None:
         assert diag.severity == types.DiagnosticSeverity.Error  # replace_add removes the Add node
         assert diag.code_description is not None
         assert diag.code_description.href == "https://github.com/amct-lsp/amct-lsp#amct001"
-        assert types.DiagnosticTag.Deprecated in (diag.tags or [])
+        assert not diag.tags  # no Deprecated strike-through: the name must stay readable
+        assert diag.message.startswith("stale output name 'Add:0' → use '")
         related = diag.related_information or []
-        assert any(r.location.uri.endswith("pb_model/case_1_1.pb") for r in related), related
+        # Only the use site on another line; never the diagnostic's own position, never the binary model.
+        assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 33)], related
         assert isinstance(diag.data, dict) and diag.data["version"] == 1
 
         hover = await s.hover(uri, SEED_LINE, SEED_COL + 3)
@@ -71,8 +73,13 @@ async def test_seed_flow_push(seed: Path) -> None:
         text = hover.contents.value
         assert hover.contents.kind == types.MarkupKind.Markdown
         assert any(CHAIN in line for line in text.splitlines()), text
-        for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "Fix"):
+        for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "layer `Conv2D`", "RuntimeError"):
             assert expected in text, text
+        # The answer leads: the new name and the consequence first, then the chain once, then evidence.
+        first, second, third = text.split("\n\n")[:3]
+        assert NEW_NAME in first.splitlines()[0] and "save_model" in first and second == f"`{CHAIN}`"
+        assert third == "replace_add_pass · quantize_model _(vendor FAQ)_ — predicted from `case_1_1.pb`"
+        assert text.count(CHAIN) == 1 and "KeyError" not in text
 
         # Hovering the variable that holds the name (its use in get_tensor_by_name) shows the same chain.
         use_line = next(i for i, line in enumerate(seed_text().splitlines()) if "get_tensor_by_name(" in line)
@@ -163,6 +170,24 @@ async def test_fix_all_and_commands(seed: Path) -> None:
         model_col = seed_text().splitlines()[model_line].index("case_1_1") + 1
         model_hover = await s.hover(uri, model_line, model_col)
         assert model_hover is not None and "| `Add` |" in str(model_hover.contents)
+
+
+async def test_fix_all_skips_a_did_you_mean(seed: Path) -> None:
+    """A typo gets an AMCT002 "did you mean" quick fix, but neither source.fixAll.amct nor
+    amct-lsp.applyAllFixes applies a guess."""
+    typo = seed_text().replace("infer_output_name = 'Add:0'", "infer_output_name = 'Ad:0'")
+    (seed / "quant.py").write_text(typo, encoding="utf-8")
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        diags = await first_diagnostics(s, uri)
+        (guess,) = amct(diags, "AMCT002")
+        quick = await s.code_actions(uri, [guess])
+        assert any(a.title.startswith("AMCT002: did you mean") for a in quick), [a.title for a in quick]
+        assert await s.code_actions(uri, [], only=["source.fixAll"]) == []
+        applied = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="amct-lsp.applyAllFixes", arguments=[uri])
+        )
+        assert applied is False
 
 
 async def test_no_stale_quick_fix(seed: Path) -> None:

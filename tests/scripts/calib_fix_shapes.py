@@ -41,7 +41,7 @@ def star_kwargs():
 
 def existing_list():
     graph = load()
-    outs = [graph.get_tensor_by_name("input:0").name, "Add:0"]
+    outs = [graph.get_operation_by_name("input").name, "Add"]
     amct.quantize_model(graph, "./config.json", "./record.txt", outs)
     with tf.Session() as sess:
         sess.run("Add:0")  # expect: AMCT001

@@ -1,5 +1,6 @@
 # corpus: model=s1_add at=pb_model/case_1_1.pb
-"""The rename-proof way: calib_outputs is updated in place by AMCT; save_model gets a post-rewrite name."""
+"""The rename-proof way: calib_outputs (op names) is updated in place by AMCT; save_model gets a post-rewrite
+name."""
 
 import amct_tensorflow as amct
 import tensorflow as tf
@@ -12,10 +13,10 @@ def main():
         graph_def.ParseFromString(f.read())
     tf.import_graph_def(graph_def, name="")
     graph = tf.get_default_graph()
-    outputs = ["Add:0"]
+    outputs = ["Add"]
     amct.quantize_model(graph, "./config.json", "./record.txt", calib_outputs=outputs)
     with tf.Session() as sess:
-        sess.run([graph.get_tensor_by_name(name) for name in outputs])
+        sess.run([graph.get_tensor_by_name(name + ":0") for name in outputs])
     amct.save_model(
         model_name,
         ["search_n_quant/search_n_quant_SEARCHN/Identity"],  # expect: AMCT003

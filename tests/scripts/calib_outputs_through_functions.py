@@ -20,12 +20,12 @@ def quantize(graph, outputs):
 
 def main():
     graph = load("./pb_model/model.pb")
-    outs = ["Add:0"]
+    outs = ["Add"]
     quantize(graph, outs)
     with tf.Session() as sess:
-        sess.run([graph.get_tensor_by_name(n) for n in outs])
-        sess.run(outs[0])
-    names = ["Add:0"]
+        sess.run([graph.get_tensor_by_name(n + ":0") for n in outs])
+        sess.run(outs[0] + ":0")
+    names = ["Add"]
     calib = names
     amct.quantize_model(graph, "./config.json", "./record.txt", calib)
     with tf.Session() as sess:

@@ -16,12 +16,12 @@ def load():
 
 def positional():
     graph = load()
-    outputs = ["Add:0"]
+    outputs = ["Add"]
     amct.quantize_model(graph, "c.json", "r.txt", outputs)
     with tf.Session() as sess:
         sess.run(outputs)
-        sess.run(graph.get_tensor_by_name(outputs[0]))
-        sess.run([graph.get_tensor_by_name(n) for n in outputs])
+        sess.run(graph.get_tensor_by_name(outputs[0] + ":0"))
+        sess.run([graph.get_tensor_by_name(n + ":0") for n in outputs])
         for name in outputs:
             sess.run(name)
     amct.save_model("./pb_model/model.pb", ["Add"], "r.txt", "out")

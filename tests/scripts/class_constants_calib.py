@@ -6,7 +6,7 @@ import tensorflow as tf
 
 
 class Calibrator(object):  # noqa: UP004
-    OUTPUTS = ["Add:0"]  # noqa: RUF012  # expect: AMCT001
+    OUTPUTS = ["Add"]  # noqa: RUF012  # expect: AMCT001
     MODEL = "./pb_model/model.pb"
 
     def __init__(self):
@@ -21,8 +21,8 @@ class Calibrator(object):  # noqa: UP004
         amct.quantize_model(self.graph, "c.json", "r.txt", calib_outputs=self.outputs)
         with tf.Session() as sess:
             for name in self.outputs:
-                sess.run(self.graph.get_tensor_by_name(name))
-            sess.run(Calibrator.OUTPUTS[0])
+                sess.run(self.graph.get_tensor_by_name(name + ":0"))
+            sess.run(Calibrator.OUTPUTS[0] + ":0")
 
 
 Calibrator().run()

@@ -48,7 +48,7 @@ def test_check_source_reports_the_real_finding_and_one_warning(project: Path, co
     result = check_source(script.read_text(), str(script), cache=ModelCache(), root=str(project))
     assert [(f.code, f.severity) for f in result.findings] == [
         (Code.MODEL_PROBLEM, Severity.WARNING),
-        (Code.STALE_NAME, Severity.WARNING),
+        (Code.STALE_NAME, Severity.ERROR),
     ]
     warning = result.findings[0]
     assert "bad.json" in warning.message and "predicted without it" in warning.message
@@ -67,8 +67,8 @@ def test_cli_check_goes_on_past_a_bad_config(
     out, err = capsys.readouterr()
     assert code == 1 and err == ""
     assert "a_bad.py:6:28: AMCT004 The AMCT config cannot be used" in out
-    assert "a_bad.py:8:14: AMCT001 'Conv2D:0'" in out
-    assert "b_good.py:8:14: AMCT001 'Conv2D:0'" in out
+    assert "a_bad.py:8:14: AMCT001 stale output name 'Conv2D:0'" in out
+    assert "b_good.py:8:14: AMCT001 stale output name 'Conv2D:0'" in out
     assert out.splitlines()[-1].startswith("Found 3 findings in 2 files")
 
 

@@ -87,9 +87,10 @@ def test_seed_script_end_to_end() -> None:
     assert finding.tensor == "Add:0"
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
     assert finding.message == (
-        "'Add:0' is renamed by quantize_model: Add:0 → bias_add/BiasAdd:0 → "
-        "search_n_quant/search_n_quant_SEARCHN/Identity:0; use "
-        "'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model"
+        "stale output name 'Add:0' → use 'search_n_quant/search_n_quant_SEARCHN/Identity:0' after "
+        "quantize_model; as written, layer 'Conv2D' gets no calibration record and save_model fails "
+        '(RuntimeError: "cannot find shift_bit of layer Conv2D in record_file"; CANN 8.0+: '
+        '"record_file is empty, no layers to be quantized")'
     )
     assert finding.evidence == "predicted"
     assert finding.related[0].span.start.line + 1 == 34  # the get_tensor_by_name use
@@ -116,9 +117,9 @@ def test_seed_script_end_to_end() -> None:
             "s2_biasadd_conv2d",
             "BiasAdd:0",
             "search_n_quant/search_n_quant_SEARCHN/Identity:0",
-            Severity.WARNING,
+            Severity.ERROR,
         ),
-        ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.WARNING),
+        ("s3_conv2d", "Conv2D:0", "search_n_quant/search_n_quant_SEARCHN/Identity:0", Severity.ERROR),
         (
             "s4_fbn_v3",
             "batch_normalization/FusedBatchNormV3:0",
@@ -142,9 +143,9 @@ def test_stale_name_after_quantize(
     assert finding.code is Code.STALE_NAME and finding.severity is severity
     assert finding.replacement == final
     assert finding.chain is not None and finding.chain.original == name
-    assert f"'{name}' is renamed by quantize_model" in finding.message
-    if severity is Severity.WARNING:
-        assert "survives" in finding.message
+    # Every stale name is an error, whether the rewrite removes the old op or bypasses it: save_model fails.
+    assert finding.message.startswith(f"stale output name '{name}' → use '{final}' after quantize_model")
+    assert "cannot find shift_bit of layer Conv2D in record_file" in finding.message
     assert fix_and_recheck(script, result).findings == []
 
 
@@ -203,6 +204,29 @@ def test_concatenated_op_name_replaces_only_the_op_part(make: Make) -> None:
     assert fix_and_recheck(script, result).findings == []
 
 
+def test_multi_layer_graph_prefers_the_rename_proof_fix(make: Make) -> None:
+    """Three quantized layers: a searchN follows each, so the tail's name may be numbered. The calib_outputs
+    route is the preferred fix (and what --fix applies); the literal name is second, labelled inferred."""
+    script = make("multi_output", infer_script("multi_output", "head_b/BiasAdd:0"))
+    result = check(script)
+    (finding,) = result.findings
+    calib, literal = [f for f in finding.fixes if not is_suppression(f)]
+    assert calib.rename_proof and calib.primary and calib.safe
+    assert not literal.primary and literal.message.endswith("(inferred)")
+    assert finding.bulk_fix is calib
+    assert "calib_outputs" in fixed_source(script, result)
+    assert fix_and_recheck(script, result).findings == []
+
+
+def test_single_layer_graph_prefers_the_literal_name(make: Make) -> None:
+    """One quantized layer (the FAQ's case): the literal new name stays preferred."""
+    result = check(make("s2_biasadd_conv2d", infer_script("s2_biasadd_conv2d", "BiasAdd:0")))
+    (finding,) = result.findings
+    first = finding.fixes[0]
+    assert first.primary and not first.rename_proof
+    assert first.message == "AMCT001: use 'search_n_quant/…/Identity:0'"
+
+
 def test_shared_literal_fixes_the_use_site(make: Make) -> None:
     script = make(
         "s1_add",
@@ -218,7 +242,7 @@ def test_shared_literal_fixes_the_use_site(make: Make) -> None:
     result = check(script)
     (finding,) = result.findings
     fix = finding.primary_fix
-    assert fix is not None and "also used in save_model" in fix.message
+    assert fix is not None and fix.message == "AMCT001: use 'search_n_quant/…/Identity:0' here"
     fixed = fixed_source(script, result)
     assert 'OUT = "Add:0"' in fixed
     assert 't = g.get_tensor_by_name("search_n_quant/search_n_quant_SEARCHN/Identity:0")' in fixed
@@ -252,9 +276,9 @@ def test_calib_outputs_fix_is_offered_and_works(make: Make) -> None:
     calib = [f for f in finding.fixes if not f.primary and not is_suppression(f)]
     assert len(calib) == 1 and "calib_outputs" in calib[0].message
     fixed = apply_edits(script.read_text(), calib[0].edits)
-    assert "calib_outputs = ['Add:0']\n" in fixed
+    assert "calib_outputs = ['Add']\n" in fixed  # op names, as the API documents and the samples do
     assert "calib_outputs=calib_outputs)" in fixed
-    assert "graph.get_tensor_by_name(calib_outputs[0])" in fixed
+    assert "graph.get_tensor_by_name(calib_outputs[0] + ':0')" in fixed
     compile(fixed, "fixed.py", "exec")
     script.write_text(fixed)
     after = check(script)
@@ -267,20 +291,62 @@ def test_existing_calib_outputs_list_is_used(make: Make) -> None:
         """
         with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
             pass
-        outs = ['Relu:0', 'Add:0']
+        outs = ['Relu', 'Add']
         amct.quantize_model(g, 'c', 'r', calib_outputs=outs)
         sess.run(g.get_tensor_by_name('Add:0'))
         """,
     )
     (finding,) = [f for f in check(script).findings if f.code is Code.STALE_NAME]
     calib = next(f for f in finding.fixes if not f.primary)
-    assert [e.new_text for e in calib.edits] == ["outs[1]"]
+    assert [e.new_text for e in calib.edits] == ["outs[1] + ':0'"]
+
+
+def test_tensor_name_in_calib_outputs_is_a_finding(make: Make) -> None:
+    """calib_outputs holds op names: 'Add:0' there is not updated by AMCT. The fix (the op name) is offered,
+    not applied in bulk, since the fetches reading the list need their ':0' back."""
+    script = make(
+        "s1_add",
+        """
+        with tf.gfile.GFile('./model/s1_add.pb', 'rb') as f:
+            pass
+        outs = ['Add:0']
+        amct.quantize_model(g, 'c', 'r', calib_outputs=outs)
+        """,
+    )
+    result = check(script)
+    (finding,) = result.findings
+    assert finding.code is Code.UNKNOWN_NAME and "calib_outputs holds op names" in finding.message
+    fix = finding.primary_fix
+    assert fix is not None and not fix.safe and fix.message == "AMCT002: use 'Add'"
+    assert "outs = ['Add']" in apply_edits(script.read_text(), fix.edits)
+    assert primary_edits(result.findings) == []
+
+
+def test_calib_fix_keeps_one_argument_per_line_and_drops_the_dead_variable() -> None:
+    """The seed's call puts one argument per line: calib_outputs gets its own line; infer_output_name (and
+    its comment) is only read at the fetch the fix replaces, so it goes."""
+    source = (SEED / "quant.py").read_text(encoding="utf-8")
+    (finding,) = check_source(source, str(SEED / "quant.py"), cache=CACHE).findings
+    calib = next(f for f in finding.fixes if f.rename_proof)
+    fixed = apply_edits(source, calib.edits)
+    assert "infer_output_name" not in fixed and "# 网络量化推理输出节点的名字" not in fixed
+    assert (
+        "    calib_outputs = ['Add']\n"
+        "    amct.quantize_model(\n"
+        "        graph=graph,\n"
+        "        config_file='./configs/config.json',\n"
+        "        record_file='./configs/record_scale_offset.txt',\n"
+        "        calib_outputs=calib_outputs)\n"
+    ) in fixed
+    assert "output_tensor = graph.get_tensor_by_name(calib_outputs[0] + ':0')" in fixed
+    assert "save_output_name = 'Add:0'" in fixed
+    assert check_source(fixed, str(SEED / "quant.py"), cache=CACHE).findings == []
 
 
 def test_intermediate_name_after_quantize_is_stale(make: Make) -> None:
     result = check(make("s1_add", infer_script("s1_add", "bias_add/BiasAdd:0")))
     (finding,) = result.findings
-    assert finding.code is Code.STALE_NAME and finding.severity is Severity.WARNING
+    assert finding.code is Code.STALE_NAME and finding.severity is Severity.ERROR
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
 
 
@@ -309,6 +375,11 @@ def test_unknown_name_suggests_close_names(make: Make) -> None:
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
     before = check(make("s1_add", infer_script("s1_add", "Ad:0").replace("amct.quantize_model", "print")))
     assert before.findings[0].replacement == "Add:0"
+    # A "did you mean" is offered as a fix, never applied in bulk (check --fix, fix-all, fix on save).
+    fix = finding.primary_fix
+    assert fix is not None and not fix.safe
+    assert fix.message == "AMCT002: did you mean 'search_n_quant/…/Identity:0'?"
+    assert finding.bulk_fix is None and primary_edits(result.findings) == []
 
 
 def test_wrong_output_index(make: Make) -> None:
@@ -316,6 +387,7 @@ def test_wrong_output_index(make: Make) -> None:
     (finding,) = result.findings
     assert finding.code is Code.UNKNOWN_NAME and "single output" in finding.message
     assert finding.replacement == "Relu:0"
+    assert finding.primary_fix is not None and not finding.primary_fix.safe  # a guess
 
 
 def test_tensor_vs_op_form(make: Make) -> None:
@@ -323,6 +395,7 @@ def test_tensor_vs_op_form(make: Make) -> None:
     (finding,) = result.findings
     assert finding.code is Code.UNKNOWN_NAME and "get_tensor_by_name needs a tensor name" in finding.message
     assert finding.primary_fix is not None and finding.primary_fix.edits[0].new_text == "Relu:0"
+    assert finding.bulk_fix is finding.primary_fix  # certain: TensorFlow needs the ':0'
 
 
 @pytest.mark.parametrize(

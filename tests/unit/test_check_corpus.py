@@ -59,7 +59,7 @@ def test_corpus_script(script: Path, tmp_path: Path, fixture_path: Callable[[str
     fixed = apply_edits(source, primary_edits(result.findings))
     compile(fixed, str(copy), "exec")
     again = check_source(fixed, str(copy), cache=cache, root=str(tmp_path))
-    unfixable = {(f.code.value, f.tensor) for f in result.findings if f.primary_fix is None}
+    unfixable = {(f.code.value, f.tensor) for f in result.findings if f.bulk_fix is None}
     assert {(f.code.value, f.tensor) for f in again.findings} <= unfixable
 
 

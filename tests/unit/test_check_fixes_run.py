@@ -1,8 +1,9 @@
 """Fixed scripts do not only parse, they run: executed against a fake TensorFlow and a fake AMCT that rename
-the graph's tail like the real one (removing the old node, updating `calib_outputs` in place).
+the graph's tail like the real one (the old tensor stays in the graph, `calib_outputs` is updated in place,
+and save_model fails with the FAQ's RuntimeError when calibration never fetched the new output).
 
 Every fix of every AMCT001 finding, the calib_outputs one above all, is applied alone and the whole script
-is run: no NameError or TypeError from the edit, no KeyError from a stale name, and every fetch made after
+is run: no NameError or TypeError from the edit, no RuntimeError from save_model, and every fetch made after
 quantize_model asks for the new name.
 """
 
@@ -43,6 +44,11 @@ class FakeGraph:
             raise KeyError(f"The name '{name}' refers to a Tensor which does not exist.")
         return FakeTensor(name)
 
+    def get_operation_by_name(self, name: str) -> types.SimpleNamespace:
+        if f"{name}:0" not in self.names:
+            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
+        return types.SimpleNamespace(name=name)
+
     def as_default(self) -> FakeContext:
         return FakeContext(self)
 
@@ -75,10 +81,15 @@ class World:
     def quantize_model(
         self, graph: FakeGraph, config_file: str, record_file: str, calib_outputs: list[str] | None = None
     ) -> None:
-        graph.names = (graph.names - {"Add:0"}) | {"bias_add/BiasAdd:0", NEW}
+        graph.names = graph.names | {"bias_add/BiasAdd:0", NEW}  # a tf.Graph cannot delete the old op
         graph.quantized = True
         if calib_outputs is not None:
-            calib_outputs[:] = [NEW if n == "Add:0" else n for n in calib_outputs]
+            # A list of op names [DOC]: a tensor name in it is not what AMCT looks for, so it stays.
+            calib_outputs[:] = [NEW.rpartition(":")[0] if n == "Add" else n for n in calib_outputs]
+
+    def save_model(self, *_: object, **__: object) -> None:
+        if self.graph.quantized and (True, NEW) not in self.fetched:
+            raise RuntimeError("cannot find shift_bit of layer Conv2D in record_file")
 
 
 def fake_modules(world: World) -> dict[str, types.ModuleType]:
@@ -100,7 +111,7 @@ def fake_modules(world: World) -> dict[str, types.ModuleType]:
     amct = types.ModuleType("amct_tensorflow")
     amct.quantize_model = world.quantize_model  # type: ignore[attr-defined]
     amct.create_quant_config = lambda *a, **k: None  # type: ignore[attr-defined]
-    amct.save_model = lambda *a, **k: None  # type: ignore[attr-defined]
+    amct.save_model = world.save_model  # type: ignore[attr-defined]
     return {"tensorflow": tf, "amct_tensorflow": amct}
 
 
@@ -120,7 +131,7 @@ def test_seed_fixes_run(runner: Callable[[str], World]) -> None:
     """Both fixes of the seed script (the new literal, the calib_outputs list) run and fetch the new name."""
     seed = REPO / "examples" / "seed" / "quant.py"
     source = seed.read_text(encoding="utf-8")
-    with pytest.raises(KeyError):  # as it is, the script fails like the real thing
+    with pytest.raises(RuntimeError, match="shift_bit"):  # as it is, save_model fails like the real thing
         runner(source)
     (finding,) = check_source(source, str(seed), cache=ModelCache()).findings
     fixes = [f for f in finding.fixes if not is_suppression(f)]

@@ -41,7 +41,9 @@ def test_text_table(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
     assert lines[2:] == [
         "Tail Add:0  [Add]",
         f"  becomes {SN}  [vendor FAQ]",
-        "  the old node is removed: fetching 'Add:0' after quantize_model raises KeyError",
+        "  fetching 'Add:0' after quantize_model runs off the quantized path: the last layer gets no",
+        '  calibration record and save_model fails (RuntimeError: "cannot find shift_bit of layer <layer> in',
+        '  record_file")',
         "  1. replace_add_pass: Add:0 → bias_add/BiasAdd:0  [vendor FAQ]",
         "     Add of a 1-D bias after Conv2D is replaced by a BiasAdd",
         f"  2. quantize_model: bias_add/BiasAdd:0 → {SN}  [vendor FAQ]",
@@ -66,7 +68,7 @@ def test_text_for_untouched_and_noted_tails(
     # The model-wide version of a caveat every chain shows is not printed again.
     assert "Note: The model has" not in out
     code, out, _ = run(capsys, str(fixture_path("s3_avgpool")))
-    assert "skips the searchN op, so the last layer's calibration is incomplete" in " ".join(out.split())
+    assert "the last layer gets no calibration record and save_model fails" in " ".join(out.split())
     assert "shift-N" in out
 
 

@@ -29,10 +29,11 @@ def apply_edits(source: str, edits: Iterable[TextEdit]) -> str:
 
 
 def primary_edits(findings: Iterable[Finding]) -> list[TextEdit]:
-    """Every finding's primary fix edits, dropping duplicates and any edit overlapping an earlier one."""
+    """Every finding's safe primary fix edits (`Finding.bulk_fix`: never a guess), dropping duplicates and
+    any edit overlapping an earlier one."""
     chosen: list[TextEdit] = []
     for finding in findings:
-        fix = finding.primary_fix
+        fix = finding.bulk_fix
         if fix is None:
             continue
         if any(_overlaps(e, c) and e != c for e in fix.edits for c in chosen):

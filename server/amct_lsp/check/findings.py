@@ -29,8 +29,13 @@ class Severity(str, Enum):
 class Fix:
     message: str
     edits: tuple[TextEdit, ...]
-    #: The primary fix is the one `--fix` and `source.fixAll` apply.
+    #: The primary fix is the preferred one (first in the editor's list, `check --fix`'s choice).
     primary: bool = True
+    #: Safe fixes are certain: only they are applied without a look (`check --fix`, fix-all, fix on save).
+    #: A "did you mean" guess is offered, never applied in bulk.
+    safe: bool = True
+    #: The fix needs no new name (the calib_outputs route: AMCT updates the list itself).
+    rename_proof: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +63,18 @@ class Finding:
     related: tuple[Related, ...] = ()
     #: Extra lines for the hover (notes, caveats).
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: AMCT001: the quantized layer whose calibration record the stale name leaves empty (save_model fails).
+    layer: str | None = None
 
     @property
     def primary_fix(self) -> Fix | None:
         return next((f for f in self.fixes if f.primary), None)
+
+    @property
+    def bulk_fix(self) -> Fix | None:
+        """The fix `check --fix` and fix-all apply: the primary one, when it is safe."""
+        fix = self.primary_fix
+        return fix if fix is not None and fix.safe else None
 
 
 __all__ = ["Code", "Finding", "Fix", "Position", "Related", "Severity", "Span", "TextEdit"]

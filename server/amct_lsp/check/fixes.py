@@ -3,10 +3,13 @@ literal, edit only the reported uses, or go through calib_outputs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from amct_lsp.check.calib_edits import argument_edit, dead_binding_edit, fetch_text, split_tensor
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.edits import literal_edit, quoted
 from amct_lsp.check.findings import Fix, Position, Span, TextEdit
-from amct_lsp.check.verdict import Verdict, phase_text
+from amct_lsp.check.verdict import EVIDENCE_LOG, Verdict
 from amct_lsp.script.facts import NameUse, Phase, UseKind
 from amct_lsp.script.values import Literal, Str
 
@@ -27,10 +30,16 @@ def primary_fix(
     ]
     if any(u.site in group_sites for u in shared):
         return None  # the same expression also runs where the old name is right (a branch, a 2nd call)
+    code = verdict.code.value if verdict.code is not None else "amct"
+    safe = verdict.safe and not verdict.guess
+    verb = "did you mean" if verdict.guess else "use"
+    end = "?" if verdict.guess else ""
     if not shared:
         edit = literal_edit(value, new)
         if edit is not None:
-            return Fix(f"Replace '{value.value}' with '{new}'", (edit,))
+            return Fix(
+                f"{code}: {verb} '{short_name(new)}'{end}", (edit,), safe=verdict.safe and not verdict.guess
+            )
     # The literal also feeds a use that must keep its value: change only the uses reported here.
     edits: list[TextEdit] = []
     for use in uses:
@@ -39,10 +48,18 @@ def primary_fix(
         edits.append(TextEdit(use.site, quoted(new, literal)))
     if not edits:
         return None
-    others = sorted({phase_text(u.phase) for u in shared})
-    reason = f" (the string is also used {', '.join(others)})" if others else ""
-    where = "at its use" if len(edits) == 1 else f"at its {len(edits)} uses"
-    return Fix(f"Use '{new}' {where}{reason}", tuple(dict.fromkeys(edits)))
+    where = "here" if len(edits) == 1 else f"at its {len(edits)} uses"
+    title = f"{code}: {verb} '{short_name(new)}' {where}{end}"
+    return Fix(title, tuple(dict.fromkeys(edits)), safe=safe)
+
+
+def short_name(name: str, limit: int = 32) -> str:
+    """A long scoped name with its middle elided, for a title that fits a menu:
+    `search_n_quant/…/Identity:0`."""
+    parts = name.split("/")
+    if len(name) <= limit or len(parts) < 3:
+        return name
+    return f"{parts[0]}/…/{parts[-1]}"
 
 
 def reached_before(ctx: CheckContext, uses: list[NameUse]) -> bool:
@@ -70,38 +87,70 @@ def calib_fix(
         return None  # on the path without quantize_model the new variable would not exist
     if call.has_star:  # `**kwargs` may already hold calib_outputs; `*args` may fill its position
         return None
-    original = value.value
+    parts = split_tensor(value.value)
+    if parts is None:
+        return None
+    op, output = parts
+    quote = value.literals[0].quote if value.literals and len(value.literals[0].quote) == 1 else "'"
     edits: list[TextEdit] = []
     if call.calib_var is not None:
         items = call.calib_items or ()
-        if original not in items:
-            return None
+        if op not in items:
+            return None  # a tensor name in the list is a finding of its own (calib_outputs holds op names)
         var = call.calib_var
-        index = items.index(original)
+        index = items.index(op)
     else:
-        if "calib_outputs" in call.args or call.statement is None or call.insert_arg_at is None:
+        if "calib_outputs" in call.args or call.statement is None:
             return None
         var = _fresh_name("calib_outputs", ctx.analysis.bound_names)
         index = 0
+        argument = argument_edit(ctx, call, var)
+        if argument is None:
+            return None
         line = call.statement.start.line
         text = ctx.lines[line] if line < len(ctx.lines) else ""
         indent = text[: len(text) - len(text.lstrip())]
-        quote = value.literals[0].quote if value.literals and len(value.literals[0].quote) == 1 else "'"
         edits.append(
             TextEdit(
                 Span(Position(line, 0), Position(line, 0)),
-                f"{indent}{var} = [{quote}{original}{quote}]{ctx.analysis.newline}",
+                f"{indent}{var} = [{quote}{op}{quote}]{ctx.analysis.newline}",
             )
         )
-        sep = ", " if call.has_args else ""
-        edits.append(TextEdit(call.insert_arg_at, f"{sep}calib_outputs={var}"))
-    edits.extend(TextEdit(u.site, f"{var}[{index}]") for u in uses)
+        edits.append(argument)
+    edits.extend(TextEdit(u.site, fetch_text(var, index, output, quote)) for u in uses)
+    dead = dead_binding_edit(ctx, value, uses)
+    if dead is not None and all(not _overlap(dead.span, e.span) for e in edits):
+        edits.append(dead)
     return Fix(
-        f"Pass '{original}' through quantize_model(calib_outputs={var}) and fetch {var}[{index}] "
-        "(AMCT updates the list to the new name)",
+        f"AMCT001: fetch through quantize_model(calib_outputs={var}) (rename-proof)",
         tuple(dict.fromkeys(edits)),
         primary=primary,
+        rename_proof=True,
     )
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def name_uncertain(ctx: CheckContext, verdict: Verdict) -> bool:
+    """More than one layer will be quantized, so a searchN follows each and the tail's may be numbered
+    (`search_n_quant_K`, not public); the AMCT log settles it."""
+    return len(ctx.model.quantized_layers) > 1 and verdict.evidence != EVIDENCE_LOG
+
+
+def prefer_rename_proof(fixes: list[Fix]) -> list[Fix]:
+    """The calib_outputs route first and preferred; the literal new name second, labelled inferred. Without
+    a rename-proof fix the order stays."""
+    proof = [f for f in fixes if f.rename_proof]
+    if not proof:
+        return fixes
+    rest = [
+        replace(f, primary=False, message=f"{f.message} (inferred)" if f.primary else f.message)
+        for f in fixes
+        if not f.rename_proof
+    ]
+    return [replace(proof[0], primary=True), *proof[1:], *rest]
 
 
 def _fresh_name(base: str, taken: frozenset[str]) -> str:

@@ -9,6 +9,7 @@ import os
 import re
 
 from amct_lsp.amct.chain import Evidence, RenameChain
+from amct_lsp.check.consequence import consequence, quantized_layer
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Severity
 from amct_lsp.check.outputs import index_problem
@@ -49,9 +50,9 @@ def _prefixed(use: NameUse, value: str, prefix: str, inner: Verdict) -> Verdict:
         assert inner.chain is not None
         steps = " → ".join(inner.chain.names())
         message = (
-            f"'{value}' is renamed by quantize_model: {steps}{where[:-1]}); where the new node lands "
-            f"under the '{prefix}/' prefix is not predicted: pass the name through "
-            "quantize_model(calib_outputs=...) or read it from the AMCT log"
+            f"stale output name '{value}' → pass it through quantize_model(calib_outputs=...) or read the "
+            f"new name from the AMCT log: quantize_model renames it ({steps}{where[:-1]})), and where the "
+            f"new node lands under the '{prefix}/' prefix is not predicted; {inner.consequence}"
         )
         return Verdict(
             Code.STALE_NAME,
@@ -60,10 +61,14 @@ def _prefixed(use: NameUse, value: str, prefix: str, inner: Verdict) -> Verdict:
             evidence=inner.evidence,
             message=message,
             change=change,
+            consequence=inner.consequence,
+            layer=inner.layer,
         )
     if inner.code is Code.UNKNOWN_NAME and inner.message.startswith(f"'{value}'"):
         # From _unknown, which already speaks of the whole name and its prefixed suggestions.
-        return Verdict(inner.code, replacement=inner.replacement, message=inner.message, change=change)
+        return Verdict(
+            inner.code, replacement=inner.replacement, message=inner.message, change=change, guess=inner.guess
+        )
     replacement = f"{prefix}/{inner.replacement}" if inner.replacement is not None else None
     return Verdict(
         inner.code,
@@ -74,6 +79,7 @@ def _prefixed(use: NameUse, value: str, prefix: str, inner: Verdict) -> Verdict:
         message=inner.message.replace(f"'{value[shift:]}'", f"'{value}'", 1) + where,
         verdict=inner.verdict,
         change=change,
+        guess=inner.guess,
     )
 
 
@@ -107,7 +113,7 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
         final = chain.final
         right = final if is_tensor else final.rpartition(":")[0]
         if use.phase == Phase.AFTER:
-            return _stale(value, right, chain, evidence)
+            return _stale(ctx, value, right, chain, evidence)
         if use.phase == Phase.UNKNOWN:
             return Verdict(
                 None,
@@ -123,9 +129,10 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
             later = created.steps[names.index(tensor) :]
             partial = RenameChain(created.tail, later, created.notes)
             right = created.final if is_tensor else created.final.rpartition(":")[0]
-            return _stale(value, right, partial, evidence_of(partial))
+            return _stale(ctx, value, right, partial, evidence_of(partial))
         if use.phase.wants_original:
-            original = created.original if is_tensor else created.original.rpartition(":")[0]
+            as_tensor = is_tensor and use.phase is not Phase.CALIB  # calib_outputs holds op names
+            original = created.original if as_tensor else created.original.rpartition(":")[0]
             where = {
                 Phase.BEFORE: "before quantize_model",
                 Phase.SAVE: "in save_model(outputs=...), which re-reads the original model",
@@ -171,6 +178,7 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
                     f"'{value}' does not exist: {op_name} ({node.op}) {problem}; did you mean '{op_name}:0'?"
                 ),
                 change=(len(op_name) + 1, len(value)),
+                guess=True,
             )
     return Verdict(None, verdict=_plain_verdict(ctx, op_name, node.op))
 
@@ -202,6 +210,18 @@ def _form_problem(use: NameUse, value: str, op_name: str, known: bool) -> Verdic
             ),
             change=(len(value), len(value)),
         )
+    if use.kind == UseKind.CALIB_OUTPUT and ":" in value:
+        index = value.rpartition(":")[2]
+        return Verdict(
+            Code.UNKNOWN_NAME,
+            replacement=op_name,
+            message=(
+                f"calib_outputs holds op names (documented): '{value}' is a tensor name, which AMCT does not "
+                f"update when it renames the tail — use '{op_name}' and fetch calib_outputs[i] + ':{index}'"
+            ),
+            change=(len(op_name), len(value)),
+            safe=False,  # the fetches reading the list need their ':N' back: the user's edit, not fix-all's
+        )
     if use.kind == UseKind.OPERATION and ":" in value:
         return Verdict(
             Code.UNKNOWN_NAME,
@@ -212,28 +232,30 @@ def _form_problem(use: NameUse, value: str, op_name: str, known: bool) -> Verdic
     return None
 
 
-def _stale(value: str, right: str, chain: RenameChain, evidence: str | None) -> Verdict:
+def _stale(ctx: CheckContext, value: str, right: str, chain: RenameChain, evidence: str | None) -> Verdict:
+    """AMCT001, always an error: the old tensor still runs, off the quantized path, and save_model fails
+    (consequence.py). The actionable part leads; the chain is the hover's."""
     inferred = [s.pass_name for s in chain.steps if s.evidence is Evidence.INFERRED]
-    steps = " → ".join(chain.names())
-    message = f"'{value}' is renamed by quantize_model: {steps}; use '{right}' after quantize_model"
+    message = f"stale output name '{value}' → use '{right}' after quantize_model"
     if evidence == EVIDENCE_LOG:
         message += " (confirmed by the AMCT log)"
     elif inferred:
-        message += (
-            f" (the {', '.join(dict.fromkeys(inferred))} step is inferred, not confirmed by the vendor)"
-        )
-    if not chain.removes_original:
-        message += "; the old node survives but no longer ends the network, so calibration skips the new ops"
+        steps = ", ".join(dict.fromkeys(inferred))
+        message += f" (inferred: the {steps} step is not confirmed by the vendor)"
+    layer = quantized_layer(ctx.graph, chain)
+    result = consequence(layer)
     op_len = len(value.rpartition(":")[0]) if ":" in value else len(value)
     change = (0, op_len) if (":" in value) == (":" in right) else (0, len(value))
     return Verdict(
         Code.STALE_NAME,
-        severity=Severity.ERROR if chain.removes_original else Severity.WARNING,
+        severity=Severity.ERROR,
         replacement=right,
         chain=chain,
         evidence=evidence,
-        message=message,
+        message=f"{message}; {result}",
         change=change,
+        consequence=result,
+        layer=layer,
     )
 
 
@@ -296,4 +318,5 @@ def _unknown(
         replacement=replacement,
         message=message,
         change=(0, len(op_name)) if replacement is not None else None,
+        guess=True,
     )

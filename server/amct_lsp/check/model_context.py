@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from amct_lsp.amct.chain import Prediction
 from amct_lsp.amct.driver import predict
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_cfg, load_config_json, merge
+from amct_lsp.check.consequence import quantized_layers
 from amct_lsp.check.findings import Code, Finding, Position, Related, Severity, Span
 from amct_lsp.discovery import Located, locate_file, locate_model
 from amct_lsp.model.cache import ModelCache
@@ -31,6 +32,8 @@ class ModelStage:
     #: skip_layers names AMCT ignores because the same call gives a config_defination .cfg.
     overridden: frozenset[str] = frozenset()
     findings: tuple[Finding, ...] = ()
+    #: The layers AMCT will quantize; with more than one the fixes prefer the calib_outputs route.
+    quantized_layers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ def load_model(
         config_paths=options.paths,
         overridden=options.overridden,
         findings=config_findings,
+        quantized_layers=quantized_layers(graph, options.options),
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from amct_lsp.check.context import CheckContext
-from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Span
-from amct_lsp.check.fixes import calib_fix, primary_fix, reached_before
+from amct_lsp.check.findings import Code, Finding, Fix, Related, Span
+from amct_lsp.check.fixes import calib_fix, name_uncertain, prefer_rename_proof, primary_fix, reached_before
 from amct_lsp.check.judge import judge
 from amct_lsp.check.results import NameInfo
 from amct_lsp.check.verdict import Verdict, phase_text
@@ -56,9 +56,9 @@ def _finding(
         calib = calib_fix(ctx, value, uses, verdict, primary=primary is None)
         if calib is not None:
             fixes.append(calib)
-    related = [Related(ctx.path, u.site, f"used here ({u.kind.value}, {phase_text(u.phase)})") for u in uses]
-    if ctx.model.path:
-        related.append(Related(ctx.model.path, Span(Position(0, 0), Position(0, 0)), "the model"))
+        if name_uncertain(ctx, verdict):
+            fixes = prefer_rename_proof(fixes)
+    related = _related(ctx, literal, uses)
     notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
     if not fixes and reached_before(ctx, uses):
         notes += (
@@ -85,7 +85,20 @@ def _finding(
         fixes=tuple(fixes),
         related=tuple(related),
         notes=notes,
+        layer=verdict.layer,
     )
+
+
+def _related(ctx: CheckContext, literal: Literal, uses: list[NameUse]) -> list[Related]:
+    """Only places the user cannot see from the finding: uses on other lines than the literal (never the
+    finding's own position, never the binary model)."""
+    line = literal.span.start.line
+    sites = dict.fromkeys(u.site for u in uses if u.site.start.line != line and u.site != literal.span)
+    by_site = {u.site: u for u in uses}
+    return [
+        Related(ctx.path, site, f"used here ({by_site[site].kind.value}, {phase_text(by_site[site].phase)})")
+        for site in sites
+    ]
 
 
 def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:

@@ -30,6 +30,14 @@ class Verdict:
     verdict: str | None = None  # one line for the hover when fine
     #: Which characters of the value change (value range) — decides which literal the finding points at.
     change: tuple[int, int] | None = None
+    #: AMCT001: what happens at run time when the name stays (consequence.py), for messages built on it.
+    consequence: str = ""
+    #: AMCT001: the quantized layer whose calibration record a stale name leaves empty.
+    layer: str | None = None
+    #: The replacement is a guess ("did you mean"): offered as a fix, never applied in bulk.
+    guess: bool = False
+    #: The fix is right but needs the user's eye (other code must change with it): never applied in bulk.
+    safe: bool = True
 
 
 def phase_text(phase: Phase) -> str:

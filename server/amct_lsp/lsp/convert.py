@@ -150,19 +150,8 @@ def to_diagnostic(
                 location=types.Location(uri=rel_uri, range=rng), message=rel.message
             )
         )
-    if finding.model and not any(r.path == finding.model for r in finding.related):
-        zero = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
-        related.append(
-            types.DiagnosticRelatedInformation(
-                location=types.Location(uri=path_uri(finding.model), range=zero),
-                message="the model this was checked against",
-            )
-        )
-
-    tags: list[types.DiagnosticTag] | None = None
-    if finding.code is Code.STALE_NAME:
-        # The name is obsolete after the rewrite: editors strike it through.
-        tags = [types.DiagnosticTag.Deprecated]
+    # No related entry for the model: a binary .pb opened in the editor helps nobody (the hover names it),
+    # and no Deprecated tag: striking the name through hides what it says.
 
     data = DiagnosticData(
         layout=DATA_LAYOUT,
@@ -179,7 +168,6 @@ def to_diagnostic(
         code_description=types.CodeDescription(href=code_url(finding.code)),
         source=SOURCE,
         related_information=related or None,
-        tags=tags,
         data=unstructure(data),
     )
 

@@ -6,10 +6,12 @@ table), and the whole chain always sits on one line so it can be read (and searc
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep
+from amct_lsp.check.findings import Code, Finding
 from amct_lsp.render.chains import chain_line
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ def _notes(notes: Iterable[str]) -> list[str]:
 
 
 def name_hover(name: NameInfo, result: CheckResult) -> str:
-    """The hover of one name string: its chain with every step, or a one-line verdict when it is fine."""
+    """The hover of one name string. A finding leads with the answer (what to use, what happens otherwise),
+    then the chain once, then one line of evidence; short enough for an editor's hover box."""
     finding = next((f for f in result.findings if f.span == name.span), None)
     chain = name.chain or (finding.chain if finding else None)
     parts: list[str] = []
@@ -68,37 +71,54 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
 
     renamed = bool(chain.steps) and chain.final != chain.original
     if finding is not None:
-        parts.append(f"**amct {finding.code.value}** {_code(name.value)} is renamed by `quantize_model`:")
+        parts.append(_answer(finding, chain))
     elif name.verdict:
         parts.append(f"**amct** {_code(name.value)} is right here: {name.verdict}.")
-        if renamed:
-            parts.append("What `quantize_model` does to it:")
     else:
         parts.append(f"**amct** {_code(name.value)}:")
-    parts.append(_code(chain_line(chain)))
-    if chain.steps:
-        parts.append("\n".join(step_lines(chain)))
-    if renamed and finding is not None:
-        parts.append(
-            "The original node is **removed** by the rewrite: fetching the old name fails with a `KeyError`."
-            if chain.removes_original
-            else "The original node survives but no longer ends the network: fetching it skips the new ops."
-        )
+    parts.append(_code(chain_line(chain)) if renamed or chain.steps else _code(chain.original))
+    parts.append(_evidence_line(name, finding, chain, result))
     notes = _notes([*chain.notes, *(finding.notes if finding else ())])
     if notes:
-        parts.append("Notes:\n\n" + "\n".join(notes))
-    evidence = name.evidence or (finding.evidence if finding else None)
-    if evidence == "amct-log":
-        where = f" {_code(result.log_path)}" if result.log_path else ""
-        parts.append(f"Evidence: confirmed by the AMCT log{where}.")
-    elif evidence:
-        parts.append(f"Evidence: predicted from the model (weakest step: {chain.evidence.label}).")
-    model = (finding.model if finding else None) or result.model_path
-    if model:
-        parts.append(f"Model: {_code(model)}")
-    if finding is not None and finding.primary_fix is not None:
-        parts.append(f"**Fix:** {finding.primary_fix.message}")
+        parts.append("\n".join(notes))
     return "\n\n".join(parts)
+
+
+def _answer(finding: Finding, chain: RenameChain) -> str:
+    """The first paragraph of a finding's hover: the preferred fix (or the new name), then what happens as
+    written."""
+    code = f"**{finding.code.value}**"
+    new = finding.replacement
+    fix = finding.primary_fix
+    if new is None:  # not predicted (e.g. under a tf.import_graph_def prefix)
+        lead = f"{code} stale after `quantize_model`: fetch it through `calib_outputs` (or the log's name)"
+    elif fix is not None and fix.rename_proof:
+        lead = f"{code} fetch it through `calib_outputs`; the new name: {_code(new)}"
+    else:
+        lead = f"{code} use {_code(new)} after `quantize_model`"
+    if finding.code is Code.STALE_NAME:
+        layer = f"layer {_code(finding.layer)}" if finding.layer else "the last quantized layer"
+        lead += f"  \nAs written: no calibration record for {layer}, `save_model` raises a RuntimeError."
+    return lead
+
+
+def _evidence_line(name: NameInfo, finding: Finding | None, chain: RenameChain, result: CheckResult) -> str:
+    """One line: each step's pass and how sure it is, then where the answer comes from."""
+    labels = {evidence_label(s) for s in chain.steps}
+    if len(labels) == 1:  # one label for every step: said once
+        steps = " · ".join(s.pass_name for s in chain.steps) + f" _({labels.pop()})_"
+    else:
+        steps = " · ".join(f"{s.pass_name} _({evidence_label(s)})_" for s in chain.steps)
+    evidence = name.evidence or (finding.evidence if finding else None)
+    model = (finding.model if finding else None) or result.model_path
+    if evidence == "amct-log":
+        where = f" {_code(os.path.basename(result.log_path))}" if result.log_path else ""
+        source = f"confirmed by the AMCT log{where}"
+    elif model:
+        source = f"predicted from {_code(os.path.basename(model))}"
+    else:
+        source = "predicted"
+    return f"{steps} — {source}" if steps else source
 
 
 def tails_table(prediction: Prediction) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep
+from amct_lsp.check.consequence import SHIFT_BIT_ERROR
 from amct_lsp.render.chains import step_text
 from amct_lsp.safe_text import escape_text
 
@@ -21,12 +22,12 @@ def _wrapped(text: str, indent: str) -> list[str]:
 
 
 def _fate(chain: RenameChain) -> str:
-    """What happens to the original tensor, in the user's terms."""
-    if chain.removes_original:
-        return f"the old node is removed: fetching '{chain.original}' after quantize_model raises KeyError"
+    """What happens when a script keeps fetching the original tensor, in the user's terms: the old op is
+    never deleted from the graph, so the fetch works but runs off the quantized path."""
+    shift = SHIFT_BIT_ERROR.format(layer="<layer>")
     return (
-        f"the old node stays but no longer ends the network: fetching '{chain.original}' skips the searchN "
-        "op, so the last layer's calibration is incomplete"
+        f"fetching '{chain.original}' after quantize_model runs off the quantized path: the last layer gets "
+        f'no calibration record and save_model fails (RuntimeError: "{shift}")'
     )
 
 
