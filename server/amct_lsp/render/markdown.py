@@ -93,6 +93,8 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
         parts.append(f"Evidence: confirmed by the AMCT log{where}.")
     elif evidence:
         parts.append(f"Evidence: predicted from the model (weakest step: {chain.evidence.label}).")
+        if result.prediction is not None and result.prediction.rules:
+            parts.append(f"Rules: {result.prediction.rules}.")
     model = (finding.model if finding else None) or result.model_path
     if model:
         parts.append(f"Model: {_code(model)}")
@@ -125,6 +127,8 @@ def model_hover(result: CheckResult) -> str:
     if prediction is None:
         return f"**amct** model {_code(path)}" + (f": {result.model_note}" if result.model_note else "")
     parts = [f"**amct** model {_code(path)} — {len(prediction.tails)} tail(s)", tails_table(prediction)]
+    if prediction.rules:
+        parts.append(f"Rules: {prediction.rules}.")
     notes = _notes([*prediction.notes, *([result.model_note] if result.model_note else [])])
     if notes:
         parts.append("\n".join(notes))
@@ -143,6 +147,8 @@ def model_report(result: CheckResult) -> str:
         parts.append(result.model_note or "No model was found for this script.")
         return "\n\n".join(parts) + "\n"
     parts.append(tails_table(prediction))
+    if prediction.rules:
+        parts.append(f"Rules: {prediction.rules}.")
     for chain in prediction.chains:
         parts.append(f"## {_code(chain.tail)}")
         parts.append(_code(chain_line(chain)))
