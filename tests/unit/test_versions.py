@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from amct_lsp.amct.chain import Evidence
 from amct_lsp.amct.driver import PASS_TABLE, passes_for, predict
+from amct_lsp.amct.options import QuantOptions
 from amct_lsp.amct.passes import mul_fusion, replace_add
 from amct_lsp.amct.versions import (
     FUSIONS_SINCE,
@@ -130,3 +132,83 @@ def test_prediction_records_its_rules(fixture_path: FixturePath) -> None:
     graph = read_model(fixture_path("s1_add"))
     assert predict(graph).rules == NEWEST.describe()
     assert predict(graph, rules=RuleVersion(v("7.0"), "from X")).rules.endswith("from X")
+
+
+# --- the rewrites documented beyond the FAQ, on real TensorFlow fixtures ---
+
+SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+ADD, MUL, QM = "replace_add_pass", "mul_fusion_pass", "quantize_model"
+FAQ, DOC, INF = Evidence.FAQ, Evidence.DOC, Evidence.INFERRED
+V7, V80, V83 = (RuleVersion(v(t), "from the test") for t in ("7.0", "8.0.RC1", "8.0.RC3"))
+Steps = list[tuple[str, str, str, Evidence, bool]]
+
+
+def _steps(name: str, fixture_path: FixturePath, rules: RuleVersion | None) -> tuple[Steps, str]:
+    prediction = predict(read_model(fixture_path(name)), rules=rules)
+    (tail,) = prediction.tails
+    if tail.chain is None:
+        return [], tail.reason
+    steps = [(s.pass_name, s.old, s.new, s.evidence, s.removes_old) for s in tail.chain.steps]
+    return steps, tail.reason
+
+
+def _add_chain(tail: str) -> Steps:
+    return [(ADD, f"{tail}:0", "bias_add/BiasAdd:0", DOC, True), (QM, "bias_add/BiasAdd:0", SN, FAQ, False)]
+
+
+def _mul_chain(before: str) -> Steps:
+    return [(MUL, "mul:0", f"{before}:0", INF, True), (QM, f"{before}:0", SN, FAQ, False)]
+
+
+#: fixture -> the chain since its version (None: the default, newest) and the FAQ-only (7.0) reason.
+BEYOND_FAQ: dict[str, tuple[Steps, RuleVersion, str]] = {
+    "v8_add_scalar": (_add_chain("Add"), V83, "constant operand is 0-D (shape [])"),
+    "v8_add_nd": (_add_chain("Add"), V83, "constant operand is 4-D (shape [1,1,1,8])"),
+    "neg_add_2d": (_add_chain("Add"), V83, "constant operand is 2-D (shape [1,8])"),
+    "v8_matmul_add_row": (_add_chain("add"), V83, "constant operand is 2-D (shape [1,10])"),
+    "v8_mul_bias": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
+    "v8_mul_conv": (_mul_chain("Conv2D"), V80, "Mul is not quantized"),
+    "v8_mul_matmul": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_FAQ))
+def test_rewrites_beyond_the_faq_follow_the_version(fixture_path: FixturePath, name: str) -> None:
+    expected, since, faq_reason = BEYOND_FAQ[name]
+    for rules in (None, since, RuleVersion(v("9.0"), "")):
+        assert _steps(name, fixture_path, rules)[0] == expected, rules
+    steps, reason = _steps(name, fixture_path, V7)
+    assert steps == [] and faq_reason in reason
+    if since is V83:  # the Mul fusion is 8.0.RC1; the OP+Add replacements wait for 8.0.RC3
+        assert _steps(name, fixture_path, V80)[0] == []
+
+
+def test_fused_mul_ends_at_an_existing_node(fixture_path: FixturePath) -> None:
+    prediction = predict(read_model(fixture_path("v8_mul_bias")))
+    assert "BiasAdd:0" not in prediction.created and "BiasAdd" not in prediction.created
+    assert SN in prediction.created
+    chain = prediction.chain_for("mul:0")
+    assert chain is not None and chain.removes_original
+    assert "inferred" in chain.steps[0].reason and "documented for AMCT 8.0" in chain.steps[0].reason
+
+
+NOT_REWRITTEN = {
+    "v8_add_full": "shape [1,8,8,8]; a BiasAdd adds one value per output channel",
+    "v8_matmul_add_scalar": "scalar addends for convolutions, not MatMul",
+    "v8_mul_vector": "shape [8], not a scalar",
+    "neg_add_len": "1-D constant has length 1 but Conv2D has 8 output channels",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_REWRITTEN))
+def test_documented_limits_at_the_newest_version(fixture_path: FixturePath, name: str) -> None:
+    steps, reason = _steps(name, fixture_path, None)
+    assert steps == [] and NOT_REWRITTEN[name] in reason
+
+
+def test_fusion_switches_stop_the_mul_fusion(fixture_path: FixturePath) -> None:
+    graph = read_model(fixture_path("v8_mul_bias"))
+    off = predict(graph, QuantOptions(do_fusion=False, sources=("config.json x",)))
+    assert off.tails[0].chain is None and "do_fusion is false (from config.json x)" in off.tails[0].reason
+    skipped = predict(graph, QuantOptions(skip_fusion_layers=frozenset({"Conv2D"})))
+    assert skipped.tails[0].chain is None and "skip_fusion_layers" in skipped.tails[0].reason
