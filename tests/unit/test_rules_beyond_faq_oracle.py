@@ -1,7 +1,7 @@
 """TensorFlow as the oracle for the rewrites AMCT documents beyond the FAQ (8.0 and later).
 
-For every new rename, the fixture is imported into real TensorFlow and the rewrite is replayed the way the rule
-says (the addend folded into a per-channel bias under a `bias_add` name scope; the scalar Mul folded into the
+For every new rename, the fixture is imported into real TensorFlow and the rewrite is replayed the way the
+rule says (the addend folded into a per-channel bias under a `bias_add` name scope; the scalar Mul folded into the
 layer; a searchN Identity after the new tail). TensorFlow must hand out exactly the names we predict, and the
 rewritten graph must compute what the original did (so the documented replacement is possible at all).
 """
@@ -46,7 +46,7 @@ def _split_const(tf: Any, op: Any) -> tuple[Any, Any]:
 
 
 def _replay(tf: Any, graph: Any, steps: list[Any]) -> tuple[list[str], Any]:
-    """Rebuild each predicted step in `graph` as the rule describes; the names TF gives and the last tensor."""
+    """Rebuild each predicted step in `graph` as the rule describes: the names TF gives, the last tensor."""
     names: list[str] = []
     tensor = None
     with graph.as_default():
@@ -55,7 +55,7 @@ def _replay(tf: Any, graph: Any, steps: list[Any]) -> tuple[list[str], Any]:
             if step.pass_name == "replace_add_pass":
                 layer_out, value = _split_const(tf, old.op)
                 channels = int(layer_out.shape[-1])
-                bias = tf.constant(np.broadcast_to(value, value.shape[:-1] + (channels,)).reshape(channels))
+                bias = tf.constant(np.broadcast_to(value, (*value.shape[:-1], channels)).reshape(channels))
                 with graph.name_scope("bias_add"):
                     tensor = tf.nn.bias_add(layer_out, bias)
             elif step.pass_name == "mul_fusion_pass":
