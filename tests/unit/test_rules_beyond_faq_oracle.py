@@ -2,8 +2,9 @@
 
 For every new rename, the fixture is imported into real TensorFlow and the rewrite is replayed the way the
 rule says (the addend folded into a per-channel bias under a `bias_add` name scope; the scalar Mul folded
-into the layer; a searchN Identity after the new tail). TensorFlow must hand out exactly the names we predict, and the
-rewritten graph must compute what the original did (so the documented replacement is possible at all).
+into the layer; a searchN Identity after the new tail). TensorFlow must hand out exactly the names we
+predict, and the rewritten graph must compute what the original did (so the documented replacement is
+possible at all).
 """
 
 from __future__ import annotations
