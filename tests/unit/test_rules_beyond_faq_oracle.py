@@ -111,3 +111,33 @@ def test_mul_fusion_names_and_fold(tf: Any, fixture_path: FixturePath, name: str
     with tf.compat.v1.Session(graph=graph) as sess:
         want, got = sess.run(["mul:0", folded], feed_dict=_feed(graph))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_group_conv_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePath) -> None:
+    """The BN's scale goes into each group's filters and its shift into one BiasAdd after the ConcatV2: the
+    result computes the BN's output, and TensorFlow names an op `bias_add` as predicted."""
+    path = fixture_path("v8_group_conv_bn")
+    (verdict,) = predict(read_model(path)).tails
+    assert verdict.chain is not None
+    (step,) = verdict.chain.steps
+    graph = _import(tf, path)
+    bn = graph.get_operation_by_name("batch_normalization/FusedBatchNormV3")
+    scale, offset, mean, variance = (_const_value(tf, t) for t in bn.inputs[1:5])
+    factor = scale / np.sqrt(variance + bn.get_attr("epsilon"))
+    concat = graph.get_operation_by_name("concat")
+    with graph.as_default():
+        parts = []
+        start = 0
+        for conv_out in concat.inputs[:-1]:
+            conv = conv_out.op
+            weights = _const_value(tf, conv.inputs[1])
+            width = weights.shape[-1]
+            folded = weights * factor[start : start + width]
+            parts.append(tf.nn.conv2d(conv.inputs[0], folded, strides=[1, 1, 1, 1], padding="SAME"))
+            start += width
+        joined = tf.concat(parts, axis=3)
+        fused = tf.nn.bias_add(joined, offset - mean * factor, name="bias_add")
+    assert fused.name == step.new == "bias_add:0"
+    with tf.compat.v1.Session(graph=graph) as sess:
+        want, got = sess.run([step.old, fused], feed_dict=_feed(graph))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)

@@ -212,3 +212,21 @@ def test_fusion_switches_stop_the_mul_fusion(fixture_path: FixturePath) -> None:
     assert off.tails[0].chain is None and "do_fusion is false (from config.json x)" in off.tails[0].reason
     skipped = predict(graph, QuantOptions(skip_fusion_layers=frozenset({"Conv2D"})))
     assert skipped.tails[0].chain is None and "skip_fusion_layers" in skipped.tails[0].reason
+
+
+def test_group_conv_bn_fusion(fixture_path: FixturePath) -> None:
+    """Split -> Conv2D x2 -> ConcatV2 -> FusedBatchNormV3: fused since 8.0 into an op `bias_add` (inferred
+    name); no searchN at the tail, since a BiasAdd after a ConcatV2 ends no quantized layer."""
+    tail = "batch_normalization/FusedBatchNormV3"
+    for rules in (None, V80):
+        steps, reason = _steps("v8_group_conv_bn", fixture_path, rules)
+        assert steps == [("group_conv_bn_fusion_pass", f"{tail}:0", "bias_add:0", INF, True)], rules
+    steps, reason = _steps("v8_group_conv_bn", fixture_path, V7)
+    assert steps == [] and "input comes from ConcatV2 'concat', not Conv2D" in reason
+    prediction = predict(read_model(fixture_path("v8_group_conv_bn")))
+    chain = prediction.chain_for(f"{tail}:0")
+    assert chain is not None and "inferred" in chain.steps[0].reason
+    assert "group conv (2 Conv2D reading one Split, joined by ConcatV2 'concat')" in chain.steps[0].reason
+    assert "bias_add:0" in prediction.created
+    off = predict(read_model(fixture_path("v8_group_conv_bn")), QuantOptions(do_fusion=False))
+    assert off.tails[0].chain is None and "do_fusion is false" in off.tails[0].reason

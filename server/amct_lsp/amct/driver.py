@@ -12,7 +12,14 @@ from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, T
 from amct_lsp.amct.layers import QUANTIZABLE_OPS, resolve_identity, will_be_quantized
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
-from amct_lsp.amct.passes import conv_bn_fusion, mul_fusion, replace_add, replace_bn, search_n
+from amct_lsp.amct.passes import (
+    conv_bn_fusion,
+    group_conv_bn_fusion,
+    mul_fusion,
+    replace_add,
+    replace_bn,
+    search_n,
+)
 from amct_lsp.amct.passes.base import PassContext, RewritePass
 from amct_lsp.amct.versions import FUSIONS_SINCE, NEWEST, OP_ADD_EXTENDED_SINCE, AmctVersion, RuleVersion
 from amct_lsp.model.graph import NON_TAIL_OPS, ModelGraph, Node
@@ -42,6 +49,11 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(replace_add.PASS, "FAQ scenario 1", until=OP_ADD_EXTENDED_SINCE),
     PassEntry(replace_add.EXTENDED, "OP+Add replacement, atlasamcttf_16_0141", since=OP_ADD_EXTENDED_SINCE),
     PassEntry(mul_fusion.PASS, f"Conv/MatMul(+BiasAdd)+Mul fusion, {_FUSION_DOC}", since=FUSIONS_SINCE),
+    PassEntry(
+        group_conv_bn_fusion.PASS,
+        f"group conv (Split, Conv2D x k, ConcatV2)+BN, {_FUSION_DOC}",
+        since=FUSIONS_SINCE,
+    ),
     PassEntry(conv_bn_fusion.PASS, "FAQ scenario 4"),
     PassEntry(search_n.PASS, "FAQ scenarios 1-5"),
 )
