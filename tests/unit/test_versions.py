@@ -14,7 +14,7 @@ import pytest
 from amct_lsp.amct.chain import Evidence
 from amct_lsp.amct.driver import PASS_TABLE, passes_for, predict
 from amct_lsp.amct.options import QuantOptions
-from amct_lsp.amct.passes import mul_fusion, replace_add
+from amct_lsp.amct.passes import mul_fusion, replace_add, search_n
 from amct_lsp.amct.versions import (
     FUSIONS_SINCE,
     NEWEST,
@@ -27,6 +27,7 @@ from amct_lsp.amct.versions import (
 from amct_lsp.cli import main
 from amct_lsp.explain_cmd import run_explain
 from amct_lsp.lsp.settings import Settings, parse_settings
+from amct_lsp.model.graph import ModelGraph, Node
 from amct_lsp.model.reader import read_model
 
 FixturePath = Callable[[str], Path]
@@ -55,9 +56,11 @@ def test_pass_table_per_version() -> None:
     assert replace_add.PASS in passes_for(RuleVersion(v("7.0"), ""))
     eight = passes_for(RuleVersion(v("8.0.RC1"), ""))
     assert mul_fusion.PASS in eight and replace_add.PASS in eight and replace_add.EXTENDED not in eight
+    assert search_n.PASS in eight and search_n.EXTENDED not in eight
     for rules in (RuleVersion(v("8.0.RC3"), ""), RuleVersion(v("9.0"), ""), NEWEST):
         chosen = passes_for(rules)
         assert replace_add.EXTENDED in chosen and replace_add.PASS not in chosen
+        assert search_n.EXTENDED in chosen and search_n.PASS not in chosen
         assert mul_fusion.PASS in chosen
     assert all(entry.source for entry in PASS_TABLE)
 
@@ -166,6 +169,14 @@ BEYOND_FAQ: dict[str, tuple[Steps, RuleVersion, str]] = {
     "v8_add_nd": (_add_chain("Add"), V83, "constant operand is 4-D (shape [1,1,1,8])"),
     "neg_add_2d": (_add_chain("Add"), V83, "constant operand is 2-D (shape [1,8])"),
     "v8_matmul_add_row": (_add_chain("add"), V83, "constant operand is 2-D (shape [1,10])"),
+    "v8_batch_matmul_add": (
+        [
+            (ADD, "add:0", "bias_add/BiasAdd:0", DOC, True),
+            (QM, "bias_add/BiasAdd:0", SN, DOC, False),  # a BatchMatMul layer: documented, not in the FAQ
+        ],
+        V83,
+        "comes from BatchMatMulV2 'MatMul', not Conv2D",
+    ),
     "v8_mul_bias": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
     "v8_mul_conv": (_mul_chain("Conv2D"), V80, "Mul is not quantized"),
     "v8_mul_matmul": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
@@ -230,3 +241,16 @@ def test_group_conv_bn_fusion(fixture_path: FixturePath) -> None:
     assert "bias_add:0" in prediction.created
     off = predict(read_model(fixture_path("v8_group_conv_bn")), QuantOptions(do_fusion=False))
     assert off.tails[0].chain is None and "do_fusion is false" in off.tails[0].reason
+
+
+def test_batch_matmul_with_adj_y_is_not_replaced() -> None:
+    """The layer constraints (adj_x = adj_y = false) apply to BatchMatMul as to MatMul's transpose flags."""
+    nodes = [
+        Node("x", "Placeholder", attrs={"dtype": "DT_FLOAT"}),
+        Node("w", "Const", const_dtype="DT_FLOAT", const_shape=(10, 16)),
+        Node("MatMul", "BatchMatMulV2", ("x", "w"), {"T": "DT_FLOAT", "adj_x": False, "adj_y": True}),
+        Node("b", "Const", const_dtype="DT_FLOAT", const_shape=(10,)),
+        Node("add", "AddV2", ("MatMul", "b"), {"T": "DT_FLOAT"}),
+    ]
+    (tail,) = predict(ModelGraph({n.name: n for n in nodes})).tails
+    assert tail.chain is None and "BatchMatMulV2 with adj_y=True is not quantized by AMCT" in tail.reason

@@ -55,7 +55,12 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         since=FUSIONS_SINCE,
     ),
     PassEntry(conv_bn_fusion.PASS, "FAQ scenario 4"),
-    PassEntry(search_n.PASS, "FAQ scenarios 1-5"),
+    PassEntry(search_n.PASS, "FAQ scenarios 1-5", until=OP_ADD_EXTENDED_SINCE),
+    PassEntry(
+        search_n.EXTENDED,
+        "FAQ scenarios 1-5; BatchMatMul layers, atlasamcttf_16_0141",
+        since=OP_ADD_EXTENDED_SINCE,
+    ),
 )
 
 

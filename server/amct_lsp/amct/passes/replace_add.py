@@ -8,7 +8,7 @@ multi-dimensional constant, for MatMul a constant whose other axes are 1. The ne
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import WEIGHTED_OPS, output_channels, resolve_identity
+from amct_lsp.amct.layers import BATCH_MATMUL_OPS, WEIGHTED_OPS, output_channels, resolve_identity
 from amct_lsp.amct.passes.base import (
     PassContext,
     claim_fused_layer,
@@ -48,7 +48,8 @@ class ReplaceAddPass:
                 continue
             layer_ref = node.data_inputs[1 - i]
             layer = ctx.node(layer_ref)
-            if layer is None or layer.op not in WEIGHTED_OPS:
+            extra = BATCH_MATMUL_OPS if self.extended else frozenset()
+            if layer is None or (layer.op not in WEIGHTED_OPS and layer.op not in extra):
                 ctx.miss(
                     f"{node.op}'s other input comes from {describe_input(ctx, layer_ref)}, not Conv2D, "
                     "DepthwiseConv2dNative, Conv2DBackpropInput or MatMul, so replace_add_pass does not apply"
@@ -67,6 +68,8 @@ class ReplaceAddPass:
                 return None
             evidence = Evidence.DOC
             what = "a scalar constant" if not shape else f"a constant of shape {_shape_text(shape)}"
+        elif layer.op in BATCH_MATMUL_OPS and shape is not None and len(shape) == 1:
+            evidence = Evidence.DOC  # a 1-D bias, but on a layer the FAQ does not know
         elif shape is None or len(shape) != 1:
             dims = f"{len(shape)}-D (shape {_shape_text(shape)})" if shape is not None else "of unknown shape"
             ctx.miss(
@@ -76,7 +79,7 @@ class ReplaceAddPass:
             )
             return None
         channels = output_channels(ctx.graph, layer)
-        if evidence is Evidence.FAQ and channels is not None and shape[0] != channels:
+        if shape is not None and len(shape) == 1 and channels is not None and shape[0] != channels:
             ctx.miss(
                 f"{node.op}'s 1-D constant has length {shape[0]} but {describe(layer)} has {channels} output "
                 "channels, so it is not a bias and replace_add_pass does not apply"
