@@ -143,3 +143,27 @@ def test_group_conv_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePath) 
     with tf.compat.v1.Session(graph=graph) as sess:
         want, got = sess.run([step.old, fused], feed_dict=_feed(graph))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def test_matmul_reshape_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePath) -> None:
+    """The BN folded into the MatMul's weights and bias computes the second Reshape's output, and TensorFlow
+    names the new BiasAdd `bias_add` as predicted (the searchN after it as in the FAQ)."""
+    path = fixture_path("v8_matmul_reshape_bn")
+    (verdict,) = predict(read_model(path)).tails
+    assert verdict.chain is not None
+    fuse, search = verdict.chain.steps
+    graph = _import(tf, path)
+    bn = graph.get_operation_by_name("batch_normalization/FusedBatchNormV3")
+    scale, offset, mean, variance = (_const_value(tf, t) for t in bn.inputs[1:5])
+    factor = scale / np.sqrt(variance + bn.get_attr("epsilon"))
+    matmul = graph.get_operation_by_name("MatMul")
+    bias = _const_value(tf, graph.get_operation_by_name("BiasAdd").inputs[1])
+    with graph.as_default():
+        product = tf.matmul(matmul.inputs[0], _const_value(tf, matmul.inputs[1]) * factor)
+        fused = tf.nn.bias_add(product, bias * factor + offset - mean * factor, name="bias_add")
+        with graph.name_scope("search_n_quant"), graph.name_scope("search_n_quant_SEARCHN"):
+            searched = tf.identity(fused)
+    assert [fused.name, searched.name] == [fuse.new, search.new]
+    with tf.compat.v1.Session(graph=graph) as sess:
+        want, got = sess.run([fuse.old, fused], feed_dict=_feed(graph))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)

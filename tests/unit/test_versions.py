@@ -177,6 +177,14 @@ BEYOND_FAQ: dict[str, tuple[Steps, RuleVersion, str]] = {
         V83,
         "comes from BatchMatMulV2 'MatMul', not Conv2D",
     ),
+    "v8_matmul_reshape_bn": (
+        [
+            ("matmul_bn_fusion_pass", "Reshape_1:0", "bias_add:0", INF, True),
+            (QM, "bias_add:0", SN, FAQ, False),
+        ],
+        V80,
+        "Reshape is not quantized",
+    ),
     "v8_mul_bias": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
     "v8_mul_conv": (_mul_chain("Conv2D"), V80, "Mul is not quantized"),
     "v8_mul_matmul": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),

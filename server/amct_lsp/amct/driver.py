@@ -15,6 +15,7 @@ from amct_lsp.amct.options import QuantOptions
 from amct_lsp.amct.passes import (
     conv_bn_fusion,
     group_conv_bn_fusion,
+    matmul_bn_fusion,
     mul_fusion,
     replace_add,
     replace_bn,
@@ -53,6 +54,9 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         group_conv_bn_fusion.PASS,
         f"group conv (Split, Conv2D x k, ConcatV2)+BN, {_FUSION_DOC}",
         since=FUSIONS_SINCE,
+    ),
+    PassEntry(
+        matmul_bn_fusion.PASS, f"MatMul(+BiasAdd)+Reshape+BN+Reshape, {_FUSION_DOC}", since=FUSIONS_SINCE
     ),
     PassEntry(conv_bn_fusion.PASS, "FAQ scenario 4"),
     PassEntry(search_n.PASS, "FAQ scenarios 1-5", until=OP_ADD_EXTENDED_SINCE),
