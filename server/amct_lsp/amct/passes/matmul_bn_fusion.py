@@ -58,9 +58,9 @@ class MatMulBnFusionPass:
             return None
         allocation = create(ctx, [], "bias_add", "BiasAdd", f"{matmul.name}:0", T="DT_FLOAT")
         reason = (
-            f"Reshape, {bn.op}, Reshape after {describe(matmul)} are folded into the MatMul (documented for "
-            "AMCT 8.0 and later, when the second Reshape gives MatMul's shape back, which is not checked here); "
-            "that the result is an op named 'bias_add', as in the FAQ's Conv+BN fusion, is inferred"
+            f"Reshape, {bn.op}, Reshape after {describe(matmul)} are folded into the MatMul (documented "
+            "for AMCT 8.0 and later, when the second Reshape gives MatMul's shape back, which is not checked "
+            "here); that the result is an op named 'bias_add', as in the FAQ's Conv+BN fusion, is inferred"
         )
         unknown = "the BN is still fused"
         return replacement_step(
