@@ -6,7 +6,7 @@
 export const SECTION = 'amct';
 
 /** Settings the server reads (via `workspace/configuration`, `initializationOptions` and `didChangeConfiguration`). */
-export const SERVER_KEYS = ['enable', 'modelPaths', 'models', 'logPath', 'severity', 'skipLayers'] as const;
+export const SERVER_KEYS = ['enable', 'modelPaths', 'models', 'logPath', 'severity', 'skipLayers', 'amctVersion'] as const;
 export type ServerKey = (typeof SERVER_KEYS)[number];
 
 /** Settings only the client uses: the server never sees them. */
@@ -20,6 +20,7 @@ export interface ServerSettings {
   logPath: string;
   severity: Record<string, string>;
   skipLayers: string[];
+  amctVersion: string;
 }
 
 export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
@@ -29,6 +30,7 @@ export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   logPath: '',
   severity: {},
   skipLayers: [],
+  amctVersion: '',
 });
 
 /** Reads one key of the `amct` section, as `WorkspaceConfiguration.get` does. */
@@ -61,6 +63,7 @@ function stringMap(value: unknown): Record<string, string> | undefined {
 export function serverSettings(read: SettingReader): ServerSettings {
   const enable = read('enable');
   const logPath = read('logPath');
+  const amctVersion = read('amctVersion');
   return {
     enable: typeof enable === 'boolean' ? enable : SERVER_DEFAULTS.enable,
     modelPaths: stringList(read('modelPaths')) ?? [],
@@ -68,6 +71,7 @@ export function serverSettings(read: SettingReader): ServerSettings {
     logPath: typeof logPath === 'string' ? logPath.trim() : SERVER_DEFAULTS.logPath,
     severity: stringMap(read('severity')) ?? {},
     skipLayers: stringList(read('skipLayers')) ?? [],
+    amctVersion: typeof amctVersion === 'string' ? amctVersion.trim() : SERVER_DEFAULTS.amctVersion,
   };
 }
 

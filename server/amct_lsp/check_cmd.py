@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from amct_lsp.amct.versions import resolve_rules
 from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failure, iter_scripts, primary_edits
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
 from amct_lsp.fileio import path_state, write_preserving
@@ -84,11 +85,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if root and not os.path.isdir(root):
         raise UsageError(f"--root {root}: no such folder")
     fmt = getattr(args, "format", "text") or "text"
+    try:
+        rules = resolve_rules(getattr(args, "amct_version", None))
+    except ValueError as problem:
+        raise UsageError(f"--amct-version: {problem}") from None
     options = {
         "model": os.path.abspath(model) if model else None,
         "root": os.path.abspath(root) if root else os.getcwd(),
         "log": os.path.abspath(log) if log else None,
         "extra_skip_layers": _split(getattr(args, "skip_layers", "")),
+        "rules": rules,
     }
     cache = ModelCache()
     scripts = [_check_file(p, cache, options) for p in iter_scripts(paths)]

@@ -13,6 +13,12 @@ from amct_lsp import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+_VERSION_HELP = (
+    "the AMCT version whose rewrite rules to use (e.g. 7.0, 8.0.RC3); default: the amct_tensorflow "
+    "installed with this Python, else the newest documented"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amct-lsp",
@@ -43,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--root", metavar="DIR", help="workspace root: the top of the model and log search")
     check.add_argument("--fix", action="store_true", help="apply the primary fixes in place")
     check.add_argument("--skip-layers", metavar="A,B", default="", help="layers to treat as not quantized")
+    check.add_argument("--amct-version", metavar="X.Y", help=_VERSION_HELP)
 
     explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
     explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")
@@ -50,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--skip-layers", metavar="A,B", default="", help="layer (op) names not to quantize")
     explain.add_argument("--skip-layer-types", metavar="T,U", default="", help="op types not to quantize")
     explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument("--amct-version", metavar="X.Y", help=_VERSION_HELP)
     return parser
 
 

@@ -11,6 +11,7 @@ from typing import TextIO
 from amct_lsp.amct.driver import predict
 from amct_lsp.amct.layers import option_warnings
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
+from amct_lsp.amct.versions import resolve_rules
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
 from amct_lsp.render.chains import tail_json
@@ -48,6 +49,11 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     try:
+        rules = resolve_rules(getattr(args, "amct_version", None))
+    except ValueError as problem:
+        print(f"amct-lsp explain: --amct-version: {_one_line(str(problem))}", file=stderr)
+        return EXIT_ERROR
+    try:
         options = options_from_args(args)
         graph = read_model(args.model)
     except (ModelError, ConfigError) as error:
@@ -55,7 +61,7 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         return EXIT_ERROR
     for warning in option_warnings(graph, options):
         print(f"amct-lsp explain: warning: {one_line(warning)}", file=stderr)
-    prediction = predict(graph, options)
+    prediction = predict(graph, options, rules)
     if getattr(args, "format", "text") == "json":
         encoded = json.dumps([tail_json(v) for v in prediction.tails], indent=2, ensure_ascii=False)
         text = escape_json(encoded) + "\n"

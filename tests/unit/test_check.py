@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from amct_lsp.amct.versions import AmctVersion, RuleVersion
 from amct_lsp.check import CheckResult, apply_edits, check_paths, check_source, primary_edits
 from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.check.suppress import is_suppression
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.render.markdown import model_hover, name_hover
 from support.amct_log import FAQ_LOG
 
 REPO = Path(__file__).resolve().parents[2]
@@ -739,3 +741,20 @@ def test_pathological_expressions_are_refused_fast(tmp_path: Path, expression: s
     (finding,) = result.findings
     assert finding.code is Code.SYNTAX and "too deeply" in finding.message
     assert finding.span.start.line == 1
+
+
+def test_the_amct_version_changes_the_finding_and_the_hover_says_why(make: Make) -> None:
+    """neg_add_2d's [1,8] addend: left alone by the FAQ's rules (7.0), replaced since 8.0.RC3 (the default);
+    the hover names the rules it used and where the version came from."""
+    script = make("neg_add_2d", infer_script("neg_add_2d", "Add:0"))
+    old = check(script, rules=RuleVersion(AmctVersion.parse("7.0"), "from --amct-version 7.0"))
+    assert not [f for f in old.findings if f.code is Code.STALE_NAME]
+    assert "Rules: AMCT 7.0 (vendor FAQ rules only): from --amct-version 7.0." in model_hover(old)
+    new = check(script)
+    assert [f.tensor for f in new.findings if f.code is Code.STALE_NAME] == ["Add:0"]
+    (info,) = [n for n in new.names if n.value == "Add:0"]
+    hover = name_hover(info, new)
+    assert "bias_add/BiasAdd:0" in hover
+    assert info.chain is not None
+    assert any("documented for AMCT 8.0.RC3 and later" in step.reason for step in info.chain.steps)
+    assert "Rules: newest documented AMCT (8.0.RC3+): no AMCT version set" in hover

@@ -38,7 +38,10 @@ def test_text_table(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == f"Model: {path} (5 nodes, 1 tail)"
-    assert lines[2:] == [
+    blank = lines.index("")
+    rules = " ".join(lines[1:blank])
+    assert rules.startswith("Rules: newest documented AMCT (8.0.RC3+): no AMCT version set")
+    assert lines[blank + 1 :] == [
         "Tail Add:0  [Add]",
         f"  becomes {SN}  [vendor FAQ]",
         "  fetching 'Add:0' after quantize_model runs off the quantized path: the last layer gets no",

@@ -69,6 +69,19 @@ EXPECTED_TAILS: dict[str, dict[str, str]] = {
         "bn_a/FusedBatchNormV3:0": "FusedBatchNormV3",
         "bn_b/FusedBatchNormV3:0": "FusedBatchNormV3",
     },
+    # Rewrites documented for AMCT 8.0 and later.
+    "v8_add_scalar": {"Add:0": "Add"},
+    "v8_add_nd": {"Add:0": "Add"},
+    "v8_add_full": {"Add:0": "Add"},
+    "v8_matmul_add_row": {"add:0": "AddV2"},
+    "v8_matmul_add_scalar": {"add:0": "AddV2"},
+    "v8_mul_bias": {"mul:0": "Mul"},
+    "v8_mul_conv": {"mul:0": "Mul"},
+    "v8_mul_matmul": {"mul:0": "Mul"},
+    "v8_mul_vector": {"mul:0": "Mul"},
+    "v8_group_conv_bn": {FBN3: "FusedBatchNormV3"},
+    "v8_batch_matmul_add": {"add:0": "AddV2"},
+    "v8_matmul_reshape_bn": {"Reshape_1:0": "Reshape"},
 }
 KERAS = ("keras_conv_bn", "keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0")
 ALL = (*EXPECTED_TAILS, *KERAS)

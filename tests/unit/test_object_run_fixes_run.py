@@ -1,6 +1,6 @@
 """The object-run fixes (issue 9 item 1) run: against the fake TensorFlow and AMCT of test_check_fixes_run,
-the script as written fails like the real thing (save_model, after a run of the stale tensor object), and each fix applied alone runs
-and fetches the new name after quantize_model."""
+the script as written fails like the real thing (save_model, after a run of the stale tensor object), and
+each fix applied alone runs and fetches the new name after quantize_model."""
 
 from __future__ import annotations
 

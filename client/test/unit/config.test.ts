@@ -39,6 +39,7 @@ describe('serverSettings', () => {
       logPath: ' amct_log/amct_tensorflow.log ',
       severity: { AMCT001: 'warning' },
       skipLayers: ['conv1'],
+      amctVersion: ' 7.0 ',
       interpreter: '/usr/bin/python3',
     };
     assert.deepEqual(serverSettings((key) => values[key]), {
@@ -48,6 +49,7 @@ describe('serverSettings', () => {
       logPath: 'amct_log/amct_tensorflow.log',
       severity: { AMCT001: 'warning' },
       skipLayers: ['conv1'],
+      amctVersion: '7.0',
     });
   });
 

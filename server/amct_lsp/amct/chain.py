@@ -112,6 +112,8 @@ class Prediction:
     created: frozenset[str] = field(default_factory=frozenset)
     #: Caveats about the whole model (e.g. other rewritable layers may push suffixes higher).
     notes: tuple[str, ...] = ()
+    #: Which AMCT version's rules were used and why, one line ("" for a prediction made elsewhere).
+    rules: str = ""
 
     def chain_for(self, tensor: str) -> RenameChain | None:
         """The chain whose original tensor is `tensor` ("Add:0"; an op name "Add" means its ":0")."""

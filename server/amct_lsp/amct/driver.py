@@ -6,18 +6,75 @@ Each pass runs over every tail (graph order) before the next pass starts, as AMC
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep, TailVerdict
 from amct_lsp.amct.layers import QUANTIZABLE_OPS, resolve_identity, will_be_quantized
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
-from amct_lsp.amct.passes import conv_bn_fusion, replace_add, replace_bn, search_n
+from amct_lsp.amct.passes import (
+    conv_bn_fusion,
+    group_conv_bn_fusion,
+    matmul_bn_fusion,
+    mul_fusion,
+    replace_add,
+    replace_bn,
+    search_n,
+)
 from amct_lsp.amct.passes.base import PassContext, RewritePass
+from amct_lsp.amct.versions import FUSIONS_SINCE, NEWEST, OP_ADD_EXTENDED_SINCE, AmctVersion, RuleVersion
 from amct_lsp.model.graph import NON_TAIL_OPS, ModelGraph, Node
 
-#: AMCT's order. Adding a pass is one module plus one entry here.
-PASSES: tuple[RewritePass, ...] = (replace_bn.PASS, replace_add.PASS, conv_bn_fusion.PASS, search_n.PASS)
+
+@dataclass(frozen=True)
+class PassEntry:
+    """One pass (or pass variant), the vendor source it follows and the AMCT versions it applies to."""
+
+    rewrite: RewritePass
+    source: str
+    since: AmctVersion | None = None
+    #: Exclusive: the variant is replaced from this version on.
+    until: AmctVersion | None = None
+
+    def applies(self, rules: RuleVersion) -> bool:
+        if self.since is not None and not rules.at_least(self.since):
+            return False
+        return self.until is None or not rules.at_least(self.until)
+
+
+_FUSION_DOC = "CANN 8.0+ fusion documentation"
+#: AMCT's order. Adding a pass is one module plus one entry here; a variant for other versions is one more
+#: entry with `since` / `until`.
+PASS_TABLE: tuple[PassEntry, ...] = (
+    PassEntry(replace_bn.PASS, "FAQ scenario 5"),
+    PassEntry(replace_add.PASS, "FAQ scenario 1", until=OP_ADD_EXTENDED_SINCE),
+    PassEntry(replace_add.EXTENDED, "OP+Add replacement, atlasamcttf_16_0141", since=OP_ADD_EXTENDED_SINCE),
+    PassEntry(mul_fusion.PASS, f"Conv/MatMul(+BiasAdd)+Mul fusion, {_FUSION_DOC}", since=FUSIONS_SINCE),
+    PassEntry(
+        group_conv_bn_fusion.PASS,
+        f"group conv (Split, Conv2D x k, ConcatV2)+BN, {_FUSION_DOC}",
+        since=FUSIONS_SINCE,
+    ),
+    PassEntry(
+        matmul_bn_fusion.PASS, f"MatMul(+BiasAdd)+Reshape+BN+Reshape, {_FUSION_DOC}", since=FUSIONS_SINCE
+    ),
+    PassEntry(conv_bn_fusion.PASS, "FAQ scenario 4"),
+    PassEntry(search_n.PASS, "FAQ scenarios 1-5", until=OP_ADD_EXTENDED_SINCE),
+    PassEntry(
+        search_n.EXTENDED,
+        "FAQ scenarios 1-5; BatchMatMul layers, atlasamcttf_16_0141",
+        since=OP_ADD_EXTENDED_SINCE,
+    ),
+)
+
+
+def passes_for(rules: RuleVersion) -> tuple[RewritePass, ...]:
+    """The passes AMCT of `rules`' version runs, in order."""
+    return tuple(entry.rewrite for entry in PASS_TABLE if entry.applies(rules))
+
+
+#: The passes of the newest documented behaviour (what `predict` uses without a version).
+PASSES: tuple[RewritePass, ...] = passes_for(NEWEST)
 
 _PASS_LABEL = {"quantize_model": "quantize_model (searchN)"}
 
@@ -27,13 +84,18 @@ _OTHER_LAYERS_NOTE = (
 )
 
 
-def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Prediction:
-    """Every tail's predicted rename chain (or why it keeps its name), and every name the rewrite creates."""
+def predict(
+    graph: ModelGraph, options: QuantOptions | None = None, rules: RuleVersion | None = None
+) -> Prediction:
+    """Every tail's predicted rename chain (or why it keeps its name), and every name the rewrite creates,
+    by the rules of `rules`' AMCT version (the newest documented when None)."""
+    rules = rules or NEWEST
+    passes = passes_for(rules)
     ctx = PassContext(graph, options or QuantOptions(), NameAllocator(graph.nodes))
     tails = graph.tails()
     current = {tail.name: f"{tail.name}:0" for tail in tails}
     steps: dict[str, list[RenameStep]] = {tail.name: [] for tail in tails}
-    for rewrite in PASSES:
+    for rewrite in passes:
         for tail in tails:
             ctx.tail = tail
             step = rewrite.apply(ctx, current[tail.name])
@@ -56,7 +118,7 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
         tail_steps = steps[tail.name]
         misses = ctx.misses.get(tail.name, [])
         if not tail_steps:
-            reason = _no_rename_reason(tail, misses) + _forwarding_hint(ctx, tail)
+            reason = _no_rename_reason(tail, misses) + _forwarding_hint(ctx, tail, passes)
             verdicts.append(TailVerdict(tail.name, tail.op, None, reason))
             continue
         notes = list(ctx.notes.get(tail.name, []))
@@ -64,17 +126,21 @@ def predict(graph: ModelGraph, options: QuantOptions | None = None) -> Predictio
             notes.append(other_note)
         chain = RenameChain(tail.name, tuple(tail_steps), tuple(notes))
         for step in tail_steps:
+            if step.new.rpartition(":")[0] in graph:
+                continue  # a fusion that deletes the tail ends the network at a node the model has
             created.add(step.new)
             created.add(step.new.rpartition(":")[0])
-        passes = " then ".join(_PASS_LABEL.get(s.pass_name, s.pass_name) for s in tail_steps)
-        reason = f"renamed by {passes}"
+        labels = " then ".join(_PASS_LABEL.get(s.pass_name, s.pass_name) for s in tail_steps)
+        reason = f"renamed by {labels}"
         if misses:
             reason += f"; {misses[0]}"
         verdicts.append(TailVerdict(tail.name, tail.op, chain, reason))
     renamed = any(v.chain is not None for v in verdicts)
     model_notes = [other_note.replace("this name", "the tails' new names")] if other_note and renamed else []
     model_notes.extend(_not_frozen_note(graph))
-    return Prediction(graph.path, tuple(verdicts), frozenset(created), tuple(model_notes))
+    return Prediction(
+        graph.path, tuple(verdicts), frozenset(created), tuple(model_notes), rules=rules.describe()
+    )
 
 
 _VARIABLE_OPS = frozenset({"VariableV2", "VarHandleOp", "Variable"})
@@ -125,7 +191,7 @@ def _no_rename_reason(tail: Node, misses: list[str]) -> str:
     return f"{tail.op} is not quantized, so AMCT leaves this output alone"
 
 
-def _forwarding_hint(ctx: PassContext, tail: Node) -> str:
+def _forwarding_hint(ctx: PassContext, tail: Node, passes: tuple[RewritePass, ...]) -> str:
     """For an Identity tail (how TF2 frozen functions end): what it forwards, and what that would become."""
     if tail.op != "Identity":
         return ""
@@ -135,7 +201,7 @@ def _forwarding_hint(ctx: PassContext, tail: Node) -> str:
     # A dry run with fresh bookkeeping: would the forwarded node be rewritten if it ended the network?
     dry = PassContext(ctx.graph, ctx.options, NameAllocator(ctx.graph.nodes), tail=source)
     tensor = f"{source.name}:0"
-    for rewrite in PASSES:
+    for rewrite in passes:
         step = rewrite.apply(dry, tensor)
         if step is not None:
             tensor = step.new

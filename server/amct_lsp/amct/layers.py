@@ -13,12 +13,17 @@ CONV_OPS = frozenset({"Conv2D", "DepthwiseConv2dNative"})
 WEIGHTED_OPS = frozenset({"Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput", "MatMul"})
 #: Ops AMCT quantizes and inserts a searchN after when they end the network (FAQ scenario 3).
 QUANTIZABLE_OPS = WEIGHTED_OPS | {"AvgPool"}
+#: Layers the 8.0.RC3+ documentation adds (OP+Add replacement, layer constraints adj_x = adj_y = false); the
+#: FAQ's rules do not know them, so only the passes' 8.0.RC3+ variants look at them.
+BATCH_MATMUL_OPS = frozenset({"BatchMatMul", "BatchMatMulV2", "BatchMatMulV3"})
 #: Ops between a weight and its Const in frozen graphs (TF2 puts ReadVariableOp Identities there).
 _PASS_THROUGH = frozenset({"Identity"})
 _MAX_HOPS = 64
 
 #: Which data input holds the weights (Conv2DBackpropInput: input 0 is the output shape, input 1 the filter).
-WEIGHT_INPUT = {"Conv2D": 1, "DepthwiseConv2dNative": 1, "Conv2DBackpropInput": 1, "MatMul": 1}
+WEIGHT_INPUT = {"Conv2D": 1, "DepthwiseConv2dNative": 1, "Conv2DBackpropInput": 1, "MatMul": 1} | {
+    op: 1 for op in BATCH_MATMUL_OPS
+}
 
 _FLAG_ATTRS = ("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "adj_x", "adj_y")
 
@@ -74,6 +79,8 @@ def output_channels(graph: ModelGraph, node: Node) -> int | None:
             return shape[2]
         if node.op == "MatMul":
             return shape[0] if node.attrs.get("transpose_b") is True else shape[1]
+        if node.op in BATCH_MATMUL_OPS:
+            return shape[-2] if node.attrs.get("adj_y") is True else shape[-1]
     except IndexError:
         return None
     return None
@@ -88,10 +95,10 @@ def constraint_failure(graph: ModelGraph, node: Node) -> str | None:
     """Why `node` cannot meet AMCT's quantization constraints (flags, dilations, dtype, Const weights), or
     None. Unlike a skip setting, a failure here also rules out the fusions that involve the layer: the
     vendor's fusion list says its single ops "must first meet the quantization constraints"."""
-    if node.op == "MatMul":
+    if node.op == "MatMul" or node.op in BATCH_MATMUL_OPS:
         for flag in _FLAG_ATTRS:
             if node.attrs.get(flag) is True:
-                return f"MatMul with {flag}=True is not quantized by AMCT"
+                return f"{node.op} with {flag}=True is not quantized by AMCT"
     if node.op == "Conv2DBackpropInput":
         dilations = node.attrs.get("dilations")
         if isinstance(dilations, tuple) and any(d != 1 for d in dilations if isinstance(d, int)):
@@ -115,7 +122,7 @@ def constraint_failure(graph: ModelGraph, node: Node) -> str | None:
 def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | None = None) -> tuple[bool, str]:
     """Whether AMCT quantizes `node` (so a tail gets a searchN after it); the reason when it does not."""
     opts = options or QuantOptions()
-    if node.op not in QUANTIZABLE_OPS:
+    if node.op not in QUANTIZABLE_OPS and node.op not in BATCH_MATMUL_OPS:
         return False, f"{node.op} is not quantized by AMCT"
     if node.name in opts.skip_layers:
         return False, f"'{node.name}' is listed in skip_layers{opts.source_text()}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from amct_lsp.amct.versions import RuleVersion
 from amct_lsp.check.api_notes import with_api_notes
 from amct_lsp.check.context import CheckContext, UseIndex
 from amct_lsp.check.findings import Code, Finding, Severity
@@ -36,10 +37,12 @@ def check_source(
     log: str | None = None,
     extra_skip_layers: Sequence[str] = (),
     model_folders: Sequence[str] = (),
+    rules: RuleVersion | None = None,
 ) -> CheckResult:
     """Check one script's text. `model`/`log` override what the script names; `root` bounds file searches;
     a model the script names but that is not found from its folder is looked for by file name in
-    `model_folders` (absolute folders)."""
+    `model_folders` (absolute folders); `rules` says which AMCT version's rewrite rules to use (None: the
+    installed amct_tensorflow's, else the newest documented)."""
     path = os.path.abspath(path)
     if "amct" not in source.lower():
         # Not a quantization script (no import, alias or directive): nothing to say, and nothing to parse.
@@ -53,7 +56,7 @@ def check_source(
     if not analysis.uses_amct:
         return CheckResult(path=path, analysis=analysis)
     lines = tuple(split_lines(source))
-    request = ModelRequest(cache, model, root, tuple(model_folders), tuple(extra_skip_layers))
+    request = ModelRequest(cache, model, root, tuple(model_folders), tuple(extra_skip_layers), rules)
     stage = load_model(analysis, path, lines, request)
     result = CheckResult(
         path=path,

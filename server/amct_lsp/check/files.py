@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
+from amct_lsp.amct.versions import RuleVersion
 from amct_lsp.check.checker import check_source
 from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.check.results import CheckResult
@@ -55,6 +56,7 @@ def check_file(
     log: str | None = None,
     extra_skip_layers: Sequence[str] = (),
     model_folders: Sequence[str] = (),
+    rules: RuleVersion | None = None,
 ) -> tuple[ScriptText | None, CheckResult]:
     """Read and check one script from disk; its text (None when unreadable: the result is one AMCT900)."""
     try:
@@ -72,6 +74,7 @@ def check_file(
         log=log,
         extra_skip_layers=extra_skip_layers,
         model_folders=model_folders,
+        rules=rules,
     )
     return text, result
 
@@ -84,6 +87,7 @@ def check_paths(
     log: str | None = None,
     extra_skip_layers: Sequence[str] = (),
     cache: ModelCache | None = None,
+    rules: RuleVersion | None = None,
 ) -> list[CheckResult]:
     """Check files and folders (recursively *.py); every model is read once through one shared cache.
 
@@ -91,7 +95,13 @@ def check_paths(
     shared = cache if cache is not None else ModelCache()
     return [
         check_file(
-            script, cache=shared, model=model, root=root, log=log, extra_skip_layers=extra_skip_layers
+            script,
+            cache=shared,
+            model=model,
+            root=root,
+            log=log,
+            extra_skip_layers=extra_skip_layers,
+            rules=rules,
         )[1]
         for script in iter_scripts(paths)
     ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from amct_lsp.amct.chain import Prediction
 from amct_lsp.amct.driver import predict
 from amct_lsp.amct.options import ConfigError, QuantOptions, load_cfg, load_config_json, merge
+from amct_lsp.amct.versions import RuleVersion, resolve_rules
 from amct_lsp.check.consequence import quantized_layers
 from amct_lsp.check.findings import Code, Finding, Position, Related, Severity, Span
 from amct_lsp.discovery import Located, locate_file, locate_model
@@ -45,6 +46,8 @@ class ModelRequest:
     root: str | None = None
     folders: tuple[str, ...] = ()
     extra_skip_layers: tuple[str, ...] = ()
+    #: Which AMCT version's rules to predict with; None: the installed amct_tensorflow's, else the newest.
+    rules: RuleVersion | None = None
 
 
 def load_model(
@@ -82,7 +85,7 @@ def load_model(
         located,
         located.path,
         graph=graph,
-        prediction=predict(graph, options.options),
+        prediction=predict(graph, options.options, request.rules or resolve_rules()),
         config_paths=options.paths,
         overridden=options.overridden,
         findings=config_findings,

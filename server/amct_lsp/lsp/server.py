@@ -134,6 +134,7 @@ class AmctLanguageServer(LanguageServer):
             "log": log_file,
             "extra_skip_layers": settings.skip_layers,
             "model_folders": tuple(resolve_path(folder, root) for folder in settings.model_paths),
+            "rules": settings.rules(),
         }
         source = snap.source
         if _SURROGATE.search(source):

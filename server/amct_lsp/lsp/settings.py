@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 
 import cattrs
 
+from amct_lsp.amct.versions import RuleVersion, parse_version, resolve_rules
 from amct_lsp.check.findings import Code, Severity
 
 SECTION = "amct"
@@ -38,6 +39,13 @@ class Settings:
     severity: Mapping[Code, Severity] = field(default_factory=dict)
     #: Extra layers (op names) to treat as not quantized.
     skip_layers: tuple[str, ...] = ()
+    #: The AMCT version whose rewrite rules to use ("7.0", "8.0.RC3"); None: the installed one or the newest.
+    amct_version: str | None = None
+
+    def rules(self) -> RuleVersion:
+        """The rules to predict with: this setting's version, else amct_tensorflow's where the server runs
+        (the user's own interpreter under `amct.interpreter`), else the newest documented."""
+        return resolve_rules(self.amct_version, "the amct.amctVersion setting")
 
     def model_for(self, script: str, root: str | None) -> str | None:
         """The model configured for `script` by the first glob in `models` resolved against `root`."""
@@ -127,6 +135,7 @@ SCHEMA: tuple[SettingKey, ...] = (
     SettingKey("logPath", "log_path", "string", "must be a path (string)"),
     SettingKey("severity", "severity", "object", 'must map codes to severities, e.g. {"AMCT001": "warning"}'),
     SettingKey("skipLayers", "skip_layers", "array", "must be a list of strings"),
+    SettingKey("amctVersion", "amct_version", "string", "must be an AMCT version such as 7.0 or 8.0.RC3"),
 )
 
 
@@ -158,7 +167,10 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
             continue
         try:
             values[key.field] = _CONVERTER.structure(value, hints[key.field])
+            if key.field == "amct_version" and values[key.field] is not None:
+                parse_version(values[key.field])
         except (TypeError, ValueError, cattrs.BaseValidationError):
+            values.pop(key.field, None)
             problems.append(f"amct.{key.name} {key.expected}, got {_show(value)}")
     return Settings(**values), problems
 

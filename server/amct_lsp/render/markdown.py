@@ -81,6 +81,8 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
     notes = _notes([*chain.notes, *(finding.notes if finding else ())])
     if notes:
         parts.append("\n".join(notes))
+    if result.prediction is not None and result.prediction.rules and name.evidence != "amct-log":
+        parts.append(f"_Rules: {result.prediction.rules}_")
     return "\n\n".join(parts)
 
 
@@ -145,6 +147,8 @@ def model_hover(result: CheckResult) -> str:
     if prediction is None:
         return f"**amct** model {_code(path)}" + (f": {result.model_note}" if result.model_note else "")
     parts = [f"**amct** model {_code(path)} — {len(prediction.tails)} tail(s)", tails_table(prediction)]
+    if prediction.rules:
+        parts.append(f"Rules: {prediction.rules}.")
     notes = _notes([*prediction.notes, *([result.model_note] if result.model_note else [])])
     if notes:
         parts.append("\n".join(notes))
@@ -163,6 +167,8 @@ def model_report(result: CheckResult) -> str:
         parts.append(result.model_note or "No model was found for this script.")
         return "\n\n".join(parts) + "\n"
     parts.append(tails_table(prediction))
+    if prediction.rules:
+        parts.append(f"Rules: {prediction.rules}.")
     for chain in prediction.chains:
         parts.append(f"## {_code(chain.tail)}")
         parts.append(_code(chain_line(chain)))

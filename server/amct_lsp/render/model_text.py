@@ -54,6 +54,8 @@ def model_text(prediction: Prediction, node_count: int | None = None) -> str:
     lines.append(
         f"Model: {prediction.model_path or '<in memory>'} ({size}{count} tail{'s' if count != 1 else ''})"
     )
+    if prediction.rules:
+        lines.extend(_wrapped(f"Rules: {prediction.rules}", ""))
     shown_caveats: set[str] = set()
     for verdict in prediction.tails:
         lines.append("")

@@ -38,7 +38,7 @@ class ConvBnFusionPass:
             )
             return None
         if not ctx.is_virtual(tensor):
-            refusal = self._refusal(ctx, node)
+            refusal = self.refusal(ctx, node)
             if refusal:
                 ctx.miss(refusal)
                 return None
@@ -66,7 +66,7 @@ class ConvBnFusionPass:
         )
 
     @staticmethod
-    def _refusal(ctx: PassContext, node: Node) -> str | None:
+    def refusal(ctx: PassContext, node: Node) -> str | None:
         """Why a BN of the model itself cannot be fused: training mode or non-constant parameters."""
         training = node.attrs.get("is_training")
         if training is not False:

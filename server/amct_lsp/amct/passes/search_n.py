@@ -8,7 +8,7 @@ FAQ scenarios 1–5: … → `search_n_quant/search_n_quant_SEARCHN/Identity:0`.
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import QUANTIZABLE_OPS, WEIGHTED_OPS, will_be_quantized
+from amct_lsp.amct.layers import BATCH_MATMUL_OPS, QUANTIZABLE_OPS, WEIGHTED_OPS, will_be_quantized
 from amct_lsp.amct.passes.base import PassContext, create, describe, make_step
 from amct_lsp.model.graph import Node
 
@@ -21,6 +21,10 @@ AVGPOOL_NOTE = (
 class SearchNPass:
     name = "quantize_model"
 
+    def __init__(self, extra_layers: frozenset[str] = frozenset()) -> None:
+        #: Layer types beyond the FAQ's that a variant quantizes (BatchMatMul for 8.0.RC3+) [DOC].
+        self.extra_layers = extra_layers
+
     def apply(self, ctx: PassContext, tensor: str) -> RenameStep | None:
         node = ctx.node(tensor)
         if node is None:
@@ -28,9 +32,9 @@ class SearchNPass:
         layer: Node | None = None
         if node.op == "BiasAdd" and node.data_inputs:
             inner = ctx.node(node.data_inputs[0])
-            if inner is not None and inner.op in WEIGHTED_OPS:
+            if inner is not None and (inner.op in WEIGHTED_OPS or inner.op in self.extra_layers):
                 layer = inner
-        elif node.op in QUANTIZABLE_OPS:
+        elif node.op in QUANTIZABLE_OPS or node.op in self.extra_layers:
             layer = node
         if layer is None:
             return None
@@ -45,7 +49,13 @@ class SearchNPass:
         allocation = create(ctx, scopes, "Identity", "Identity", tensor, T="DT_FLOAT")
         via = f" and its {describe(node)}" if node is not layer else ""
         reason = f"searchN is inserted after the quantized {describe(layer)}{via}; the old output survives"
-        return make_step(self.name, tensor, allocation, reason, Evidence.FAQ, removes_old=False)
+        evidence = Evidence.FAQ
+        if layer.op in self.extra_layers:
+            evidence = Evidence.DOC
+            reason += f" ({layer.op} is a layer AMCT 8.0.RC3 and later documents; the name is the FAQ's)"
+        return make_step(self.name, tensor, allocation, reason, evidence, removes_old=False)
 
 
 PASS = SearchNPass()
+#: 8.0.RC3 and later: BatchMatMul layers are quantized too.
+EXTENDED = SearchNPass(BATCH_MATMUL_OPS)

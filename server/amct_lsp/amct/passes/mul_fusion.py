@@ -1,0 +1,81 @@
+"""Conv/MatMul(+BiasAdd)+Mul fusion (CANN 8.0+ fusion documentation): a tail `Mul` by a scalar Const after
+Conv2D, DepthwiseConv2dNative, Conv2DBackpropInput or MatMul (optionally through BiasAdd) is folded into
+the layer's weights, and "the fused Mul layer is deleted" (融合后的Mul层会被删除).
+
+The network then ends at the op before the Mul. That AMCT keeps that op's name (scaling the Const weights
+in place rather than building new ops) is our inference: no log of this fusion is public.
+"""
+
+from __future__ import annotations
+
+from amct_lsp.amct.chain import Evidence, RenameStep
+from amct_lsp.amct.layers import WEIGHTED_OPS, resolve_identity
+from amct_lsp.amct.passes.base import Allocation, PassContext, claim_fused_layer, describe, replacement_step
+from amct_lsp.model.graph import Node
+
+
+def _fused_layer(ctx: PassContext, ref: str) -> tuple[Node, Node] | None:
+    """(the node the Mul reads, the weighted layer) when `ref` is a layer or a BiasAdd of one."""
+    node = ctx.node(ref)
+    if node is None:
+        return None
+    layer = node
+    if node.op == "BiasAdd" and node.data_inputs:
+        inner = ctx.node(node.data_inputs[0])
+        if inner is None:
+            return None
+        layer = inner
+    return (node, layer) if layer.op in WEIGHTED_OPS else None
+
+
+class MulFusionPass:
+    name = "mul_fusion_pass"
+
+    def apply(self, ctx: PassContext, tensor: str) -> RenameStep | None:
+        node = ctx.node(tensor)
+        if node is None or ctx.is_virtual(tensor) or node.op != "Mul" or len(node.data_inputs) != 2:
+            return None
+        for i in (0, 1):
+            const = resolve_identity(ctx.graph, node.data_inputs[i])
+            found = _fused_layer(ctx, node.data_inputs[1 - i])
+            if const is None or const.op != "Const" or found is None:
+                continue
+            before, layer = found
+            if const.const_shape != ():
+                shape = "unknown" if const.const_shape is None else list(const.const_shape)
+                ctx.miss(
+                    f"Mul's constant has shape {shape}, not a scalar; AMCT documents the Mul fusion for a "
+                    "scalar Const only, so mul_fusion_pass does not apply"
+                )
+                return None
+            return self._fuse(ctx, tensor, node, before, layer)
+        return None
+
+    def _fuse(
+        self, ctx: PassContext, tensor: str, node: Node, before: Node, layer: Node
+    ) -> RenameStep | None:
+        opts = ctx.options
+        if not opts.do_fusion:
+            ctx.miss(f"do_fusion is false{opts.source_text()}, so AMCT does not fuse the Mul into {layer.op}")
+            return None
+        skipped = [n for n in (layer.name, node.name) if n in opts.skip_fusion_layers]
+        if skipped:
+            ctx.miss(
+                f"'{skipped[0]}' is listed in skip_fusion_layers{opts.source_text()}, so AMCT does not fuse "
+                f"the Mul into {layer.op}"
+            )
+            return None
+        if not claim_fused_layer(ctx, layer, self.name):
+            return None
+        kept = Allocation(before.name, before.name)
+        reason = (
+            f"Mul by a scalar Const after {describe(before)} is folded into the weights and deleted "
+            "(documented for AMCT 8.0 and later); that the network then ends at "
+            f"'{before.name}' under its own name is inferred"
+        )
+        return replacement_step(
+            ctx, self.name, tensor, layer, kept, reason, Evidence.INFERRED, unknown="the Mul is still fused"
+        )
+
+
+PASS = MulFusionPass()
