@@ -493,3 +493,18 @@ async def test_document_status_notification(seed: Path) -> None:
         uri = s.open(seed / "quant.py")
         await first_diagnostics(s, uri)
         assert s.rec.statuses == []
+
+
+async def test_plain_python_file_status_is_not_amct(seed: Path) -> None:
+    """A Python file that does not use AMCT is reported as `not-amct`, so the client shows no status for it;
+    once the file imports AMCT it is a quantization script."""
+    plain = seed / "plain.py"
+    plain.write_text("import os\nprint(os.getcwd())\n", encoding="utf-8")
+    async with start_session(caps=capabilities(status=True), root=seed) as s:
+        uri = s.open(plain)
+        await s.wait_until(lambda: bool(s.rec.statuses))
+        assert s.rec.statuses[-1]["state"] == "not-amct"
+        assert s.rec.statuses[-1]["modelPath"] is None
+        version = s.replace(uri, "import amct_tensorflow as amct\n")
+        await s.wait_until(lambda: s.rec.statuses[-1]["version"] == version)
+        assert s.rec.statuses[-1]["state"] == "model-error"  # no model found: AMCT004

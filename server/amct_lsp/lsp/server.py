@@ -386,6 +386,8 @@ def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
         return DocumentStatus(snap.uri, snap.version, "failed", message=analysis.error)
     if not enabled:
         state = "disabled"
+    elif not is_amct_script(result):
+        state = "not-amct"
     elif result.model_error is not None:
         state = "model-error"
     elif result.prediction is None:
@@ -401,6 +403,15 @@ def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
         config_paths=tuple(result.config_paths),
         message=result.model_error,
     )
+
+
+def is_amct_script(result: CheckResult) -> bool:
+    """Whether the checked text is a quantization script (it uses AMCT, or does not parse yet, so may): the
+    client shows no status and no prompt for any other Python file."""
+    analysis = result.analysis
+    if analysis is None:
+        return False
+    return analysis.uses_amct or analysis.syntax_error is not None
 
 
 def create_server() -> AmctLanguageServer:
