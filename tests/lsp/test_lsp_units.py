@@ -67,6 +67,17 @@ def test_settings_invalid_values_fall_back_one_by_one() -> None:
     assert any("AMCT777" in p for p in problems)
 
 
+def test_settings_severity_off_and_amct900() -> None:
+    """AMCT900 is off unless given a level; any code can be turned off with "off"."""
+    assert Settings().hidden == frozenset({Code.SYNTAX})
+    settings, problems = parse_settings({"severity": {"AMCT900": "warning", "AMCT002": "OFF"}})
+    assert problems == []
+    assert settings.hidden == frozenset({Code.UNKNOWN_NAME})
+    assert settings.severity == {Code.SYNTAX: Severity.WARNING}
+    _, problems = parse_settings({"severity": {"AMCT001": "loud"}})
+    assert problems and "off" in problems[0]
+
+
 def test_settings_shapes() -> None:
     assert parse_settings(None) == (Settings(), [])
     assert parse_settings({"amct": {"skipLayers": "a, b"}})[0].skip_layers == ("a", "b")
@@ -108,7 +119,11 @@ def test_settings_schema_matches_package_json() -> None:
         assert entry["scope"] == "resource", key.name
         default, _ = parse_settings({key.name: entry["default"]})
         assert default == Settings(), key.name  # package.json's default is the server's default
-    assert {f.name for f in fields(Settings)} == {key.field for key in SCHEMA}
+    # `hidden` is filled from `severity` ("off", and AMCT900 unless it has a level)
+    assert {f.name for f in fields(Settings)} - {"hidden"} == {key.field for key in SCHEMA}
+    codes = declared["amct.severity"]["properties"]
+    assert set(codes) == {c.value for c in Code}
+    assert all("off" in entry["enum"] for entry in codes.values())
 
 
 # -- positions --

@@ -198,7 +198,9 @@ CASES = {
 async def test_every_code(seed: Path, code: str) -> None:
     text = CASES[code](seed_text())
     (seed / "quant.py").write_text(text)
-    async with start_session(root=seed) as s:
+    # AMCT900 (the syntax error) is left to the Python language server unless given a level.
+    settings = {"severity": {"AMCT900": "warning"}} if code == "AMCT900" else None
+    async with start_session(root=seed, settings=settings) as s:
         uri = s.open(seed / "quant.py")
         diags = await first_diagnostics(s, uri)
         found = amct(diags, code)
@@ -209,16 +211,30 @@ async def test_every_code(seed: Path, code: str) -> None:
 
 
 async def test_syntax_error_mid_edit_then_fixed(seed: Path) -> None:
+    """A syntax error mid-edit keeps the last good findings, moved with the edits; the syntax error itself is
+    not reported (the Python language server does) until AMCT900 is given a level."""
     async with start_session(root=seed) as s:
         uri = s.open(seed / "quant.py")
-        assert codes(await first_diagnostics(s, uri)) == ["AMCT001"]
-        v2 = s.replace(uri, CASES["AMCT900"](seed_text()))
+        good = await first_diagnostics(s, uri)
+        assert codes(good) == ["AMCT001"]
+        line = good[0].range.start.line
+        broken_text = "# a new first line\n" + CASES["AMCT900"](seed_text())
+        v2 = s.replace(uri, broken_text)
         broken = await first_diagnostics(s, uri, v2)
-        assert "AMCT900" in codes(broken)
+        assert codes(broken) == ["AMCT001"]
+        assert broken[0].range.start.line == line + 1  # moved down with the inserted line
+        assert broken[0].range.start.character == good[0].range.start.character
         hover = await s.hover(uri, 3, 0)  # features keep answering on a script that does not parse
         assert hover is None or isinstance(hover, types.Hover)
-        v3 = s.replace(uri, seed_text())
-        assert codes(await first_diagnostics(s, uri, v3)) == ["AMCT001"]
+        v3 = s.replace(uri, broken_text.replace("infer_output_name = 'Add:0'", "infer_output_name = 'Add:0"))
+        assert codes(await first_diagnostics(s, uri, v3)) == []  # its own line was edited: dropped
+        v4 = s.replace(uri, seed_text())
+        assert codes(await first_diagnostics(s, uri, v4)) == ["AMCT001"]
+    async with start_session(root=seed, settings={"severity": {"AMCT900": "warning", "AMCT001": "off"}}) as s:
+        uri = s.open(seed / "quant.py")
+        assert codes(await first_diagnostics(s, uri)) == []
+        v2 = s.replace(uri, CASES["AMCT900"](seed_text()))
+        assert codes(await first_diagnostics(s, uri, v2)) == ["AMCT900"]
 
 
 # -- freshness --

@@ -29,7 +29,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp import __version__
 from amct_lsp.lsp import convert
-from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, within
+from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, shown_findings, within
 from amct_lsp.lsp.documents import is_python
 from amct_lsp.lsp.handlers import install
 from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
@@ -169,7 +169,10 @@ class AmctLanguageServer(LanguageServer):
         if analysis.result is None:
             return []
         out = []
-        for finding in analysis.result.findings:
+        findings = shown_findings(analysis, self.analyzer.last_good(analysis.snapshot.uri))
+        for finding in findings:
+            if finding.code in settings.hidden:
+                continue
             try:
                 out.append(
                     convert.to_diagnostic(
