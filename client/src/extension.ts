@@ -33,11 +33,12 @@ import {
   parseDocumentStatus,
   STATUS_CAPABILITY,
 } from './documentStatus';
-import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
+import { amctDiagnosticsAt, createHoverMiddleware, hasPrimaryFix, isAmctDiagnostic } from './hover';
 import { RETRY_ACTION } from './environment';
 import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
 import { chooseInterpreter, type InterpreterChoice } from './interpreter';
 import { OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
+import { modelDirective, PICK_MODEL_CAPABILITY, PICK_MODEL_COMMAND } from './modelDirective';
 import { neutralDirectory, pythonEnvironment } from './launch';
 import { createProcessRunner } from './process';
 import { ensureEnvironment } from './provision';
@@ -120,6 +121,7 @@ class AmctExtension implements vscode.Disposable {
       ),
       vscode.commands.registerCommand(OPEN_MODEL_FOLDER_COMMAND, (model: unknown) => this.openModelFolder(model)),
       vscode.commands.registerCommand(OPEN_AMCT_LOG_COMMAND, (log: unknown) => this.openAmctLog(log)),
+      vscode.commands.registerCommand(PICK_MODEL_COMMAND, (uri: unknown, line: unknown) => this.pickModel(uri, line)),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.onTrustGranted()),
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
@@ -417,8 +419,8 @@ class AmctExtension implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       middleware: {
         provideHover: createHoverMiddleware({
-          hasAmctDiagnosticAt: (uri, position) =>
-            amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).length > 0,
+          hasFixAt: (uri, position) =>
+            amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).some(hasPrimaryFix),
           statusOf: (uri) => this.statuses.get(uri.toString()),
         }),
         workspace: {
@@ -447,7 +449,12 @@ class AmctExtension implements vscode.Disposable {
     // Ask for `amct/documentStatus` (see documentStatus.ts), and keep what it says.
     client.registerFeature({
       fillClientCapabilities: (capabilities) => {
-        capabilities.experimental = { ...(capabilities.experimental ?? {}), [STATUS_CAPABILITY]: true };
+        capabilities.experimental = {
+          ...(capabilities.experimental ?? {}),
+          [STATUS_CAPABILITY]: true,
+          // The AMCT004 quick fix "choose the model file" runs amct.pickModel (below).
+          [PICK_MODEL_CAPABILITY]: true,
+        };
       },
       initialize: () => undefined,
       getState: () => ({ kind: 'static' }),
@@ -587,6 +594,28 @@ class AmctExtension implements vscode.Disposable {
     if (fix.command !== undefined) {
       await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     }
+  }
+
+  /** The AMCT004 quick fix: pick a model file and name it in a `# amct: model=` line at `line`. */
+  private async pickModel(uriArg: unknown, line: unknown): Promise<void> {
+    if (typeof uriArg !== 'string' || typeof line !== 'number') {
+      return;
+    }
+    const uri = vscode.Uri.parse(uriArg);
+    const picked = await vscode.window.showOpenDialog({
+      title: 'The frozen graph this script quantizes',
+      openLabel: 'Use this model',
+      canSelectMany: false,
+      filters: { 'TensorFlow frozen graph': ['pb', 'pbtxt'] },
+      defaultUri: uri.scheme === 'file' ? vscode.Uri.file(path.dirname(uri.fsPath)) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (picked === undefined || picked.length === 0) {
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const script = uri.scheme === 'file' ? uri.fsPath : undefined;
+    edit.insert(uri, new vscode.Position(line, 0), modelDirective(picked[0].fsPath, script));
+    await vscode.workspace.applyEdit(edit);
   }
 
   private async openModelFolder(model: unknown): Promise<void> {

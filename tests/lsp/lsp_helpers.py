@@ -49,6 +49,7 @@ def capabilities(
     dynamic_watch: bool = True,
     work_done: bool = True,
     status: bool = False,
+    pick_model: bool = False,
 ) -> types.ClientCapabilities:
     """Client capabilities shaped like VS Code's, with the knobs the tests turn."""
     resolve = types.ClientCodeActionResolveOptions(properties=["edit"]) if lazy_actions else None
@@ -93,7 +94,11 @@ def capabilities(
             ),
         ),
         window=types.WindowClientCapabilities(work_done_progress=work_done),
-        experimental={"amctDocumentStatus": True} if status else None,
+        experimental={
+            **({"amctDocumentStatus": True} if status else {}),
+            **({"amctPickModel": True} if pick_model else {}),
+        }
+        or None,
     )
 
 

@@ -78,6 +78,15 @@ def test_settings_severity_off_and_amct900() -> None:
     assert problems and "off" in problems[0]
 
 
+def test_model_directive_goes_after_shebang_and_encoding() -> None:
+    from amct_lsp.lsp.model_action import directive_line
+
+    assert directive_line(["import amct\n"]) == 0
+    assert directive_line(["#!/usr/bin/env python\n", "# -*- coding: utf-8 -*-\n", "x\n"]) == 2
+    assert directive_line(["# -*- coding: utf-8 -*-\n", "x\n"]) == 1
+    assert directive_line([]) == 0
+
+
 def test_settings_shapes() -> None:
     assert parse_settings(None) == (Settings(), [])
     assert parse_settings({"amct": {"skipLayers": "a, b"}})[0].skip_layers == ("a", "b")

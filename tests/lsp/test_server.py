@@ -210,6 +210,42 @@ async def test_every_code(seed: Path, code: str) -> None:
         assert found[0].code_description.href.endswith(f"#{code.lower()}")
 
 
+async def test_missing_model_offers_the_model_picker(seed: Path) -> None:
+    """AMCT004 for a model that is not there: editor wording, no backticks, no related link to the missing
+    file, and (for a client that has the command) a quick fix that runs the client's model picker."""
+    (seed / "quant.py").write_text(CASES["AMCT004"](seed_text()))
+    async with start_session(caps=capabilities(pick_model=True), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        [diag] = amct(await first_diagnostics(s, uri), "AMCT004")
+        assert "amct.models" in diag.message and "# amct: model=" in diag.message
+        assert "`" not in diag.message
+        assert not diag.related_information or all(
+            "missing.pb" not in r.location.uri for r in diag.related_information
+        )
+        got = await s.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diag.range,
+                context=types.CodeActionContext(diagnostics=[diag]),
+            )
+        )
+        # pytest-lsp's converter reads a CodeAction carrying only a command as a `Command` whose `command`
+        # is the whole action (VS Code tells them apart by the type of `command`): look at the title and text.
+        [pick] = [a for a in got or [] if a.title.startswith("AMCT004: choose the model file")]
+        assert "amct.pickModel" in str(pick.command) and uri in str(pick.command)
+    async with start_session(root=seed) as s:  # a client without the command: no such action
+        uri = s.open(seed / "quant.py")
+        [diag] = amct(await first_diagnostics(s, uri), "AMCT004")
+        got = await s.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diag.range,
+                context=types.CodeActionContext(diagnostics=[diag]),
+            )
+        )
+        assert got and not [a for a in got if a.title.startswith("AMCT004: choose the model file")]
+
+
 async def test_syntax_error_mid_edit_then_fixed(seed: Path) -> None:
     """A syntax error mid-edit keeps the last good findings, moved with the edits; the syntax error itself is
     not reported (the Python language server does) until AMCT900 is given a level."""

@@ -7,6 +7,7 @@ range is never computed against a different version of the document.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 from lsprotocol import types
@@ -150,11 +151,18 @@ def to_diagnostic(
                 location=types.Location(uri=rel_uri, range=rng), message=rel.message
             )
         )
-    if finding.model and not any(r.path == finding.model for r in finding.related):
+    model = finding.model
+    # Never a link to a file that does not exist (a relative path that was not found, a deleted model).
+    if (
+        model
+        and os.path.isabs(model)
+        and os.path.isfile(model)
+        and not any(r.path == model for r in finding.related)
+    ):
         zero = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
         related.append(
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=path_uri(finding.model), range=zero),
+                location=types.Location(uri=path_uri(model), range=zero),
                 message="the model this was checked against",
             )
         )
