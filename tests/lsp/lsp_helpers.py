@@ -50,6 +50,7 @@ def capabilities(
     work_done: bool = True,
     status: bool = False,
     pick_model: bool = False,
+    hover_formats: Sequence[str] = ("markdown",),
 ) -> types.ClientCapabilities:
     """Client capabilities shaped like VS Code's, with the knobs the tests turn."""
     resolve = types.ClientCodeActionResolveOptions(properties=["edit"]) if lazy_actions else None
@@ -81,7 +82,7 @@ def capabilities(
                 ),
             ),
             diagnostic=types.DiagnosticClientCapabilities(related_document_support=False) if pull else None,
-            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind(f) for f in hover_formats]),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
                     code_action_kind=types.ClientCodeActionKindOptions(

@@ -87,6 +87,15 @@ def test_model_directive_goes_after_shebang_and_encoding() -> None:
     assert directive_line([]) == 0
 
 
+def test_markdown_to_plain() -> None:
+    from amct_lsp.lsp.plaintext import markdown_to_plain
+
+    text = '**AMCT001** `Add:0` → `bias_add/BiasAdd:0`\n\n[README](https://x/y "t") &nbsp;·&nbsp; a\\_b'
+    assert markdown_to_plain(text) == "AMCT001 Add:0 → bias_add/BiasAdd:0\n\nREADME (https://x/y)  ·  a_b"
+    table = "| pass | new |\n|---|---|\n| replace_add_pass | `bias_add` |"
+    assert markdown_to_plain(table) == "| pass | new |\n| replace_add_pass | bias_add |"
+
+
 def test_settings_shapes() -> None:
     assert parse_settings(None) == (Settings(), [])
     assert parse_settings({"amct": {"skipLayers": "a, b"}})[0].skip_layers == ("a", "b")

@@ -210,6 +210,24 @@ async def test_every_code(seed: Path, code: str) -> None:
         assert found[0].code_description.href.endswith(f"#{code.lower()}")
 
 
+async def test_hover_in_plain_text_for_a_client_without_markdown(seed: Path) -> None:
+    """eglot without markdown-mode asks for plaintext: no `**` or backticks reach it."""
+    async with start_session(caps=capabilities(hover_formats=["plaintext"]), root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        [diag] = amct(await first_diagnostics(s, uri), "AMCT001")
+        hover = await s.hover(uri, diag.range.start.line, diag.range.start.character + 2)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.kind == types.MarkupKind.PlainText
+        assert "Add:0" in hover.contents.value
+        assert "**" not in hover.contents.value and "`" not in hover.contents.value
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        [diag] = amct(await first_diagnostics(s, uri), "AMCT001")
+        hover = await s.hover(uri, diag.range.start.line, diag.range.start.character + 2)
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.kind == types.MarkupKind.Markdown
+
+
 async def test_missing_model_offers_the_model_picker(seed: Path) -> None:
     """AMCT004 for a model that is not there: editor wording, no backticks, no related link to the missing
     file, and (for a client that has the command) a quick fix that runs the client's model picker."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import gc
 import logging
 import os
@@ -436,6 +437,19 @@ def leave(code: int) -> None:
     os._exit(code)
 
 
+def tcp_label(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def listen_problem(exc: OSError) -> str:
+    """One short clause for why listening failed (asyncio's own message repeats the address)."""
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+        return "the port is already in use (pass another port, or stop the program using it)"
+    if exc.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges)"
+    return exc.strerror or str(exc)
+
+
 def run_server(args: Any) -> int:
     """`amct-lsp serve`: stdio by default, `--tcp [HOST:]PORT` to listen instead (loopback unless
     `--allow-remote`, see tcp_address). Logs go to stderr.
@@ -462,7 +476,14 @@ def run_server(args: Any) -> int:
             if warning:
                 print(f"amct-lsp: {warning}", file=sys.stderr)
             server.tcp = True
-            server.start_tcp(host, port)
+            try:
+                server.start_tcp(host, port)
+            except OSError as exc:
+                print(
+                    f"amct-lsp: cannot listen on {tcp_label(host, port)}: {listen_problem(exc)}",
+                    file=sys.stderr,
+                )
+                return 2
         else:
             server.start_io()
     except SystemExit:
