@@ -52,6 +52,8 @@ const WHEEL_DIR = path.join('client', 'wheels');
 const PRIVATE_ENVIRONMENT = 'private environment';
 const SHOW_LOG_ACTION = 'Show log';
 const UNTRUSTED = 'untrusted interpreter';
+/** The scheme of the Explain report's read-only virtual documents. */
+const REPORT_SCHEME = 'amct-report';
 const MANAGE_TRUST_ACTION = 'Manage Workspace Trust';
 
 function isUri(value: unknown): value is vscode.Uri {
@@ -90,6 +92,9 @@ class AmctExtension implements vscode.Disposable {
   private readonly pendingPrompts: Array<() => void> = [];
   /** pip's output, written line by line at debug level. */
   private readonly pipOutput = leveledChannel(this.output, 'debug');
+  /** The Explain reports by virtual-document URI (`amct-report:`). */
+  private readonly reports = new Map<string, string>();
+  private readonly reportChanges = new vscode.EventEmitter<vscode.Uri>();
   /** The workspace's amct.interpreter was ignored because the folder is not trusted (a grant restarts once). */
   private ignoredUntrusted = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -112,6 +117,11 @@ class AmctExtension implements vscode.Disposable {
     this.disposables.push(
       this.output,
       this.status,
+      this.reportChanges,
+      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
+        onDidChange: this.reportChanges.event,
+        provideTextDocumentContent: (uri) => this.reports.get(uri.toString()) ?? '',
+      }),
       vscode.commands.registerCommand(RESTART_SERVER, () => this.enqueue(() => this.restart(true))),
       vscode.commands.registerCommand(SHOW_LOG, () => this.output.show(true)),
       vscode.commands.registerCommand(EXPLAIN_MODEL, (...args: unknown[]) => this.explainModel(args)),
@@ -534,10 +544,14 @@ class AmctExtension implements vscode.Disposable {
     try {
       const report = await this.executeServerCommand(SERVER_EXPLAIN_MODEL, [uri.toString()]);
       const content = typeof report === 'string' ? report : '```json\n' + JSON.stringify(report, null, 2) + '\n```\n';
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      // A read-only virtual document (never an Untitled one left unsaved): one per script, refreshed on re-run.
+      const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `${uri.path}.amct-report.md` });
+      this.reports.set(reportUri.toString(), content);
+      this.reportChanges.fire(reportUri);
       try {
-        await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+        await vscode.commands.executeCommand('markdown.showPreviewToSide', reportUri);
       } catch {
+        const document = await vscode.workspace.openTextDocument(reportUri);
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       }
     } catch (error) {
