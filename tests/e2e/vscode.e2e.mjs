@@ -308,7 +308,7 @@ try {
     await openFile('plain.py');
     await until('plain.py in the editor', T.workbench, async () => {
       const state = await editorState(page);
-      return state?.lines.some((l) => l.includes('print(os.getcwd())')) ? true : undefined;
+      return Object.values(state?.lines ?? {}).some((l) => String(l).includes('print(os.getcwd())')) ? true : undefined;
     });
     // Long enough for activation, the environment build and the server's first check.
     await sleep(12_000);
