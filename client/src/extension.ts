@@ -318,12 +318,13 @@ class AmctExtension implements vscode.Disposable {
         this.setState('installing');
         const title =
           action.kind === 'upgrade' ? 'AMCT: upgrading the server environment' : 'AMCT: setting up the server environment';
-        // A notification only while an AMCT script is open; otherwise the status bar's progress.
-        const location = vscode.workspace.textDocuments.some(isAmctScript)
-          ? vscode.ProgressLocation.Notification
-          : vscode.ProgressLocation.Window;
+        // Shown only while an AMCT script is open; for a plain Python file the build is only logged.
+        if (!vscode.workspace.textDocuments.some(isAmctScript)) {
+          this.log(`${title} (in the background: no AMCT script is open)`);
+          return;
+        }
         void vscode.window.withProgress(
-          { location, title, cancellable: false },
+          { location: vscode.ProgressLocation.Notification, title, cancellable: false },
           () => new Promise<void>((resolve) => (finishProgress = resolve)),
         );
       },
