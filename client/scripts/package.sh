@@ -117,6 +117,7 @@ mkdir -p dist
 out="dist/amct-lsp-$TARGET-$version.vsix"
 echo "package: vsce package --target $TARGET -> $out" >&2
 # The bundle already contains vscode-languageclient, so node_modules stays out of the VSIX.
+# The Marketplace page is client/README.md (for users); the repository README is for developers.
 node_modules/.bin/vsce package --target "$TARGET" --no-dependencies --no-update-package-json --no-git-tag-version \
-  --out "$out" >&2
+  --readme-path client/README.md --out "$out" >&2
 echo "$ROOT/$out"

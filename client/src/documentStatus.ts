@@ -8,8 +8,8 @@ export const DOCUMENT_STATUS_METHOD = 'amct/documentStatus';
 /** The `experimental` client capability that asks the server to send it. */
 export const STATUS_CAPABILITY = 'amctDocumentStatus';
 
-export type CheckState = 'checked' | 'no-model' | 'model-error' | 'failed' | 'disabled';
-const STATES: readonly string[] = ['checked', 'no-model', 'model-error', 'failed', 'disabled'];
+export type CheckState = 'checked' | 'no-model' | 'model-error' | 'failed' | 'disabled' | 'not-amct';
+const STATES: readonly string[] = ['checked', 'no-model', 'model-error', 'failed', 'disabled', 'not-amct'];
 
 export interface DocumentStatus {
   uri: string;

@@ -266,6 +266,9 @@ export function environmentPipArgs(pipWheel: string, wheelDir: string, version: 
     '--no-input',
     '--no-cache-dir',
     '--no-warn-script-location',
+    // The output goes to the log line by line: no progress bars (carriage returns and block characters).
+    '--progress-bar',
+    'off',
     '--find-links',
     wheelDir,
   ];

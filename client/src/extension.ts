@@ -33,22 +33,28 @@ import {
   parseDocumentStatus,
   STATUS_CAPABILITY,
 } from './documentStatus';
-import { amctDiagnosticsAt, createHoverMiddleware, isAmctDiagnostic } from './hover';
+import { amctDiagnosticsAt, createHoverMiddleware, hasPrimaryFix, isAmctDiagnostic } from './hover';
 import { RETRY_ACTION } from './environment';
 import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
 import { chooseInterpreter, type InterpreterChoice } from './interpreter';
 import { OPEN_AMCT_LOG_COMMAND, OPEN_MODEL_FOLDER_COMMAND, APPLY_FIX_COMMAND } from './links';
+import { modelDirective, PICK_MODEL_CAPABILITY, PICK_MODEL_COMMAND } from './modelDirective';
 import { neutralDirectory, pythonEnvironment } from './launch';
 import { createProcessRunner } from './process';
 import { ensureEnvironment } from './provision';
 import { onPythonInterpreterChange, pythonExtensionInterpreter } from './pythonExtension';
-import { type ServerState, statusView } from './status';
+import { leveledChannel } from './logLines';
+import { mentionsAmct, type ServerState, statusView } from './status';
 
 /** Where `client/scripts/package.sh` puts the server's wheels, pip's wheel and their manifest. */
 const WHEEL_DIR = path.join('client', 'wheels');
 /** The key under which a failure of the private environment is prompted once per session. */
 const PRIVATE_ENVIRONMENT = 'private environment';
 const SHOW_LOG_ACTION = 'Show log';
+const UNTRUSTED = 'untrusted interpreter';
+/** The scheme of the Explain report's read-only virtual documents. */
+const REPORT_SCHEME = 'amct-report';
+const MANAGE_TRUST_ACTION = 'Manage Workspace Trust';
 
 function isUri(value: unknown): value is vscode.Uri {
   return value instanceof vscode.Uri;
@@ -59,9 +65,38 @@ function activePythonDocument(): vscode.TextDocument | undefined {
   return document?.languageId === 'python' ? document : undefined;
 }
 
+function isAmctScript(document: vscode.TextDocument): boolean {
+  return document.languageId === 'python' && mentionsAmct(document.getText());
+}
+
+/** A selector that matches exactly `uri` (glob characters in the path match themselves or any one character). */
+function selectorFor(uri: vscode.Uri): vscode.DocumentSelector {
+  if (uri.scheme !== 'file') {
+    return { language: 'python', scheme: uri.scheme };
+  }
+  return { language: 'python', scheme: 'file', pattern: uri.fsPath.replace(/[[\]{}*?!]/g, '?') };
+}
+
+const SEVERITY: Record<'info' | 'warning' | 'error', vscode.LanguageStatusSeverity> = {
+  info: vscode.LanguageStatusSeverity.Information,
+  warning: vscode.LanguageStatusSeverity.Warning,
+  error: vscode.LanguageStatusSeverity.Error,
+};
+
 class AmctExtension implements vscode.Disposable {
-  private readonly output = vscode.window.createOutputChannel('AMCT');
-  private readonly status = vscode.window.createStatusBarItem('amct.status', vscode.StatusBarAlignment.Right, 100);
+  /** Timestamps and levels (the user's log level applies); client library lines are leveled too (logLines.ts). */
+  private readonly output = leveledChannel(vscode.window.createOutputChannel('AMCT', { log: true }));
+  /** Shown next to the language mode, and only for AMCT scripts (see status.ts). */
+  private readonly status = vscode.languages.createLanguageStatusItem('amct.status', []);
+  /** Prompts kept back until an AMCT script is open: a plain Python file never brings up a notification. */
+  private readonly pendingPrompts: Array<() => void> = [];
+  /** pip's output, written line by line at debug level. */
+  private readonly pipOutput = leveledChannel(this.output, 'debug');
+  /** The Explain reports by virtual-document URI (`amct-report:`). */
+  private readonly reports = new Map<string, string>();
+  private readonly reportChanges = new vscode.EventEmitter<vscode.Uri>();
+  /** The workspace's amct.interpreter was ignored because the folder is not trusted (a grant restarts once). */
+  private ignoredUntrusted = false;
   private readonly disposables: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private clientListeners: vscode.Disposable[] = [];
@@ -77,12 +112,16 @@ class AmctExtension implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.status.name = 'AMCT';
-    this.status.command = SHOW_LOG;
+    this.status.command = { title: 'Show log', command: SHOW_LOG };
     this.render();
-    this.status.show();
     this.disposables.push(
       this.output,
       this.status,
+      this.reportChanges,
+      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
+        onDidChange: this.reportChanges.event,
+        provideTextDocumentContent: (uri) => this.reports.get(uri.toString()) ?? '',
+      }),
       vscode.commands.registerCommand(RESTART_SERVER, () => this.enqueue(() => this.restart(true))),
       vscode.commands.registerCommand(SHOW_LOG, () => this.output.show(true)),
       vscode.commands.registerCommand(EXPLAIN_MODEL, (...args: unknown[]) => this.explainModel(args)),
@@ -92,9 +131,17 @@ class AmctExtension implements vscode.Disposable {
       ),
       vscode.commands.registerCommand(OPEN_MODEL_FOLDER_COMMAND, (model: unknown) => this.openModelFolder(model)),
       vscode.commands.registerCommand(OPEN_AMCT_LOG_COMMAND, (log: unknown) => this.openAmctLog(log)),
+      vscode.commands.registerCommand(PICK_MODEL_COMMAND, (uri: unknown, line: unknown) => this.pickModel(uri, line)),
       vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.enqueue(() => this.restart(false))),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.onTrustGranted()),
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.workspace.onDidOpenTextDocument((document) => this.onOpened(document)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === vscode.window.activeTextEditor?.document) {
+          this.render();
+        }
+        this.onOpened(event.document);
+      }),
       vscode.workspace.onDidCloseTextDocument((document) => this.statuses.delete(document.uri.toString())),
     );
     void onPythonInterpreterChange(() => {
@@ -106,12 +153,37 @@ class AmctExtension implements vscode.Disposable {
   }
 
   log(message: string): void {
-    this.output.appendLine(`[client ${new Date().toISOString()}] ${message}`);
+    this.output.info(message);
+  }
+
+  /** Show a prompt now if an AMCT script is open, else when the first one opens. */
+  private prompt(show: () => void): void {
+    if (vscode.workspace.textDocuments.some(isAmctScript)) {
+      show();
+    } else {
+      this.pendingPrompts.push(show);
+    }
+  }
+
+  private onOpened(document: vscode.TextDocument): void {
+    if (this.pendingPrompts.length > 0 && isAmctScript(document)) {
+      for (const show of this.pendingPrompts.splice(0)) {
+        show();
+      }
+    }
+  }
+
+  private onTrustGranted(): void {
+    // Only the interpreter setting depends on trust: restart once, and only when it was ignored.
+    if (this.ignoredUntrusted) {
+      this.log('The workspace is now trusted: restarting the server with its amct.interpreter.');
+      void this.enqueue(() => this.restart(false));
+    }
   }
 
   enqueue(task: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(task).catch((error: unknown) => {
-      this.log(`Error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.output.error(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     });
     return this.queue;
   }
@@ -124,17 +196,27 @@ class AmctExtension implements vscode.Disposable {
   private render(): void {
     const document = activePythonDocument();
     const status = document === undefined ? undefined : this.statuses.get(document.uri.toString());
-    const view = statusView({
-      state: this.state,
-      interpreter: this.choice?.command,
-      version: this.version,
-      model: status?.modelPath ?? undefined,
-      modelProblem: status?.state === 'model-error' ? (status.message ?? 'the model cannot be read') : undefined,
-      pythonEditor: document !== undefined,
-    });
+    const view =
+      document === undefined
+        ? undefined
+        : statusView({
+            state: this.state,
+            interpreter: this.choice?.command,
+            version: this.version,
+            check: status?.state,
+            model: status?.modelPath ?? undefined,
+            modelProblem: status?.state === 'model-error' ? (status.message ?? 'the model cannot be read') : undefined,
+            mentionsAmct: mentionsAmct(document.getText()),
+          });
+    if (document === undefined || view === undefined) {
+      this.status.selector = [];
+      return;
+    }
+    this.status.selector = selectorFor(document.uri);
     this.status.text = view.text;
-    this.status.tooltip = view.tooltip;
-    this.status.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.status.detail = view.detail;
+    this.status.severity = SEVERITY[view.severity];
+    this.status.busy = view.busy;
   }
 
   // ---- interpreter, probe, install --------------------------------------------------------------------------
@@ -156,10 +238,22 @@ class AmctExtension implements vscode.Disposable {
     // Without an amct.interpreter setting ('default') the server runs in the private environment; the Python
     // extension's interpreter is then only one more Python to create that environment from.
     const choice = chooseInterpreter(input);
+    this.ignoredUntrusted = choice.ignoredUntrusted !== undefined;
     if (choice.ignoredUntrusted !== undefined) {
-      this.log(
-        `This workspace is not trusted: ignoring its amct.interpreter "${choice.ignoredUntrusted}". Trust the workspace to use it.`,
-      );
+      const message =
+        `AMCT: this workspace is not trusted, so its amct.interpreter setting ("${choice.ignoredUntrusted}") was ignored: ` +
+        'a folder you have not trusted must not choose which program runs. The server runs in its private environment; trust the folder to use that interpreter.';
+      this.output.warn(message);
+      if (!this.prompted.has(UNTRUSTED)) {
+        this.prompted.add(UNTRUSTED);
+        this.prompt(() => {
+          void vscode.window.showInformationMessage(message, MANAGE_TRUST_ACTION).then((action) => {
+            if (action === MANAGE_TRUST_ACTION) {
+              void vscode.commands.executeCommand('workbench.trust.manage');
+            }
+          });
+        });
+      }
     }
     return choice;
   }
@@ -172,12 +266,14 @@ class AmctExtension implements vscode.Disposable {
     }
     this.prompted.add(interpreter);
     // Not awaited inside the queue: the notification may stay open for a long time.
-    void vscode.window.showWarningMessage(prompt.message, ...prompt.actions).then((action) => {
-      if (action === USE_BUNDLED_ACTION) {
-        void this.clearInterpreterSetting();
-      } else if (action === SELECT_ACTION) {
-        void this.selectInterpreter();
-      }
+    this.prompt(() => {
+      void vscode.window.showWarningMessage(prompt.message, ...prompt.actions).then((action) => {
+        if (action === USE_BUNDLED_ACTION) {
+          void this.clearInterpreterSetting();
+        } else if (action === SELECT_ACTION) {
+          void this.selectInterpreter();
+        }
+      });
     });
   }
 
@@ -217,11 +313,16 @@ class AmctExtension implements vscode.Disposable {
       extensionVersion: String((this.context.extension.packageJSON as { version?: unknown }).version ?? 'unknown'),
       pythonExtension: () => pythonExtensionInterpreter(this.resource(), (message) => this.log(message)),
       log: (message) => this.log(message),
-      onOutput: (chunk) => this.output.append(chunk),
+      onOutput: (chunk) => this.pipOutput.append(chunk),
       onBuild: (action) => {
         this.setState('installing');
         const title =
           action.kind === 'upgrade' ? 'AMCT: upgrading the server environment' : 'AMCT: setting up the server environment';
+        // Shown only while an AMCT script is open; for a plain Python file the build is only logged.
+        if (!vscode.workspace.textDocuments.some(isAmctScript)) {
+          this.log(`${title} (in the background: no AMCT script is open)`);
+          return;
+        }
         void vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title, cancellable: false },
           () => new Promise<void>((resolve) => (finishProgress = resolve)),
@@ -231,7 +332,7 @@ class AmctExtension implements vscode.Disposable {
     if (result.kind === 'ready') {
       return result.python;
     }
-    this.log(result.message);
+    this.output.warn(result.message);
     this.setState(result.kind === 'failed' ? 'failed' : 'not-installed');
     if (!userInitiated && this.prompted.has(PRIVATE_ENVIRONMENT)) {
       return undefined;
@@ -244,14 +345,16 @@ class AmctExtension implements vscode.Disposable {
       'no-python': [RETRY_ACTION, SELECT_ACTION],
       failed: [RETRY_ACTION, SHOW_LOG_ACTION],
     }[result.kind];
-    void vscode.window.showWarningMessage(message, ...actions).then((action) => {
-      if (action === RETRY_ACTION) {
-        void this.enqueue(() => this.restart(true));
-      } else if (action === SELECT_ACTION) {
-        void this.selectInterpreter();
-      } else if (action === SHOW_LOG_ACTION) {
-        this.output.show(true);
-      }
+    this.prompt(() => {
+      void vscode.window.showWarningMessage(message, ...actions).then((action) => {
+        if (action === RETRY_ACTION) {
+          void this.enqueue(() => this.restart(true));
+        } else if (action === SELECT_ACTION) {
+          void this.selectInterpreter();
+        } else if (action === SHOW_LOG_ACTION) {
+          this.output.show(true);
+        }
+      });
     });
     return undefined;
   }
@@ -298,7 +401,7 @@ class AmctExtension implements vscode.Disposable {
     this.log(`Python interpreter: ${interpreter} (${source})`);
     const probe = await probeServer(createProcessRunner(await this.workingDirectory()), interpreter);
     if (probe.kind !== 'ok') {
-      this.log(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);
+      this.output.warn(`amct_lsp is not usable in ${interpreter}: ${probe.detail}`);
       this.setState(probe.kind === 'broken' ? 'failed' : 'not-installed');
       await this.promptMissingServer(probe, interpreter, userInitiated);
       return;
@@ -327,8 +430,8 @@ class AmctExtension implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       middleware: {
         provideHover: createHoverMiddleware({
-          hasAmctDiagnosticAt: (uri, position) =>
-            amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).length > 0,
+          hasFixAt: (uri, position) =>
+            amctDiagnosticsAt(vscode.languages.getDiagnostics(uri), position).some(hasPrimaryFix),
           statusOf: (uri) => this.statuses.get(uri.toString()),
         }),
         workspace: {
@@ -357,7 +460,12 @@ class AmctExtension implements vscode.Disposable {
     // Ask for `amct/documentStatus` (see documentStatus.ts), and keep what it says.
     client.registerFeature({
       fillClientCapabilities: (capabilities) => {
-        capabilities.experimental = { ...(capabilities.experimental ?? {}), [STATUS_CAPABILITY]: true };
+        capabilities.experimental = {
+          ...(capabilities.experimental ?? {}),
+          [STATUS_CAPABILITY]: true,
+          // The AMCT004 quick fix "choose the model file" runs amct.pickModel (below).
+          [PICK_MODEL_CAPABILITY]: true,
+        };
       },
       initialize: () => undefined,
       getState: () => ({ kind: 'static' }),
@@ -385,7 +493,7 @@ class AmctExtension implements vscode.Disposable {
     try {
       await client.start();
     } catch (error) {
-      this.log(`The server did not start: ${String(error)}`);
+      this.output.error(`The server did not start: ${String(error)}`);
       this.setState('failed');
     }
   }
@@ -437,10 +545,14 @@ class AmctExtension implements vscode.Disposable {
     try {
       const report = await this.executeServerCommand(SERVER_EXPLAIN_MODEL, [uri.toString()]);
       const content = typeof report === 'string' ? report : '```json\n' + JSON.stringify(report, null, 2) + '\n```\n';
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      // A read-only virtual document (never an Untitled one left unsaved): one per script, refreshed on re-run.
+      const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `${uri.path}.amct-report.md` });
+      this.reports.set(reportUri.toString(), content);
+      this.reportChanges.fire(reportUri);
       try {
-        await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+        await vscode.commands.executeCommand('markdown.showPreviewToSide', reportUri);
       } catch {
+        const document = await vscode.workspace.openTextDocument(reportUri);
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       }
     } catch (error) {
@@ -497,6 +609,28 @@ class AmctExtension implements vscode.Disposable {
     if (fix.command !== undefined) {
       await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     }
+  }
+
+  /** The AMCT004 quick fix: pick a model file and name it in a `# amct: model=` line at `line`. */
+  private async pickModel(uriArg: unknown, line: unknown): Promise<void> {
+    if (typeof uriArg !== 'string' || typeof line !== 'number') {
+      return;
+    }
+    const uri = vscode.Uri.parse(uriArg);
+    const picked = await vscode.window.showOpenDialog({
+      title: 'The frozen graph this script quantizes',
+      openLabel: 'Use this model',
+      canSelectMany: false,
+      filters: { 'TensorFlow frozen graph': ['pb', 'pbtxt'] },
+      defaultUri: uri.scheme === 'file' ? vscode.Uri.file(path.dirname(uri.fsPath)) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (picked === undefined || picked.length === 0) {
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const script = uri.scheme === 'file' ? uri.fsPath : undefined;
+    edit.insert(uri, new vscode.Position(line, 0), modelDirective(picked[0].fsPath, script));
+    await vscode.workspace.applyEdit(edit);
   }
 
   private async openModelFolder(model: unknown): Promise<void> {

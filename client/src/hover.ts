@@ -9,8 +9,8 @@ import type { DocumentStatus } from './documentStatus';
 import { HOVER_LINK_COMMANDS, hoverLinksMarkdown } from './links';
 
 export interface HoverDeps {
-  /** Whether an AMCT diagnostic covers the position. */
-  hasAmctDiagnosticAt(uri: vscode.Uri, position: vscode.Position): boolean;
+  /** Whether an AMCT diagnostic with a fix (`hasPrimaryFix`) covers the position. */
+  hasFixAt(uri: vscode.Uri, position: vscode.Position): boolean;
   /** The document's last `amct/documentStatus` from the server (its model and AMCT log), if any. */
   statusOf(uri: vscode.Uri): DocumentStatus | undefined;
 }
@@ -18,6 +18,17 @@ export interface HoverDeps {
 export function isAmctDiagnostic(diagnostic: vscode.Diagnostic): boolean {
   const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
   return /^AMCT\d+$/.test(String(code ?? '')) || /amct/i.test(diagnostic.source ?? '');
+}
+
+/** Whether the diagnostic carries a real fix in its data (the server's `fixes`, one of them primary); an
+ * AMCT004 "model not found" has only the ignore comment, so the hover offers no "Apply fix" for it. */
+export function hasPrimaryFix(diagnostic: vscode.Diagnostic): boolean {
+  const data = (diagnostic as { data?: unknown }).data;
+  if (data === null || typeof data !== 'object') {
+    return false;
+  }
+  const fixes = (data as { fixes?: unknown }).fixes;
+  return Array.isArray(fixes) && fixes.some((fix) => typeof fix === 'object' && fix !== null && (fix as { primary?: unknown }).primary === true);
 }
 
 /** Diagnostics from `languages.getDiagnostics` that are ours and cover the position. */
@@ -39,8 +50,9 @@ export function buildHoverLinks(
     documentUri: document.uri.toString(),
     line: position.line,
     character: position.character,
-    hasFix: deps.hasAmctDiagnosticAt(document.uri, position),
-    modelPath: status?.modelPath ?? undefined,
+    hasFix: deps.hasFixAt(document.uri, position),
+    // Only a model the server read: never a link to a file that does not exist.
+    modelPath: status?.state === 'checked' ? (status.modelPath ?? undefined) : undefined,
     amctLog: status?.logPath ?? undefined,
   });
   if (text === '') {

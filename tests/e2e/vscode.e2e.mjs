@@ -135,6 +135,31 @@ function editorState(page, find) {
   }, find);
 }
 
+/** Opens a file of the workspace from the Explorer (Quick Open as a fallback if the Explorer is not showing). */
+async function openFile(name) {
+  const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${name}"]`);
+  try {
+    await row.first().waitFor({ timeout: 20_000 });
+    await row.first().click();
+  } catch {
+    log(`Explorer row of ${name} not found; using Quick Open`);
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type(name);
+    await sleep(500);
+    await page.keyboard.press('Enter');
+  }
+}
+
+/** Runs a command from the command palette by its title. */
+async function runCommand(title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').first().waitFor({ timeout: T.fix });
+  await page.keyboard.type(title);
+  await sleep(600);
+  await page.keyboard.press('Enter');
+}
+
 /** Hovers over 'Add:0' on the infer line until the server's hover (with the chain) shows; returns it. */
 async function showHover() {
   const state = await editorState(page, { line: INFER_LINE, text: "'Add:0'" });
@@ -227,6 +252,8 @@ const HOVER = 'hover on Add:0 shows the rename chain and the command links';
 const QUICK_FIX = `Ctrl+. applies the quick fix on line ${INFER_LINE}`;
 const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
+const PLAIN = 'a plain Python file gets no AMCT notification and no AMCT status';
+const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const results = [];
 /** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
@@ -275,18 +302,36 @@ try {
   await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
   log('workbench loaded');
 
+  // First a Python file that does not use AMCT: the extension activates on it (and builds its environment),
+  // but must not bring up a notification or an AMCT status for it.
+  await test(PLAIN, async () => {
+    await openFile('plain.py');
+    await until('plain.py in the editor', T.workbench, async () => {
+      const state = await editorState(page);
+      return Object.values(state?.lines ?? {}).some((l) => String(l).includes('print(os.getcwd())')) ? true : undefined;
+    });
+    // Long enough for activation, the environment build and the server's first check.
+    await sleep(12_000);
+    const seen = await page.evaluate(() => ({
+      toasts: [...document.querySelectorAll('.notifications-toasts .notification-toast')].map((t) => t.textContent ?? ''),
+      statusbar: document.querySelector('.part.statusbar')?.textContent ?? '',
+      languageStatus: [...document.querySelectorAll('[id^="status.languageStatus"], [id*="amct"]')].map(
+        (e) => `${e.id}: ${e.getAttribute('aria-label') ?? ''} ${e.textContent ?? ''}`,
+      ),
+    }));
+    await page.screenshot({ path: join(opts.artifacts, 'plain-python.png') });
+    log(`plain.py: toasts ${JSON.stringify(seen.toasts)}; language status ${JSON.stringify(seen.languageStatus)}`);
+    const amctToasts = seen.toasts.filter((t) => /amct/i.test(t));
+    if (amctToasts.length > 0) {
+      throw new Error(`an AMCT notification for a plain Python file: ${JSON.stringify(amctToasts)}`);
+    }
+    if (/AMCT/.test(seen.statusbar) || seen.languageStatus.some((t) => /AMCT/.test(t))) {
+      throw new Error(`an AMCT status for a plain Python file: ${JSON.stringify(seen)}`);
+    }
+  });
+
   // Open quant.py from the Explorer (Quick Open as a fallback if the Explorer is not showing).
-  const row = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="quant.py"]');
-  try {
-    await row.first().waitFor({ timeout: 20_000 });
-    await row.first().click();
-  } catch {
-    log('Explorer row not found; using Quick Open');
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type('quant.py');
-    await sleep(500);
-    await page.keyboard.press('Enter');
-  }
+  await openFile('quant.py');
   await until('quant.py in the editor', T.workbench, async () => {
     const state = await editorState(page);
     return state?.lines[INFER_LINE]?.includes('infer_output_name') ? true : undefined;
@@ -406,6 +451,25 @@ try {
     await waitForFixedLine();
   }, [QUICK_FIX]);
 
+  await test(FIX_ALL, async () => {
+    await page.keyboard.press('Escape');
+    await until(`'Add:0' back on line ${INFER_LINE} with its squiggle`, T.squiggle, async () => {
+      const s = await editorState(page);
+      if (!s?.lines[INFER_LINE]?.includes("'Add:0'")) {
+        await page.keyboard.press('Control+Z');
+        return undefined;
+      }
+      return s.squiggles.some((q) => q.line === INFER_LINE) ? true : undefined;
+    });
+    await runCommand('AMCT: Apply All Fixes in This File');
+    await waitForFixedLine();
+    const save = (await editorState(page)).lines[SAVE_LINE]?.trim();
+    await page.screenshot({ path: join(opts.artifacts, 'fix-all.png') });
+    if (save !== "save_output_name = 'Add:0'") {
+      throw new Error(`fix-all changed line ${SAVE_LINE} too: ${JSON.stringify(save)}`);
+    }
+  }, [SQUIGGLE]);
+
   if (opts.storage) {
     await test(UPGRADE, async () => {
       // Make the environment look as if an older extension had built it, then restart the server.
@@ -457,7 +521,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = opts.storage ? 6 : 5;
+const expected = opts.storage ? 8 : 7;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

@@ -49,6 +49,8 @@ def capabilities(
     dynamic_watch: bool = True,
     work_done: bool = True,
     status: bool = False,
+    pick_model: bool = False,
+    hover_formats: Sequence[str] = ("markdown",),
 ) -> types.ClientCapabilities:
     """Client capabilities shaped like VS Code's, with the knobs the tests turn."""
     resolve = types.ClientCodeActionResolveOptions(properties=["edit"]) if lazy_actions else None
@@ -80,7 +82,7 @@ def capabilities(
                 ),
             ),
             diagnostic=types.DiagnosticClientCapabilities(related_document_support=False) if pull else None,
-            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind(f) for f in hover_formats]),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
                     code_action_kind=types.ClientCodeActionKindOptions(
@@ -93,7 +95,11 @@ def capabilities(
             ),
         ),
         window=types.WindowClientCapabilities(work_done_progress=work_done),
-        experimental={"amctDocumentStatus": True} if status else None,
+        experimental={
+            **({"amctDocumentStatus": True} if status else {}),
+            **({"amctPickModel": True} if pick_model else {}),
+        }
+        or None,
     )
 
 

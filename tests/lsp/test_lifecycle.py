@@ -149,3 +149,20 @@ async def test_tcp_exit_codes(shutdown: bool, expected: int) -> None:
     writer.close()
     assert code == expected
     assert "Traceback" not in stderr, stderr
+
+
+def test_tcp_port_in_use_is_one_line() -> None:
+    """`serve --tcp PORT` (a bare port, as eglot's :autoport passes) on a port already taken: one line on
+    stderr and exit code 2, not a traceback."""
+    import socket
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = int(sock.getsockname()[1])
+        done = subprocess.run([*SERVER, "--tcp", str(port)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "in use" in lines[0], done.stderr

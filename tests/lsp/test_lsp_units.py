@@ -67,6 +67,35 @@ def test_settings_invalid_values_fall_back_one_by_one() -> None:
     assert any("AMCT777" in p for p in problems)
 
 
+def test_settings_severity_off_and_amct900() -> None:
+    """AMCT900 is off unless given a level; any code can be turned off with "off"."""
+    assert Settings().hidden == frozenset({Code.SYNTAX})
+    settings, problems = parse_settings({"severity": {"AMCT900": "warning", "AMCT002": "OFF"}})
+    assert problems == []
+    assert settings.hidden == frozenset({Code.UNKNOWN_NAME})
+    assert settings.severity == {Code.SYNTAX: Severity.WARNING}
+    _, problems = parse_settings({"severity": {"AMCT001": "loud"}})
+    assert problems and "off" in problems[0]
+
+
+def test_model_directive_goes_after_shebang_and_encoding() -> None:
+    from amct_lsp.lsp.model_action import directive_line
+
+    assert directive_line(["import amct\n"]) == 0
+    assert directive_line(["#!/usr/bin/env python\n", "# -*- coding: utf-8 -*-\n", "x\n"]) == 2
+    assert directive_line(["# -*- coding: utf-8 -*-\n", "x\n"]) == 1
+    assert directive_line([]) == 0
+
+
+def test_markdown_to_plain() -> None:
+    from amct_lsp.lsp.plaintext import markdown_to_plain
+
+    text = '**AMCT001** `Add:0` → `bias_add/BiasAdd:0`\n\n[README](https://x/y "t") &nbsp;·&nbsp; a\\_b'
+    assert markdown_to_plain(text) == "AMCT001 Add:0 → bias_add/BiasAdd:0\n\nREADME (https://x/y)  ·  a_b"
+    table = "| pass | new |\n|---|---|\n| replace_add_pass | `bias_add` |"
+    assert markdown_to_plain(table) == "| pass | new |\n| replace_add_pass | bias_add |"
+
+
 def test_settings_shapes() -> None:
     assert parse_settings(None) == (Settings(), [])
     assert parse_settings({"amct": {"skipLayers": "a, b"}})[0].skip_layers == ("a", "b")
@@ -108,7 +137,11 @@ def test_settings_schema_matches_package_json() -> None:
         assert entry["scope"] == "resource", key.name
         default, _ = parse_settings({key.name: entry["default"]})
         assert default == Settings(), key.name  # package.json's default is the server's default
-    assert {f.name for f in fields(Settings)} == {key.field for key in SCHEMA}
+    # `hidden` is filled from `severity` ("off", and AMCT900 unless it has a level)
+    assert {f.name for f in fields(Settings)} - {"hidden"} == {key.field for key in SCHEMA}
+    codes = declared["amct.severity"]["properties"]
+    assert set(codes) == {c.value for c in Code}
+    assert all("off" in entry["enum"] for entry in codes.values())
 
 
 # -- positions --

@@ -25,6 +25,16 @@ def test_private_protocol_hooks_exist_with_their_signatures() -> None:
     assert isinstance(protocol._request_futures, dict)
     assert protocol._shutdown is False
     assert protocol._workspace is None  # built by initialize
+    cancel = inspect.signature(JsonRPCProtocol._handle_cancel_notification)
+    assert list(cancel.parameters) == ["self", "msg_id"]
+
+
+def test_cancel_of_an_answered_request_is_not_logged(caplog: Any) -> None:
+    """pygls warns "Cancel notification for unknown message id" for every late cancel; ours says nothing."""
+    protocol = create_server().protocol
+    with caplog.at_level("DEBUG", logger="pygls"):
+        protocol._handle_cancel_notification(42)
+    assert not [r for r in caplog.records if r.name.startswith("pygls") and r.levelname == "WARNING"]
 
 
 def test_initialize_is_a_generator_that_builds_the_workspace_before_the_user_handler() -> None:

@@ -148,9 +148,11 @@ describe('package.json contributions', () => {
     assert.equal(manifest.main, './client/out/extension.js');
   });
 
-  it('contributes the four commands', () => {
+  it('contributes the commands, and source.fixAll.amct for editor.codeActionsOnSave', () => {
     const ids = manifest.contributes.commands.map((c) => c.command).sort();
-    assert.deepEqual(ids, ['amct.applyAllFixes', 'amct.explainModel', 'amct.restartServer', 'amct.showLog']);
+    assert.deepEqual(ids, ['amct.applyAllFixes', 'amct.explainModel', 'amct.pickModel', 'amct.restartServer', 'amct.showLog']);
+    const kinds = (manifest.contributes as { codeActions?: Array<{ actions: Array<{ kind: string }> }> }).codeActions ?? [];
+    assert.deepEqual(kinds.flatMap((c) => c.actions.map((a) => a.kind)), ['source.fixAll.amct']);
   });
 });
 

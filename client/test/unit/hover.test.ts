@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ProvideHoverSignature } from 'vscode-languageclient/node';
 import type * as vscodeTypes from 'vscode';
-import { amctDiagnosticsAt, createHoverMiddleware, type HoverDeps } from '../../src/hover';
+import { amctDiagnosticsAt, createHoverMiddleware, hasPrimaryFix, type HoverDeps } from '../../src/hover';
 import type { DocumentStatus } from '../../src/documentStatus';
 import {
   APPLY_FIX_COMMAND,
@@ -75,7 +75,7 @@ describe('hover middleware', () => {
     ...fields,
   });
   const deps = (overrides: Partial<HoverDeps> = {}): HoverDeps => ({
-    hasAmctDiagnosticAt: () => true,
+    hasFixAt: () => true,
     statusOf: () => undefined,
     ...overrides,
   });
@@ -109,21 +109,42 @@ describe('hover middleware', () => {
   it('links the model of the status even when the hover Markdown names none, and never a path from the Markdown', async () => {
     const serverHover = new Hover([new MarkdownString('`Add:0` is not an output name the rewrite touches')]);
     const middleware = createHoverMiddleware(
-      deps({ hasAmctDiagnosticAt: () => false, statusOf: () => status({ modelPath: '/ws/m.pb' }) }),
+      deps({ hasFixAt: () => false, statusOf: () => status({ modelPath: '/ws/m.pb' }) }),
     );
     const result = (await middleware(document, position as unknown as vscodeTypes.Position, token, next(serverHover))) as unknown as Hover;
     assert.deepEqual(links((result.contents[1] as MarkdownString).value).map((l) => l.args), [['/ws/m.pb']]);
     const named = new Hover([new MarkdownString(SERVER_HOVER)]);
-    const withoutStatus = createHoverMiddleware(deps({ hasAmctDiagnosticAt: () => false }));
+    const withoutStatus = createHoverMiddleware(deps({ hasFixAt: () => false }));
     assert.equal(await withoutStatus(document, position as unknown as vscodeTypes.Position, token, next(named)), named);
+  });
+
+  it('links no model the server could not read', async () => {
+    const serverHover = new Hover([new MarkdownString('model missing')]);
+    const middleware = createHoverMiddleware(
+      deps({ hasFixAt: () => false, statusOf: () => status({ state: 'model-error', modelPath: '/ws/gone.pb' }) }),
+    );
+    assert.equal(await middleware(document, position as unknown as vscodeTypes.Position, token, next(serverHover)), serverHover);
   });
 
   it('returns the server hover unchanged when there is nothing to link, and passes null through', async () => {
     const plain = new Hover(['just text']);
-    const middleware = createHoverMiddleware(deps({ hasAmctDiagnosticAt: () => false }));
+    const middleware = createHoverMiddleware(deps({ hasFixAt: () => false }));
     const p = position as unknown as vscodeTypes.Position;
     assert.equal(await middleware(document, p, token, next(plain)), plain);
     assert.equal(await middleware(document, p, token, next(null)), null);
+  });
+});
+
+describe('hasPrimaryFix', () => {
+  it('is true only for a diagnostic whose data carries a primary fix', () => {
+    const stale = new Diagnostic(new Range(1, 0, 1, 5), 'stale');
+    (stale as unknown as { data: unknown }).data = { fixes: [{ title: 'use x', primary: true, edits: [] }] };
+    const missingModel = new Diagnostic(new Range(1, 0, 1, 5), 'no model');
+    (missingModel as unknown as { data: unknown }).data = { fixes: [{ title: 'Ignore AMCT004', primary: false, edits: [] }] };
+    const fixable = (d: Diagnostic) => hasPrimaryFix(d as unknown as vscodeTypes.Diagnostic);
+    assert.equal(fixable(stale), true);
+    assert.equal(fixable(missingModel), false);
+    assert.equal(fixable(new Diagnostic(new Range(1, 0, 1, 5), 'bare')), false);
   });
 });
 

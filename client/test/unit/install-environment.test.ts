@@ -172,6 +172,7 @@ describe('the venv and pip command lines', () => {
     const args = environmentPipArgs('/ext/client/wheels/pip-25.3-py3-none-any.whl', '/ext/client/wheels', '0.2.0', true);
     assert.equal(args[0], path.join('/ext/client/wheels/pip-25.3-py3-none-any.whl', 'pip'));
     assert.equal(args[1], 'install');
+    assert.equal(args[args.indexOf('--progress-bar') + 1], 'off');
     for (const flag of ['--no-index', '--isolated', '--only-binary=:all:', '--no-input', '--no-cache-dir']) {
       assert.ok(args.includes(flag), flag);
     }

@@ -1,45 +1,47 @@
 import * as assert from 'node:assert/strict';
-import { statusView } from '../../src/status';
+import { isAmctDocument, mentionsAmct, statusView } from '../../src/status';
 
 describe('statusView', () => {
-  it('shows the model file name of the active script when running', () => {
-    const view = statusView({
-      state: 'running',
-      version: '0.1.0',
-      interpreter: '/venv/bin/python',
-      model: '/ws/pb_model/case_1_1.pb',
-      pythonEditor: true,
-    });
-    assert.equal(view.text, '$(check) AMCT: case_1_1.pb');
-    assert.match(view.tooltip, /amct-lsp 0\.1\.0/);
-    assert.match(view.tooltip, /Python: \/venv\/bin\/python/);
-    assert.match(view.tooltip, /Model: \/ws\/pb_model\/case_1_1\.pb/);
-    assert.match(view.tooltip, /show the log/);
-    assert.equal(view.warning, false);
+  it('shows the model file name of a checked script with a check mark', () => {
+    const view = statusView({ state: 'running', check: 'checked', model: '/ws/pb_model/case_1_1.pb', mentionsAmct: true });
+    assert.equal(view?.text, '$(check) AMCT: case_1_1.pb');
+    assert.equal(view?.detail, 'Model: /ws/pb_model/case_1_1.pb');
+    assert.equal(view?.severity, 'info');
   });
 
-  it('says when a running server found no model, and hides the model part outside Python files', () => {
-    assert.equal(statusView({ state: 'running', pythonEditor: true }).text, '$(check) AMCT: no model');
-    assert.equal(statusView({ state: 'running', model: '/m.pb', pythonEditor: false }).text, '$(check) AMCT');
+  it('shows nothing for a Python file that does not use AMCT', () => {
+    assert.equal(statusView({ state: 'running', check: 'not-amct', mentionsAmct: true }), undefined);
+    assert.equal(statusView({ state: 'failed', mentionsAmct: false }), undefined);
+    assert.equal(statusView({ state: 'not-installed', mentionsAmct: false }), undefined);
   });
 
-  it('says when the server could not read the model of the script', () => {
+  it('never shows a check mark for a model that does not exist', () => {
     const view = statusView({
       state: 'running',
+      check: 'model-error',
       model: '/ws/pb_model/gone.pb',
       modelProblem: 'The model file /ws/pb_model/gone.pb does not exist.',
-      pythonEditor: true,
+      mentionsAmct: true,
     });
-    assert.equal(view.text, '$(check) AMCT: gone.pb (unreadable)');
-    assert.match(view.tooltip, /does not exist/);
+    assert.equal(view?.text, '$(warning) AMCT: gone.pb unreadable');
+    assert.match(view?.detail ?? '', /does not exist/);
+    assert.equal(view?.severity, 'warning');
+    assert.doesNotMatch(statusView({ state: 'running', check: 'no-model', mentionsAmct: true })?.text ?? '', /check/);
   });
 
-  it('shows each non-running state in words, with a warning background for problems', () => {
-    assert.equal(statusView({ state: 'starting', pythonEditor: true }).text, '$(sync~spin) AMCT: starting');
-    const missing = statusView({ state: 'not-installed', interpreter: 'python3', pythonEditor: true });
-    assert.equal(missing.text, '$(warning) AMCT: not installed');
-    assert.equal(missing.warning, true);
-    assert.equal(statusView({ state: 'failed', pythonEditor: false }).warning, true);
-    assert.equal(statusView({ state: 'stopped', pythonEditor: false }).text, '$(circle-slash) AMCT: stopped');
+  it('shows the server state in words for an AMCT script, as an error when it cannot run', () => {
+    assert.equal(statusView({ state: 'starting', mentionsAmct: true })?.busy, true);
+    const missing = statusView({ state: 'not-installed', interpreter: 'python3', mentionsAmct: true });
+    assert.equal(missing?.text, '$(warning) AMCT: not installed');
+    assert.equal(missing?.severity, 'error');
+    assert.match(missing?.detail ?? '', /python3/);
+  });
+
+  it('decides what an AMCT script is from the server first, then from the text', () => {
+    assert.equal(mentionsAmct('import amct_tensorflow as amct'), true);
+    assert.equal(mentionsAmct('import os'), false);
+    assert.equal(isAmctDocument({ check: 'not-amct', mentionsAmct: true }), false);
+    assert.equal(isAmctDocument({ check: 'no-model', mentionsAmct: false }), true);
+    assert.equal(isAmctDocument({ mentionsAmct: false }), false);
   });
 });

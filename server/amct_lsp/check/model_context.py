@@ -57,7 +57,10 @@ def load_model(
     located = locate_model(analysis, path, request.root, request.explicit, request.folders)
     if located.path is None:
         error = f"No model found for this script: {located.note}."
-        hint = " Add a comment `# amct: model=path/to/model.pb` or pass --model."
+        hint = (
+            " Name it in a line # amct: model=path/to/model.pb, or with the amct.models setting"
+            " (amct-lsp check: --model)."
+        )
         finding = model_finding(
             analysis, path, lines, f"{error}{hint}", located.span, model_path=located.wanted
         )
@@ -111,7 +114,7 @@ def model_finding(
             first = lines[0] if lines else ""
             span = Span(Position(0, 0), Position(0, len(first)))
     related: tuple[Related, ...] = ()
-    if model_path and os.path.isabs(model_path):
+    if model_path and os.path.isabs(model_path) and os.path.isfile(model_path):  # never link a missing file
         origin = Span(Position(0, 0), Position(0, 0))
         related = (Related(model_path, origin, "the model file"),)
     return Finding(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from amct_lsp.check.findings import Code, Finding
 from amct_lsp.text import lines_with_ends
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ class Analyzer:
         #: Checks run so far (each one a `check_source` call); for the log and the tests.
         self.runs = 0
         self._latest: dict[str, Analysis] = {}
+        #: The newest analysis per URI of a text that parsed: its findings stand in while an edit does not.
+        self._good: dict[str, Analysis] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
         #: Bumped per URI when a dependency changes, so an equal version still re-checks.
         self._generation: dict[str, int] = {}
@@ -156,6 +159,7 @@ class Analyzer:
             timer.cancel()
         self._pending.pop(uri, None)
         self._latest.pop(uri, None)
+        self._good.pop(uri, None)
         self._generation.pop(uri, None)
         self._inflight.pop(uri, None)
 
@@ -173,6 +177,10 @@ class Analyzer:
     def latest(self, uri: str) -> Analysis | None:
         """The newest finished analysis of `uri` (maybe of an older version)."""
         return self._latest.get(uri)
+
+    def last_good(self, uri: str) -> Analysis | None:
+        """The newest analysis of `uri` whose text parsed (maybe of an older version)."""
+        return self._good.get(uri)
 
     def latest_all(self) -> Iterable[Analysis]:
         return list(self._latest.values())
@@ -221,6 +229,9 @@ class Analyzer:
         prev = self._latest.get(uri)
         if self._snapshot(uri) is not None and (prev is None or prev.serial < analysis.serial):
             self._latest[uri] = analysis
+            good = self._good.get(uri)
+            if parses(analysis) and (good is None or good.serial < analysis.serial):
+                self._good[uri] = analysis
         return analysis
 
     def _analyse(self, snap: Snapshot) -> Analysis:
@@ -236,8 +247,39 @@ class Analyzer:
         return Analysis(snap, serial, result, lines=lines, deps=result_deps(result))
 
 
+def parses(analysis: Analysis) -> bool:
+    """Whether the analysed text parsed (a check that failed, or a text with a syntax error, did not)."""
+    result = analysis.result
+    return result is not None and (result.analysis is None or result.analysis.syntax_error is None)
+
+
+def shown_findings(analysis: Analysis, last_good: Analysis | None) -> list[Finding]:
+    """The findings to show for `analysis`: its own, or, while its text does not parse, the last good
+    analysis's findings moved with the edits (check.carry) next to the syntax problem."""
+    result = analysis.result
+    if result is None:
+        return []
+    if parses(analysis) or last_good is None or last_good.result is None:
+        return list(result.findings)
+    from amct_lsp.check.carry import carry_findings
+
+    kept = [f for f in last_good.result.findings if f.code is not Code.SYNTAX]
+    carried = carry_findings(last_good.snapshot.source, analysis.snapshot.source, kept)
+    return sorted([*carried, *result.findings], key=lambda f: (f.span.start, f.code.value))
+
+
 def describe_error(analysis: Analysis) -> str:
     return f"amct-lsp could not check {analysis.snapshot.path}: {analysis.error}"
 
 
-__all__ = ["Analysis", "Analyzer", "Snapshot", "describe_error", "is_affected", "result_deps", "within"]
+__all__ = [
+    "Analysis",
+    "Analyzer",
+    "Snapshot",
+    "describe_error",
+    "is_affected",
+    "parses",
+    "result_deps",
+    "shown_findings",
+    "within",
+]

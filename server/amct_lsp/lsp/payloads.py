@@ -33,7 +33,8 @@ class DocumentStatus:
 
     uri: str
     version: int | None
-    #: "checked" (a model was read), "no-model", "model-error", "failed" (the engine raised), "disabled".
+    #: "checked" (a model was read), "no-model", "model-error", "failed" (the engine raised), "disabled",
+    #: "not-amct" (a Python file that does not use AMCT: the client shows nothing for it).
     state: str
     model_path: str | None = None
     log_path: str | None = None

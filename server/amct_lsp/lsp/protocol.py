@@ -12,8 +12,9 @@ under a fresh uuid that nothing ever pops: ~2 KB per notification for the life o
 
 `lsp_initialize` swaps pygls' workspace for `LspWorkspace` (LSP's line rules) right after pygls builds it and
 before any handler of ours runs. The private pygls names this module relies on (`_execute_handler`,
-`_request_futures`, `_workspace`, `_send_response`, `_shutdown`) are checked by tests/lsp/test_pygls_hooks.py,
-which fails when an upgrade moves one of them; pyproject.toml pins pygls' minor version.
+`_request_futures`, `_workspace`, `_send_response`, `_shutdown`, `_handle_cancel_notification`) are checked by
+tests/lsp/test_pygls_hooks.py, which fails when an upgrade moves one of them; pyproject.toml pins pygls' minor
+version.
 """
 
 from __future__ import annotations
@@ -111,6 +112,14 @@ class AmctProtocol(LanguageServerProtocol):
     def _forget(self, msg_id: Any, future: Any) -> None:
         if self._request_futures.get(msg_id) is future:
             self._request_futures.pop(msg_id, None)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        """A cancel for a request already answered is normal (the editor cancels hovers it no longer shows):
+        pygls logs each one as a warning ("Cancel notification for unknown message id"); say nothing."""
+        if msg_id not in self._request_futures:
+            log.debug("$/cancelRequest for %s, already answered", msg_id)
+            return
+        super()._handle_cancel_notification(msg_id)
 
     def handle_message(self, message: Any) -> None:
         if message is ANSWERED:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import gc
 import logging
 import os
@@ -29,7 +30,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from amct_lsp import __version__
 from amct_lsp.lsp import convert
-from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, within
+from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, shown_findings, within
 from amct_lsp.lsp.documents import is_python
 from amct_lsp.lsp.handlers import install
 from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
@@ -170,7 +171,10 @@ class AmctLanguageServer(LanguageServer):
         if analysis.result is None:
             return []
         out = []
-        for finding in analysis.result.findings:
+        findings = shown_findings(analysis, self.analyzer.last_good(analysis.snapshot.uri))
+        for finding in findings:
+            if finding.code in settings.hidden:
+                continue
             try:
                 out.append(
                     convert.to_diagnostic(
@@ -387,6 +391,8 @@ def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
         return DocumentStatus(snap.uri, snap.version, "failed", message=analysis.error)
     if not enabled:
         state = "disabled"
+    elif not is_amct_script(result):
+        state = "not-amct"
     elif result.model_error is not None:
         state = "model-error"
     elif result.prediction is None:
@@ -402,6 +408,15 @@ def status_of(analysis: Analysis, enabled: bool) -> DocumentStatus:
         config_paths=tuple(result.config_paths),
         message=result.model_error,
     )
+
+
+def is_amct_script(result: CheckResult) -> bool:
+    """Whether the checked text is a quantization script (it uses AMCT, or does not parse yet, so may): the
+    client shows no status and no prompt for any other Python file."""
+    analysis = result.analysis
+    if analysis is None:
+        return False
+    return analysis.uses_amct or analysis.syntax_error is not None
 
 
 def create_server() -> AmctLanguageServer:
@@ -421,6 +436,19 @@ def leave(code: int) -> None:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def tcp_label(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def listen_problem(exc: OSError) -> str:
+    """One short clause for why listening failed (asyncio's own message repeats the address)."""
+    if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+        return "the port is already in use (pass another port, or stop the program using it)"
+    if exc.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges)"
+    return exc.strerror or str(exc)
 
 
 def run_server(args: Any) -> int:
@@ -449,7 +477,14 @@ def run_server(args: Any) -> int:
             if warning:
                 print(f"amct-lsp: {warning}", file=sys.stderr)
             server.tcp = True
-            server.start_tcp(host, port)
+            try:
+                server.start_tcp(host, port)
+            except OSError as exc:
+                print(
+                    f"amct-lsp: cannot listen on {tcp_label(host, port)}: {listen_problem(exc)}",
+                    file=sys.stderr,
+                )
+                return 2
         else:
             server.start_io()
     except SystemExit:

@@ -24,6 +24,11 @@ from amct_lsp.check.findings import Code, Severity
 SECTION = "amct"
 
 
+DEFAULT_HIDDEN = frozenset({Code.SYNTAX})
+#: The `severity` level that hides a code.
+OFF = "off"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the user can configure; every field has a safe default."""
@@ -37,6 +42,9 @@ class Settings:
     log_path: str | None = None
     #: Per-code severity overrides, e.g. {"AMCT001": "warning"}.
     severity: Mapping[Code, Severity] = field(default_factory=dict)
+    #: Codes not shown (`"off"` in `severity`). AMCT900, the syntax error, is off unless given a level: the
+    #: Python language server reports it already.
+    hidden: frozenset[Code] = DEFAULT_HIDDEN
     #: Extra layers (op names) to treat as not quantized.
     skip_layers: tuple[str, ...] = ()
     #: The AMCT version whose rewrite rules to use ("7.0", "8.0.RC3"); None: the installed one or the newest.
@@ -163,7 +171,7 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         if value is None:
             continue
         if key.field == "severity":  # each entry on its own: the valid ones apply
-            values[key.field] = _parse_severity(value, problems)
+            values["severity"], values["hidden"] = _parse_severity(value, problems)
             continue
         try:
             values[key.field] = _CONVERTER.structure(value, hints[key.field])
@@ -175,24 +183,29 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     return Settings(**values), problems
 
 
-def _parse_severity(value: Any, problems: list[str]) -> dict[Code, Severity]:
+def _parse_severity(value: Any, problems: list[str]) -> tuple[dict[Code, Severity], frozenset[Code]]:
+    """The levels per code, and the codes turned off (AMCT900 unless it is given a level)."""
     if not isinstance(value, Mapping):
         problems.append(f"amct.severity {_expected('severity')}, got {_show(value)}")
-        return {}
+        return {}, DEFAULT_HIDDEN
     codes = {c.value: c for c in Code}
     levels = {s.value: s for s in Severity} | {"information": Severity.INFO}
     out: dict[Code, Severity] = {}
+    hidden = set(DEFAULT_HIDDEN)
     for code, level in value.items():
         if not isinstance(code, str) or code.upper() not in codes:
             problems.append(f"amct.severity: unknown code {_show(code)} (known: {', '.join(codes)})")
             continue
+        if isinstance(level, str) and level.lower() == OFF:
+            hidden.add(codes[code.upper()])
+            continue
         if not isinstance(level, str) or level.lower() not in levels:
-            problems.append(
-                f"amct.severity.{code}: {_show(level)} is not one of {', '.join(s.value for s in Severity)}"
-            )
+            names = ", ".join([*(s.value for s in Severity), OFF])
+            problems.append(f"amct.severity.{code}: {_show(level)} is not one of {names}")
             continue
         out[codes[code.upper()]] = levels[level.lower()]
-    return out
+        hidden.discard(codes[code.upper()])
+    return out, frozenset(hidden)
 
 
 def merge_raw(*layers: Any) -> dict[str, Any]:

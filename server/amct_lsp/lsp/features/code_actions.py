@@ -10,6 +10,7 @@ from pygls.capabilities import get_capability
 
 from amct_lsp.lsp import actions
 from amct_lsp.lsp.handlers import Route
+from amct_lsp.lsp.model_action import PICK_MODEL_CAPABILITY, pick_model_actions
 from amct_lsp.text import lines_with_ends
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ def document_changes(ls: AmctLanguageServer) -> bool:
 def _lazy_edits(ls: AmctLanguageServer) -> bool:
     props = get_capability(ls.client_capabilities, "text_document.code_action.resolve_support.properties", [])
     return "edit" in (props or [])
+
+
+def _client_picks_models(ls: AmctLanguageServer) -> bool:
+    experimental = getattr(ls.client_capabilities, "experimental", None)
+    return isinstance(experimental, Mapping) and bool(experimental.get(PICK_MODEL_CAPABILITY))
 
 
 async def fix_all_edit(ls: AmctLanguageServer, uri: str) -> types.WorkspaceEdit | None:
@@ -60,6 +66,8 @@ async def code_action(ls: AmctLanguageServer, params: types.CodeActionParams) ->
             lazy=_lazy_edits(ls),
             document_changes=document_changes(ls),
         )
+        if _client_picks_models(ls):
+            out += pick_model_actions(uri, lines_with_ends(snap.source), params.context.diagnostics)
     if actions.wants(only, actions.FIX_ALL_KIND):
         edit = await fix_all_edit(ls, uri)
         if edit is not None and (now := ls.snapshot(uri)) is not None and now.version == snap.version:
