@@ -7,13 +7,13 @@ TF's suffixes; `create` also says which name forced a suffix, which decides the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from amct_lsp.amct.chain import Evidence, RenameStep, weakest
-from amct_lsp.amct.layers import CONV_OPS, constraint_failure, will_be_quantized
+from amct_lsp.amct.layers import CONV_OPS, constraint_failure, resolve_identity, will_be_quantized
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import AttrValue, ModelGraph, Node, split_input
@@ -194,6 +194,44 @@ def claim_fused_layer(ctx: PassContext, layer: Node, pass_name: str) -> bool:
         return False
     ctx.claim(layer)
     return True
+
+
+def bn_refusal(ctx: PassContext, node: Node) -> str | None:
+    """Why a BN of the model itself cannot be fused: training mode or non-constant parameters."""
+    training = node.attrs.get("is_training")
+    if training is not False:
+        detail = "is_training=True" if training is True else "is_training unset; TensorFlow's default is True"
+        return f"{node.op} runs in training mode ({detail}), so AMCT does not fuse it"
+    for ref in node.data_inputs[1:5]:
+        source = resolve_identity(ctx.graph, ref)
+        if source is None or source.op != "Const":
+            return f"{node.op}'s parameter '{ref}' is not a Const, so AMCT does not fuse it"
+    return None
+
+
+def fusion_blocked(
+    ctx: PassContext, bn: Node, layers: Iterable[str], into: str, *, check_bn: bool = True
+) -> bool:
+    """Whether AMCT will not fuse `bn` into `into` (the reason goes to `ctx.miss`): the BN itself cannot be
+    fused (only when `check_bn`), `do_fusion` is off, or one of `layers` is listed in skip_fusion_layers.
+    Every BN fusion pass asks the same three questions in this order."""
+    if check_bn:
+        refusal = bn_refusal(ctx, bn)
+        if refusal:
+            ctx.miss(refusal)
+            return True
+    opts = ctx.options
+    if not opts.do_fusion:
+        ctx.miss(f"do_fusion is false{opts.source_text()}, so AMCT does not fuse {bn.op} into {into}")
+        return True
+    skipped = [name for name in layers if name in opts.skip_fusion_layers]
+    if skipped:
+        ctx.miss(
+            f"'{skipped[0]}' is listed in skip_fusion_layers{opts.source_text()}, so AMCT does not fuse "
+            f"{bn.op} into {into}"
+        )
+        return True
+    return False
 
 
 def conv_source(ctx: PassContext, ref: str) -> Node | None:

@@ -9,8 +9,15 @@ FAQ scenario 4's Conv+BN fusion, is our inference (no log of this fusion is publ
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.passes.base import PassContext, claim_fused_layer, conv_source, create, replacement_step
-from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS, ConvBnFusionPass
+from amct_lsp.amct.passes.base import (
+    PassContext,
+    claim_fused_layer,
+    conv_source,
+    create,
+    fusion_blocked,
+    replacement_step,
+)
+from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS
 from amct_lsp.model.graph import Node
 
 _SPLIT_OPS = frozenset({"Split", "SplitV"})
@@ -45,22 +52,7 @@ class GroupConvBnFusionPass:
         convs = group_convs(ctx, concat) if concat is not None else None
         if concat is None or convs is None:
             return None
-        refusal = ConvBnFusionPass.refusal(ctx, node)
-        if refusal:
-            ctx.miss(refusal)
-            return None
-        opts = ctx.options
-        if not opts.do_fusion:
-            ctx.miss(
-                f"do_fusion is false{opts.source_text()}, so AMCT does not fuse {node.op} into the group conv"
-            )
-            return None
-        skipped = [n for n in [node.name, *(c.name for c in convs)] if n in opts.skip_fusion_layers]
-        if skipped:
-            ctx.miss(
-                f"'{skipped[0]}' is listed in skip_fusion_layers{opts.source_text()}, so AMCT does not fuse "
-                f"{node.op} into the group conv"
-            )
+        if fusion_blocked(ctx, node, [node.name, *(c.name for c in convs)], "the group conv"):
             return None
         if not all(claim_fused_layer(ctx, conv, self.name) for conv in convs):
             return None

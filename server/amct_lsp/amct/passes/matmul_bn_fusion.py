@@ -10,8 +10,15 @@ shapes are Const values, which the model reader does not keep, so "gives MatMul'
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.passes.base import PassContext, claim_fused_layer, create, describe, replacement_step
-from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS, ConvBnFusionPass
+from amct_lsp.amct.passes.base import (
+    PassContext,
+    claim_fused_layer,
+    create,
+    describe,
+    fusion_blocked,
+    replacement_step,
+)
+from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS
 from amct_lsp.model.graph import Node
 
 
@@ -39,20 +46,7 @@ class MatMulBnFusionPass:
         matmul = matmul_behind(ctx, first.data_inputs[0])
         if matmul is None:
             return None
-        refusal = ConvBnFusionPass.refusal(ctx, bn)
-        if refusal:
-            ctx.miss(refusal)
-            return None
-        opts = ctx.options
-        if not opts.do_fusion:
-            ctx.miss(f"do_fusion is false{opts.source_text()}, so AMCT does not fuse {bn.op} into MatMul")
-            return None
-        skipped = [n for n in (matmul.name, bn.name, tail.name) if n in opts.skip_fusion_layers]
-        if skipped:
-            ctx.miss(
-                f"'{skipped[0]}' is listed in skip_fusion_layers{opts.source_text()}, so AMCT does not fuse "
-                f"{bn.op} into MatMul"
-            )
+        if fusion_blocked(ctx, bn, (matmul.name, bn.name, tail.name), "MatMul"):
             return None
         if not claim_fused_layer(ctx, matmul, self.name):
             return None
