@@ -25,14 +25,6 @@ SEED = REPO / "examples" / "seed"
 FIXED = (SEED / "quant_fixed.py").read_bytes()
 
 
-@pytest.fixture
-def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(SEED / "quant.py", tmp_path / "quant.py")
-    shutil.copytree(SEED / "pb_model", tmp_path / "pb_model")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "quant.py"
-
-
 def fix(capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[int, str, str]:
     code = main(["check", "--fix", *paths])
     out, err = capsys.readouterr()
