@@ -36,6 +36,8 @@ class Fix:
     safe: bool = True
     #: The fix needs no new name (the calib_outputs route: AMCT updates the list itself).
     rename_proof: bool = False
+    #: The `# amct: ignore[CODE]` fix (check/suppress.py): it silences the finding instead of repairing it.
+    suppression: bool = False
 
 
 @dataclass(frozen=True, slots=True)

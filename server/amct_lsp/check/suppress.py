@@ -36,12 +36,12 @@ def ignore_fix(lines: Sequence[str], line: int, code: str) -> Fix | None:
         sep = "  " if stripped else ""
         span = Span(Position(line, len(stripped)), Position(line, len(text)))
         edit = TextEdit(span, f"{sep}# amct: ignore[{code}]")
-    return Fix(f"Ignore {code} on this line", (edit,), primary=False)
+    return Fix(f"Ignore {code} on this line", (edit,), primary=False, suppression=True)
 
 
 def is_suppression(fix: Fix) -> bool:
     """Whether `fix` is the ignore-comment fix (it silences the finding rather than repairing the name)."""
-    return not fix.primary and fix.message.startswith("Ignore ") and fix.message.endswith(" on this line")
+    return fix.suppression
 
 
 def with_ignore_fixes(findings: Sequence[Finding], source: str) -> list[Finding]:
