@@ -26,7 +26,9 @@ from support.jsonrpc import RawClient  # noqa: E402
 from support.scripts import grown  # noqa: E402
 
 SEED = REPO / "examples" / "seed"
-TARGETS_MS = {"seed": 50.0, "2,000 lines": 150.0}
+TARGETS_MS: dict[str, float | None] = {"seed": 50.0, "2,000 lines": 150.0, "20,000 lines": None}
+# A 20,000-line script is measured with fewer edits (each takes seconds, not milliseconds); it has no target.
+EDITS_CAP = {"20,000 lines": 10}
 
 
 def big_script(lines: int) -> str:
@@ -116,6 +118,8 @@ async def run(edits: int) -> int:
         shutil.copytree(SEED, work)
         big = work / "big_quant.py"
         big.write_text(big_script(2000))
+        huge = work / "huge_quant.py"
+        huge.write_text(big_script(20_000))
         client = await RawClient.spawn([sys.executable, "-m", "amct_lsp", "serve"])
         await client.initialize(
             work.as_uri(),
@@ -126,15 +130,17 @@ async def run(edits: int) -> int:
         )
         rows = []
         failed = False
-        for label, path in (("seed", work / "quant.py"), ("2,000 lines", big)):
-            lat = await measure(client, path, edits)
+        for label, path in (("seed", work / "quant.py"), ("2,000 lines", big), ("20,000 lines", huge)):
+            count = min(edits, EDITS_CAP.get(label, edits))
+            lat = await measure(client, path, count)
             lines = path.read_text().count("\n")
             median, tail = statistics.median(lat), p95(lat)
-            ok = tail < TARGETS_MS[label]
+            target = TARGETS_MS[label]
+            ok = target is None or tail < target
             failed |= not ok
             rows.append(
-                f"| {label} | {lines} | {edits} | {median:.1f} | {tail:.1f} | < {TARGETS_MS[label]:.0f} | "
-                f"{'yes' if ok else 'NO'} |"
+                f"| {label} | {lines} | {count} | {median:.1f} | {tail:.1f} | "
+                f"{'—' if target is None else f'< {target:.0f}'} | {'yes' if ok else 'NO'} |"
             )
         bursts = []
         for label, path in (("seed", work / "quant.py"), ("2,000 lines", big)):

@@ -341,8 +341,8 @@ async def test_twenty_thousand_lines(seed: Path) -> None:
         again = time.perf_counter() - started
         hover = await s.hover(doc.uri, *_inside(doc, "'Add:0'"))
         assert hover is not None and NEW_NAME in str(hover.contents)
+        # Speed is measured by `make bench` (benchmarks/bench_lsp.py, the 20,000-line row), not asserted here.
         print(f"20,000 lines: first check {first * 1000:.0f} ms, edit → diagnostics {again * 1000:.0f} ms")
-        assert first < 15 and again < 15
 
 
 async def test_non_python_documents_are_ignored(seed: Path) -> None:

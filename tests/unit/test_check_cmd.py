@@ -420,7 +420,6 @@ def test_paths_with_spaces_and_non_ascii(
 
 @pytest.mark.slow
 def test_twenty_thousand_line_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    import time
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(SEED / "pb_model", tmp_path / "pb_model")
@@ -447,8 +446,7 @@ def test_twenty_thousand_line_script(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
     (tmp_path / "huge.py").write_text(head + body + tail)
     assert (head + body + tail).count("\n") > 20_000
-    started = time.perf_counter()
+    # How long it takes is `make bench`'s business (benchmarks/bench_lsp.py, the 20,000-line row), not this test's.
     code, out, _ = run(capsys, "--format", "json", "huge.py")
-    assert time.perf_counter() - started < 30
     assert code == 1
     assert [(i["code"], i["tensor"]) for i in json.loads(out)] == [("AMCT001", "Add:0")]
