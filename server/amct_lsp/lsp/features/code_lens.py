@@ -38,12 +38,10 @@ def explain_command(ls: AmctLanguageServer) -> str:
 
 async def code_lens(ls: AmctLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     uri = params.text_document.uri
-    settings = ls.settings_for(uri)
-    if not settings.enable or not settings.code_lens:
-        return []
-    analysis = await ls.analyzer.current(uri)
+    analysis = await ls.analyzer.current(uri)  # waits for the client's settings first
     if analysis is None:
         return []
+    settings = ls.settings_for(uri)
     explain = explain_command(ls)
     out = []
     for lens in lenses_for(analysis.result, settings):

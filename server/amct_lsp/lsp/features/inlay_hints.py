@@ -59,10 +59,7 @@ def to_inlay_hint(hint: NameHint, analysis: Analysis, ls: AmctLanguageServer) ->
 
 async def inlay_hint(ls: AmctLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
     uri = params.text_document.uri
-    settings = ls.settings_for(uri)
-    if not settings.enable or not settings.inlay_hints:
-        return []
-    analysis = await ls.analyzer.current(uri)
+    analysis = await ls.analyzer.current(uri)  # waits for the client's settings first
     if analysis is None:
         return []
     out = []
