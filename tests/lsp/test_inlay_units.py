@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+from lsprotocol import types
+
 from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span, TextEdit
+from amct_lsp.lsp import server as srv
+from amct_lsp.lsp.analysis import Snapshot
+from amct_lsp.lsp.features import code_lens, inlay_hints
 from amct_lsp.lsp.hints import hint_at, name_hints
 from amct_lsp.lsp.lenses import renames_title
 from amct_lsp.lsp.refresh import ViewRefresh
 
+URI = "file:///ws/q.py"
 NEW = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
 LITERAL = Span(Position(3, 10), Position(3, 17))
 INSIDE = Span(Position(3, 11), Position(3, 16))
@@ -57,3 +64,24 @@ def test_refresh_only_for_a_change_at_the_same_version() -> None:
     assert views.changed("u", 2, {"hints": ("b",), "lenses": ()}) == ["lenses"]
     views.forget("u")
     assert views.changed("u", 5, {"hints": ("b",), "lenses": ()}) == ["hints"]  # reopened
+
+
+async def test_a_failing_hint_or_lens_is_answered_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind the guard like every route: a failure is logged and answered with the route's fallback."""
+    ls = srv.create_server()
+    ls.apply_settings(None)
+    logged: list[str] = []
+    monkeypatch.setattr(ls, "log_message", lambda message, kind=None: logged.append(message))
+
+    async def broken(uri: str, attempts: int = 5) -> None:
+        raise RuntimeError("forced failure")
+
+    monkeypatch.setattr(ls.analyzer, "current", broken)
+    monkeypatch.setattr(ls, "snapshot", lambda uri: Snapshot(uri, "/ws/q.py", 1, ""))
+    doc = types.TextDocumentIdentifier(uri=URI)
+    rng = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=9, character=0))
+    assert await ls.handlers[types.TEXT_DOCUMENT_INLAY_HINT](types.InlayHintParams(doc, rng)) == []
+    assert await ls.handlers[types.TEXT_DOCUMENT_CODE_LENS](types.CodeLensParams(doc)) == []
+    assert await ls.handlers[inlay_hints.CMD_APPLY_FIX](URI, 1, 0, 0, "AMCT001") is False
+    assert await ls.handlers[code_lens.CMD_SHOW_RENAMES](URI) == ""
+    assert len(logged) == 4 and all("forced failure" in entry for entry in logged)
