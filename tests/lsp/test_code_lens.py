@@ -131,3 +131,24 @@ async def test_every_quantize_call_gets_one(tmp_path: Path, fixture_path: Callab
             types.ExecuteCommandParams(command=ascend.command, arguments=ascend.arguments)
         )
         assert isinstance(shown, str) and shown.startswith("quantize_model_ascend renames 1 output")
+
+
+async def test_the_lens_stays_while_the_text_does_not_parse(seed: Path) -> None:
+    """Mid-edit the lens moves with the edits (a lens vanishing per keystroke would shift the code below)."""
+    text = (seed / "quant.py").read_text(encoding="utf-8")
+    async with start_session(root=seed) as s:
+        uri = s.open(seed / "quant.py")
+        assert titles(await lenses(s, uri))[0] == (QUANTIZE_LINE, "renames 1 output")
+        broken = "# one more line\n" + text.replace("sess.run(output_tensor)", "sess.run(output_tensor")
+        s.replace(uri, broken)
+        found = await lenses(s, uri)
+        assert titles(found) == [(QUANTIZE_LINE + 1, "renames 1 output"), (QUANTIZE_LINE + 1, "Explain")]
+        count = found[0].command
+        assert count is not None
+        shown = await s.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=count.command, arguments=count.arguments)
+        )
+        assert isinstance(shown, str) and shown.startswith("quantize_model renames 1 output")
+        # An edit on the call's own line drops its lens: that text was never checked.
+        s.replace(uri, broken.replace("amct.quantize_model(", "amct.quantize_model(  "))
+        assert await lenses(s, uri) == []

@@ -7,13 +7,16 @@ No model, no lens: without a prediction there is nothing to count. No LSP types:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from amct_lsp.amct.chain import Prediction, RenameChain
 from amct_lsp.check.findings import Span
+from amct_lsp.lsp.analysis import Analysis, parses
 from amct_lsp.render.chains import chain_line
+from amct_lsp.text import split_lines
 
 if TYPE_CHECKING:
     from amct_lsp.check import CheckResult
@@ -62,11 +65,23 @@ def call_lenses(result: CheckResult) -> list[CallLens]:
     return [CallLens(span, api, renamed) for span, api in ordered]
 
 
-def lenses_for(result: CheckResult | None, settings: Settings) -> list[CallLens]:
-    """The lenses of a check; none when amct or its code lenses are switched off."""
-    if not settings.enable or not settings.code_lens or result is None:
+def lenses_for(analysis: Analysis, last_good: Analysis | None, settings: Settings) -> list[CallLens]:
+    """The lenses of an analysis; none when amct or its code lenses are switched off. While the text does
+    not parse, the last good analysis's lenses moved with the edits (as its findings are): a lens vanishing
+    at each keystroke would move the code below it up and down."""
+    if not settings.enable or not settings.code_lens or analysis.result is None:
         return []
-    return call_lenses(result)
+    if parses(analysis) or last_good is None or last_good.result is None:
+        return call_lenses(analysis.result)
+    from amct_lsp.check.carry import LineMap
+
+    lines = LineMap(split_lines(last_good.snapshot.source), split_lines(analysis.snapshot.source))
+    out = []
+    for lens in call_lenses(last_good.result):
+        span = lines.span(lens.span)
+        if span is not None:
+            out.append(dataclasses.replace(lens, span=span))
+    return out
 
 
 def renames_text(result: CheckResult, api: str = "quantize_model") -> str:

@@ -50,9 +50,10 @@ class ViewRefresh:
         """Send the refreshes this (current, published) analysis calls for."""
         uri = analysis.snapshot.uri
         settings = ls.settings_for(uri)
+        good = ls.analyzer.last_good(uri)
         keys: dict[str, object] = {
-            "hints": tuple(h.key() for h in hints_for(analysis, ls.analyzer.last_good(uri), settings)),
-            "lenses": tuple(lens.key() for lens in lenses_for(analysis.result, settings)),
+            "hints": tuple(h.key() for h in hints_for(analysis, good, settings)),
+            "lenses": tuple(lens.key() for lens in lenses_for(analysis, good, settings)),
         }
         wanted = self.changed(uri, analysis.version, keys)
         for name, capability, method in _VIEWS:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from amct_lsp.lsp import convert
+from amct_lsp.lsp.analysis import parses
 from amct_lsp.lsp.features.commands import CMD_EXPLAIN, uri_arg
 from amct_lsp.lsp.handlers import Route
 from amct_lsp.lsp.lenses import lenses_for, renames_text
@@ -44,7 +45,7 @@ async def code_lens(ls: AmctLanguageServer, params: types.CodeLensParams) -> lis
     settings = ls.settings_for(uri)
     explain = explain_command(ls)
     out = []
-    for lens in lenses_for(analysis.result, settings):
+    for lens in lenses_for(analysis, ls.analyzer.last_good(uri), settings):
         rng = convert.to_client_range(analysis.lines, lens.span, ls.codec)
         count = types.Command(title=lens.title, command=CMD_SHOW_RENAMES, arguments=[uri, lens.api])
         out.append(types.CodeLens(range=rng, command=count))
@@ -60,7 +61,10 @@ async def show_renames(ls: AmctLanguageServer, args: tuple[Any, ...]) -> str:
     analysis = await ls.analyzer.current(uri)
     if analysis is None or analysis.result is None:
         return ""
-    text = renames_text(analysis.result, api)
+    good = ls.analyzer.last_good(uri)
+    # Mid-edit (the text does not parse) the lens stands for the last text that did: so does its message.
+    result = analysis.result if parses(analysis) or good is None or good.result is None else good.result
+    text = renames_text(result, api)
     ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=text))
     return text
 
