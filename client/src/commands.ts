@@ -9,6 +9,10 @@ export const SHOW_LOG = 'amct.showLog';
 export const EXPLAIN_MODEL = 'amct.explainModel';
 export const APPLY_ALL_FIXES = 'amct.applyAllFixes';
 
+/** The `experimental` client capability telling the server that `amct.explainModel` exists: its code lens
+ * "Explain" then runs this command (which shows the report) instead of the server's own. */
+export const EXPLAIN_CAPABILITY = 'amctExplainModel';
+
 /** The server's commands (`workspace/executeCommand`). */
 export const SERVER_EXPLAIN_MODEL = 'amct-lsp.explainModel';
 export const SERVER_APPLY_ALL_FIXES = 'amct-lsp.applyAllFixes';

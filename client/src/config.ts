@@ -6,7 +6,7 @@
 export const SECTION = 'amct';
 
 /** Settings the server reads (via `workspace/configuration`, `initializationOptions` and `didChangeConfiguration`). */
-export const SERVER_KEYS = ['enable', 'modelPaths', 'models', 'logPath', 'severity', 'skipLayers', 'amctVersion'] as const;
+export const SERVER_KEYS = ['enable', 'modelPaths', 'models', 'logPath', 'severity', 'skipLayers', 'amctVersion', 'inlayHints', 'codeLens'] as const;
 export type ServerKey = (typeof SERVER_KEYS)[number];
 
 /** Settings only the client uses: the server never sees them. */
@@ -21,6 +21,8 @@ export interface ServerSettings {
   severity: Record<string, string>;
   skipLayers: string[];
   amctVersion: string;
+  inlayHints: boolean;
+  codeLens: boolean;
 }
 
 export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
@@ -31,6 +33,8 @@ export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   severity: {},
   skipLayers: [],
   amctVersion: '',
+  inlayHints: true,
+  codeLens: true,
 });
 
 /** Reads one key of the `amct` section, as `WorkspaceConfiguration.get` does. */
@@ -64,6 +68,8 @@ export function serverSettings(read: SettingReader): ServerSettings {
   const enable = read('enable');
   const logPath = read('logPath');
   const amctVersion = read('amctVersion');
+  const inlayHints = read('inlayHints');
+  const codeLens = read('codeLens');
   return {
     enable: typeof enable === 'boolean' ? enable : SERVER_DEFAULTS.enable,
     modelPaths: stringList(read('modelPaths')) ?? [],
@@ -72,6 +78,8 @@ export function serverSettings(read: SettingReader): ServerSettings {
     severity: stringMap(read('severity')) ?? {},
     skipLayers: stringList(read('skipLayers')) ?? [],
     amctVersion: typeof amctVersion === 'string' ? amctVersion.trim() : SERVER_DEFAULTS.amctVersion,
+    inlayHints: typeof inlayHints === 'boolean' ? inlayHints : SERVER_DEFAULTS.inlayHints,
+    codeLens: typeof codeLens === 'boolean' ? codeLens : SERVER_DEFAULTS.codeLens,
   };
 }
 

@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   APPLY_ALL_FIXES,
+  EXPLAIN_CAPABILITY,
   EXPLAIN_MODEL,
   RESTART_SERVER,
   SERVER_APPLY_ALL_FIXES,
@@ -465,6 +466,8 @@ class AmctExtension implements vscode.Disposable {
           [STATUS_CAPABILITY]: true,
           // The AMCT004 quick fix "choose the model file" runs amct.pickModel (below).
           [PICK_MODEL_CAPABILITY]: true,
+          // The code lens "Explain" above quantize_model runs amct.explainModel.
+          [EXPLAIN_CAPABILITY]: true,
         };
       },
       initialize: () => undefined,

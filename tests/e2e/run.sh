@@ -25,7 +25,7 @@ log() { echo "e2e: $*"; }
 bash "$ROOT/tests/e2e/setup.sh"
 
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -99,6 +99,8 @@ log "workspace: a copy of examples/seed, amct.interpreter ${INTERPRETER:-not set
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
 # A Python file that does not use AMCT: no notification and no AMCT status for it (the first e2e check).
 printf 'import os\n\nprint(os.getcwd())\n' >"$WORKSPACE/plain.py"
+# The inlay hint and code lens test edits a file of its own (the seed script, same model).
+cp "$WORKSPACE/quant.py" "$WORKSPACE/inlay.py"
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"

@@ -254,6 +254,7 @@ const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
 const PLAIN = 'a plain Python file gets no AMCT notification and no AMCT status';
 const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
+const INLAY = 'inlay.py: the hint "→ search_n_quant/…/Identity:0" after the stale string, the lens "renames 1 output" above quantize_model, and Ctrl+clicking the hint applies the fix';
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const results = [];
 /** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
@@ -451,6 +452,130 @@ try {
     await waitForFixedLine();
   }, [QUICK_FIX]);
 
+  // Inlay hint and code lens (issue 12 item 2), on a file of their own (inlay.py, a copy of quant.py made by
+  // run.sh): the hint after the stale string, the lens above quantize_model, and the hint's click applying the fix.
+  await test(INLAY, async () => {
+    const QUANTIZE_LINE = 28;
+    const HINT = '→ search_n_quant/…/Identity:0';
+    await page.keyboard.press('Escape');
+    await openFile('inlay.py');
+    // The hint is injected text in the line; the lens a view zone above the call's line, in a content widget.
+    const probe = () =>
+      page.evaluate(
+        ({ hint, inferLine, quantizeLine }) => {
+          const editor = document.querySelector('.editor-instance .monaco-editor, .monaco-editor');
+          if (!editor) {
+            return undefined;
+          }
+          const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].map((el) => ({
+            n: Number.parseInt(el.textContent.trim(), 10),
+            box: el.getBoundingClientRect(),
+          }));
+          const lineBox = (n) => numbers.find((l) => l.n === n)?.box;
+          const lineEl = (n) => {
+            const box = lineBox(n);
+            return box
+              ? [...editor.querySelectorAll('.view-lines .view-line')].find((el) => {
+                  const r = el.getBoundingClientRect();
+                  return r.top + r.height / 2 >= box.top && r.top + r.height / 2 < box.bottom;
+                })
+              : undefined;
+          };
+          const infer = lineEl(inferLine);
+          const text = infer?.textContent.replace(/\u00a0/g, ' ') ?? '';
+          // Where to click: the screen box of the hint's text (a DOM range over the line's text nodes).
+          let hintBox;
+          const start = text.indexOf(hint);
+          if (infer && start >= 0) {
+            const walker = document.createTreeWalker(infer, NodeFilter.SHOW_TEXT);
+            const range = document.createRange();
+            let offset = 0;
+            let begun = false;
+            let node;
+            while ((node = walker.nextNode())) {
+              const len = node.textContent.length;
+              if (!begun && start < offset + len) {
+                range.setStart(node, start - offset);
+                begun = true;
+              }
+              if (begun && start + hint.length <= offset + len) {
+                range.setEnd(node, start + hint.length - offset);
+                hintBox = range.getBoundingClientRect();
+                break;
+              }
+              offset += len;
+            }
+          }
+          const lenses = [...editor.querySelectorAll('.codelens-decoration')].map((el) => {
+            const r = el.getBoundingClientRect();
+            return { text: el.textContent.replace(/\u00a0/g, ' '), top: r.top, bottom: r.bottom };
+          });
+          const above = lineBox(quantizeLine - 1);
+          const call = lineBox(quantizeLine);
+          return {
+            text,
+            hint: hintBox ? { x: hintBox.left + hintBox.width / 2, y: hintBox.top + hintBox.height / 2 } : undefined,
+            lenses,
+            between: above && call ? { top: above.bottom, bottom: call.top } : undefined,
+          };
+        },
+        { hint: HINT, inferLine: INFER_LINE, quantizeLine: QUANTIZE_LINE },
+      );
+    const seen = await until('the inlay hint and the code lens in inlay.py', T.squiggle, async () => {
+      const s = await probe();
+      const lens = s?.lenses.find((l) => l.text.includes('renames 1 output'));
+      return s?.hint && s.text.includes(`'Add:0'`) && lens ? { ...s, lens } : undefined;
+    }).catch(async (error) => {
+      throw new Error(`${error.message}; saw ${JSON.stringify(await probe())}`);
+    });
+    log(`line ${INFER_LINE}: ${JSON.stringify(seen.text)}; lenses: ${JSON.stringify(seen.lenses.map((l) => l.text))}`);
+    const after = seen.text.indexOf(`'Add:0'`) + `'Add:0'`.length;
+    if (seen.text.indexOf(HINT) < after) {
+      throw new Error(`the hint is not after the stale string: ${JSON.stringify(seen.text)}`);
+    }
+    if (!seen.lens.text.includes('Explain')) {
+      throw new Error(`the code lens lacks "Explain": ${JSON.stringify(seen.lens.text)}`);
+    }
+    // Above the quantize_model line: in the gap between the line before it and it.
+    if (seen.between && !(seen.lens.top >= seen.between.top - 2 && seen.lens.bottom <= seen.between.bottom + 2)) {
+      throw new Error(`the code lens is not just above line ${QUANTIZE_LINE}: ${JSON.stringify(seen)}`);
+    }
+    await page.screenshot({ path: join(opts.artifacts, 'inlay-hints.png') });
+    log(`inlay hint screenshot: ${join(opts.artifacts, 'inlay-hints.png')}`);
+    // A label part with a command runs on Ctrl+click.
+    await until(`line ${INFER_LINE} of inlay.py to be rewritten by the hint`, T.fix, async () => {
+      const s = await probe();
+      if (s?.text.trim() === FIXED_LINE) {
+        return true;
+      }
+      if (s?.hint) {
+        await page.mouse.move(s.hint.x - 2, s.hint.y);
+        await page.keyboard.down('Control');
+        await page.mouse.move(s.hint.x, s.hint.y, { steps: 2 });
+        await sleep(300);
+        await page.mouse.click(s.hint.x, s.hint.y);
+        await page.keyboard.up('Control');
+        await sleep(1500);
+      }
+      return undefined;
+    }).catch(async (error) => {
+      throw new Error(`${error.message}; line ${INFER_LINE} is ${JSON.stringify((await probe())?.text)}`);
+    });
+    const save = (await editorState(page)).lines[SAVE_LINE]?.trim();
+    if (save !== "save_output_name = 'Add:0'") {
+      throw new Error(`the hint's fix changed line ${SAVE_LINE} too: ${JSON.stringify(save)}`);
+    }
+    // Back to quant.py for the tests that follow.
+    await page.keyboard.press('Escape');
+    await openFile('quant.py');
+    await until('quant.py in the editor again', T.workbench, async () => {
+      const state = await editorState(page);
+      return state?.lines[INFER_LINE]?.includes('infer_output_name') && !state.lines[INFER_LINE].includes('→')
+        ? true
+        : undefined;
+    }).catch(() => undefined);
+  }, [SQUIGGLE]);
+
   await test(FIX_ALL, async () => {
     await page.keyboard.press('Escape');
     await until(`'Add:0' back on line ${INFER_LINE} with its squiggle`, T.squiggle, async () => {
@@ -521,7 +646,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = opts.storage ? 8 : 7;
+const expected = opts.storage ? 9 : 8;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

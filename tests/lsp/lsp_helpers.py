@@ -37,6 +37,8 @@ class Recorder:
     applied: list[types.WorkspaceEdit] = field(default_factory=list)
     #: `amct/documentStatus` notifications, as plain JSON objects.
     statuses: list[dict[str, Any]] = field(default_factory=list)
+    #: `workspace/inlayHint/refresh` and `workspace/codeLens/refresh` requests, by method.
+    refreshes: list[str] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -51,6 +53,8 @@ def capabilities(
     status: bool = False,
     pick_model: bool = False,
     hover_formats: Sequence[str] = ("markdown",),
+    view_refresh: bool = False,
+    explain_model: bool = False,
 ) -> types.ClientCapabilities:
     """Client capabilities shaped like VS Code's, with the knobs the tests turn."""
     resolve = types.ClientCodeActionResolveOptions(properties=["edit"]) if lazy_actions else None
@@ -69,6 +73,8 @@ def capabilities(
                 dynamic_registration=True
             ),
             diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True) if pull else None,
+            inlay_hint=types.InlayHintWorkspaceClientCapabilities(refresh_support=view_refresh),
+            code_lens=types.CodeLensWorkspaceClientCapabilities(refresh_support=view_refresh),
         ),
         text_document=types.TextDocumentClientCapabilities(
             synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
@@ -98,6 +104,7 @@ def capabilities(
         experimental={
             **({"amctDocumentStatus": True} if status else {}),
             **({"amctPickModel": True} if pick_model else {}),
+            **({"amctExplainModel": True} if explain_model else {}),
         }
         or None,
     )
@@ -307,6 +314,14 @@ def _make_client(rec: Recorder) -> LanguageClient:
     def _status(params: Any) -> None:
         rec.statuses.append(plain(params))
         rec.changed.set()
+
+    for method in (types.WORKSPACE_INLAY_HINT_REFRESH, types.WORKSPACE_CODE_LENS_REFRESH):
+
+        def _refresh(params: Any, method: str = method) -> None:
+            rec.refreshes.append(method)
+            rec.changed.set()
+
+        client.feature(method)(_refresh)
 
     defaults = {
         k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS

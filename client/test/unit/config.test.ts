@@ -40,6 +40,8 @@ describe('serverSettings', () => {
       severity: { AMCT001: 'warning' },
       skipLayers: ['conv1'],
       amctVersion: ' 7.0 ',
+      inlayHints: false,
+      codeLens: false,
       interpreter: '/usr/bin/python3',
     };
     assert.deepEqual(serverSettings((key) => values[key]), {
@@ -50,6 +52,8 @@ describe('serverSettings', () => {
       severity: { AMCT001: 'warning' },
       skipLayers: ['conv1'],
       amctVersion: '7.0',
+      inlayHints: false,
+      codeLens: false,
     });
   });
 
@@ -61,6 +65,7 @@ describe('serverSettings', () => {
       logPath: 3,
       severity: null,
       skipLayers: ['ok', 4, ''],
+      inlayHints: 'no',
       interpreter: '/x',
       trace: { server: 'verbose' },
     };

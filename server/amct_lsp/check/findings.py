@@ -79,4 +79,13 @@ class Finding:
         return fix if fix is not None and fix.safe else None
 
 
-__all__ = ["Code", "Finding", "Fix", "Position", "Related", "Severity", "Span", "TextEdit"]
+def short_name(name: str, limit: int = 32) -> str:
+    """A long scoped name with its middle elided, for a fix title or an inlay hint that fits:
+    `search_n_quant/…/Identity:0`."""
+    parts = name.split("/")
+    if len(name) <= limit or len(parts) < 3:
+        return name
+    return f"{parts[0]}/…/{parts[-1]}"
+
+
+__all__ = ["Code", "Finding", "Fix", "Position", "Related", "Severity", "Span", "TextEdit", "short_name"]

@@ -8,7 +8,7 @@ from dataclasses import replace
 from amct_lsp.check.calib_edits import argument_edit, dead_binding_edit, fetch_text, split_tensor
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.edits import literal_edit, quoted
-from amct_lsp.check.findings import Fix, Position, Span, TextEdit
+from amct_lsp.check.findings import Fix, Position, Span, TextEdit, short_name
 from amct_lsp.check.verdict import EVIDENCE_LOG, Verdict
 from amct_lsp.script.facts import NameUse, Phase, UseKind
 from amct_lsp.script.values import Literal, Str
@@ -51,15 +51,6 @@ def primary_fix(
     where = "here" if len(edits) == 1 else f"at its {len(edits)} uses"
     title = f"{code}: {verb} '{short_name(new)}' {where}{end}"
     return Fix(title, tuple(dict.fromkeys(edits)), safe=safe)
-
-
-def short_name(name: str, limit: int = 32) -> str:
-    """A long scoped name with its middle elided, for a title that fits a menu:
-    `search_n_quant/…/Identity:0`."""
-    parts = name.split("/")
-    if len(name) <= limit or len(parts) < 3:
-        return name
-    return f"{parts[0]}/…/{parts[-1]}"
 
 
 def reached_before(ctx: CheckContext, uses: list[NameUse]) -> bool:

@@ -36,6 +36,7 @@ from amct_lsp.lsp.handlers import install
 from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
+from amct_lsp.lsp.refresh import ViewRefresh
 from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
 from amct_lsp.tcp_address import parse_tcp, remote_warning
 
@@ -88,6 +89,8 @@ class AmctLanguageServer(LanguageServer):
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="amct-check")
         self._cache: ModelCache | None = None
         self.progress_bridge = ProgressBridge(self)
+        #: Inlay hint and code lens refreshes (refresh.py).
+        self.views = ViewRefresh()
         self.analyzer = Analyzer(
             snapshot=self.snapshot,
             check=self.check_snapshot,
@@ -225,6 +228,7 @@ class AmctLanguageServer(LanguageServer):
         """A document was closed: drop what is kept for it."""
         self.analyzer.close(uri)
         self._statuses.pop(uri, None)
+        self.views.forget(uri)
 
     async def publish(self, analysis: Analysis) -> None:
         """Push diagnostics, unless the client pulls them or the analysis is stale or its document closed."""
@@ -233,6 +237,7 @@ class AmctLanguageServer(LanguageServer):
         if now is None or now.version != analysis.version or now.source != analysis.snapshot.source:
             return
         self.send_status(analysis)
+        self.views.after_publish(self, analysis)
         if self.pull_diagnostics:
             return
         self.text_document_publish_diagnostics(

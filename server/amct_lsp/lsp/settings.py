@@ -49,6 +49,10 @@ class Settings:
     skip_layers: tuple[str, ...] = ()
     #: The AMCT version whose rewrite rules to use ("7.0", "8.0.RC3"); None: the installed one or the newest.
     amct_version: str | None = None
+    #: `→ new name` inlay hints after stale name strings (clicking one applies the fix).
+    inlay_hints: bool = True
+    #: "renames N outputs · Explain" code lenses above each quantize_model call.
+    code_lens: bool = True
 
     def rules(self) -> RuleVersion:
         """The rules to predict with: this setting's version, else amct_tensorflow's where the server runs
@@ -144,6 +148,8 @@ SCHEMA: tuple[SettingKey, ...] = (
     SettingKey("severity", "severity", "object", 'must map codes to severities, e.g. {"AMCT001": "warning"}'),
     SettingKey("skipLayers", "skip_layers", "array", "must be a list of strings"),
     SettingKey("amctVersion", "amct_version", "string", "must be an AMCT version such as 7.0 or 8.0.RC3"),
+    SettingKey("inlayHints", "inlay_hints", "boolean", "must be true or false"),
+    SettingKey("codeLens", "code_lens", "boolean", "must be true or false"),
 )
 
 

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 
 from amct_lsp.lsp.features import (
     code_actions,
+    code_lens,
     commands,
     configuration,
     diagnostics,
     files,
     hover,
+    inlay_hints,
     lifecycle,
     sync,
 )
@@ -28,6 +30,8 @@ FEATURES: Sequence[Feature] = (
     hover,
     code_actions,
     commands,
+    inlay_hints,
+    code_lens,
 )
 
 __all__ = ["FEATURES"]
