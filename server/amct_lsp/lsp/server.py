@@ -45,7 +45,6 @@ from amct_lsp.lsp.settings import (
     merge_raw,
     parse_settings,
 )
-from amct_lsp.project import project_for
 from amct_lsp.tcp_address import parse_tcp, remote_warning
 
 if TYPE_CHECKING:
@@ -162,6 +161,8 @@ class AmctLanguageServer(LanguageServer):
         """The document's settings on top of its project's `[tool.amct]` (the nearest pyproject.toml with
         one, up to the workspace folder; read once per version of the file). Any thread; a problem in the
         project file is queued and shown once from the event loop (`after_analysis`)."""
+        from amct_lsp.project import project_for  # the engine's first check imports it, not start-up
+
         root = self.root_for(path)
         project = project_for(path, root)
         if project.problems:

@@ -14,13 +14,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import cattrs
 
 from amct_lsp.amct.versions import RuleVersion, parse_version, resolve_rules
 from amct_lsp.check.findings import Code, Severity
-from amct_lsp.project import ProjectConfig
+
+if TYPE_CHECKING:
+    from amct_lsp.project import ProjectConfig
 
 SECTION = "amct"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -217,6 +216,8 @@ def parse_table(path: str, text: str, table: Any) -> ProjectConfig:
     for key, value in table.items():
         parse = _FIELDS.get(key)
         if parse is None:
+            import difflib  # only for a mistake
+
             close = difflib.get_close_matches(key.replace("-", "_"), KEYS, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(KEYS)})"
             reader.problem([key], f"[tool.amct] unknown key {key!r}{hint}; ignored")
