@@ -167,7 +167,11 @@ class AmctLanguageServer(LanguageServer):
         project = project_for(path, root)
         if project.problems:
             with self._project_lock:
-                self._project_problems.extend(str(p) for p in project.problems)
+                fresh = [
+                    m for m in dict.fromkeys(map(str, project.problems)) if m not in self._project_reported
+                ]
+                self._project_reported.update(fresh)
+                self._project_problems.extend(fresh)
         return document_options(self.settings_for(uri), project, path, root)
 
     def report_project_problems(self) -> None:
@@ -175,10 +179,7 @@ class AmctLanguageServer(LanguageServer):
         table still applies, like an invalid editor setting."""
         with self._project_lock:
             problems, self._project_problems = self._project_problems, []
-        for problem in dict.fromkeys(problems):
-            if problem in self._project_reported:
-                continue
-            self._project_reported.add(problem)
+        for problem in problems:
             self.window_show_message(
                 types.ShowMessageParams(
                     type=types.MessageType.Warning,
