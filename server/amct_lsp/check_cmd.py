@@ -8,34 +8,27 @@ and hard links (fileio.write_preserving), refuses a read-only file, then re-chec
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 from amct_lsp.amct.versions import resolve_rules
-from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failure, iter_scripts, primary_edits
-from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
+from amct_lsp.check import CheckResult, iter_scripts
+from amct_lsp.check_formats import display_path, to_github, to_json, to_sarif, to_text
+from amct_lsp.check_jobs import FileOptions, Job, default_jobs, run_jobs
 from amct_lsp.fileio import path_state, write_preserving
-from amct_lsp.model.cache import ModelCache
+from amct_lsp.project import project_for
 from amct_lsp.safe_text import escape_json, one_line
-from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class UsageError(Exception):
     """A problem with the command line; printed as one line, exit code 2."""
-
-
-@dataclass(slots=True)
-class _Script:
-    path: str
-    text: ScriptText | None
-    result: CheckResult
 
 
 def _split(value: str | None) -> list[str]:
@@ -86,21 +79,22 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--root {root}: no such folder")
     fmt = getattr(args, "format", "text") or "text"
     try:
-        rules = resolve_rules(getattr(args, "amct_version", None))
+        resolve_rules(getattr(args, "amct_version", None))
     except ValueError as problem:
         raise UsageError(f"--amct-version: {problem}") from None
-    options = {
-        "model": os.path.abspath(model) if model else None,
-        "root": os.path.abspath(root) if root else os.getcwd(),
-        "log": os.path.abspath(log) if log else None,
-        "extra_skip_layers": _split(getattr(args, "skip_layers", "")),
-        "rules": rules,
-    }
-    cache = ModelCache()
-    scripts = [_check_file(p, cache, options) for p in iter_scripts(paths)]
-    if getattr(args, "fix", False):
-        scripts = _fix(scripts, cache, options, out if fmt == "text" else err)
-    results = [s.result for s in scripts]
+    jobs = _jobs(args, iter_scripts(paths), err)
+    workers = getattr(args, "jobs", None) or default_jobs()
+    outcomes = run_jobs(jobs, workers)
+    failed = next((o.write_error for o in outcomes if o.write_error is not None), None)
+    if failed is not None:
+        raise UsageError(failed)
+    fixed = [o.fixed for o in outcomes if o.fixed]
+    if fixed:
+        total, files = sum(fixed), len(fixed)
+        noun = "finding" if total == 1 else "findings"
+        report = out if fmt == "text" else err
+        print(f"Fixed {total} {noun} in {files} file{'s' if files != 1 else ''}.", file=report)
+    results = [CheckResult(path=o.path, findings=o.findings) for o in outcomes]
     if fmt == "json":
         out.write(escape_json(json.dumps(to_json(results), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "github":
@@ -112,40 +106,38 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if any(r.findings for r in results) else EXIT_OK
 
 
-def _check_file(path: str, cache: ModelCache, options: dict[str, Any]) -> _Script:
-    try:
-        text = read_script(path)
-    except ScriptDecodeError as problem:
-        return _Script(path, None, decode_failure(path, problem))
-    except OSError as problem:
-        return _Script(path, None, decode_failure(path, ScriptDecodeError(f"{problem.strerror or problem}.")))
-    return _Script(path, text, check_source(text.text, path, cache=cache, **options))
-
-
-def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], report: TextIO) -> list[_Script]:
-    """Apply every safe primary fix (never a guess), file by file, then re-check the files that changed."""
-    fixed_total = 0
-    out: list[_Script] = []
+def _jobs(args: argparse.Namespace, scripts: Sequence[str], err: TextIO) -> list[Job]:
+    """One job per script not ignored by its project, with the command line's options on top of its
+    `[tool.amct]`; each project's problems are printed once, as warnings (the rest of it still applies)."""
+    model, log, root = (getattr(args, key, None) for key in ("model", "log", "root"))
+    skip = tuple(_split(getattr(args, "skip_layers", "")))
+    version = getattr(args, "amct_version", None)
+    stop = os.path.abspath(root) if root else None
+    per_project: dict[str | None, FileOptions] = {}
+    jobs = []
     for script in scripts:
-        edits = primary_edits(script.result.findings)
-        if script.text is None or not edits:
-            out.append(script)
+        project = project_for(script, stop)
+        if project.path not in per_project:
+            for problem in project.problems:
+                where = f"{display_path(problem.path)}:{problem.line}:{problem.column}"
+                print(f"amct-lsp check: warning: {one_line(f'{where}: {problem.message}')}", file=err)
+            per_project[project.path] = FileOptions(
+                model=os.path.abspath(model) if model else None,
+                root=os.path.abspath(root) if root else os.getcwd(),
+                log=os.path.abspath(log) if log else project.log_path,
+                extra_skip_layers=skip or project.skip_layers,
+                model_folders=project.model_paths,
+                rules=resolve_rules(version, project=project.amct_version, project_source=project.source),
+                severity=project.severity,
+                off=project.off,
+            )
+        if project.ignores(script):
             continue
-        new_text = apply_edits(script.text.text, edits)
-        try:
-            write_atomic(script.path, script.text.encode(new_text))
-        except OSError as problem:
-            raise UsageError(
-                f"{script.path}: cannot write the fix ({problem.strerror or problem}); file unchanged"
-            ) from None
-        fixed = sum(1 for f in script.result.findings if f.bulk_fix is not None)
-        fixed_total += fixed
-        out.append(_check_file(script.path, cache, options))
-    if fixed_total:
-        files = sum(1 for a, b in zip(scripts, out, strict=True) if a is not b)
-        noun = "finding" if fixed_total == 1 else "findings"
-        print(f"Fixed {fixed_total} {noun} in {files} file{'s' if files != 1 else ''}.", file=report)
-    return out
+        options = per_project[project.path]
+        if not model and (mapped := project.model_for(script)):
+            options = dataclasses.replace(options, model=mapped)
+        jobs.append(Job(script, options, bool(getattr(args, "fix", False))))
+    return jobs
 
 
 def write_atomic(path: str, data: bytes) -> None:

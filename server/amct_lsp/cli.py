@@ -19,6 +19,16 @@ _VERSION_HELP = (
 )
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amct-lsp",
@@ -50,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply the primary fixes in place")
     check.add_argument("--skip-layers", metavar="A,B", default="", help="layers to treat as not quantized")
     check.add_argument("--amct-version", metavar="X.Y", help=_VERSION_HELP)
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="check files in N worker processes (default: every core; 1: in this process); same output",
+    )
 
     explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
     explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")
@@ -64,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 #: What each command needs before it can do anything; imported up front with the cyclic GC paused.
 _PRELOAD = {
     "explain": ("amct_lsp.explain_cmd",),
-    "check": ("amct_lsp.check_cmd", "amct_lsp.check.checker"),
+    "check": ("amct_lsp.check_cmd", "amct_lsp.check.checker", "amct_lsp.check_jobs"),
     # The server checks the first document it opens: load the engine (libcst) now, not on that keystroke.
     "serve": ("amct_lsp.lsp.server", "amct_lsp.check.checker"),
 }

@@ -14,6 +14,7 @@ from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
 from amct_lsp.amct.versions import resolve_rules
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
+from amct_lsp.project import EMPTY, PYPROJECT, ProjectConfig, find_pyproject, project_for
 from amct_lsp.render.chains import tail_json
 from amct_lsp.render.model_text import model_text
 from amct_lsp.safe_text import escape_json, one_line
@@ -25,8 +26,9 @@ def _split(value: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in (value or "").split(",") if part.strip())
 
 
-def options_from_args(args: argparse.Namespace) -> QuantOptions:
-    """The command line's skip settings merged with the config file's (raises ConfigError)."""
+def options_from_args(args: argparse.Namespace, project: ProjectConfig = EMPTY) -> QuantOptions:
+    """The command line's skip settings merged with the config file's (raises ConfigError); `--skip-layers`
+    replaces the project's `skip_layers`."""
     parts: list[QuantOptions] = []
     config = getattr(args, "config", None)
     if config:
@@ -34,6 +36,8 @@ def options_from_args(args: argparse.Namespace) -> QuantOptions:
     skip_layers = _split(getattr(args, "skip_layers", ""))
     if skip_layers:
         parts.append(QuantOptions(skip_layers=skip_layers, sources=("--skip-layers",)))
+    elif project.skip_layers:
+        parts.append(QuantOptions(skip_layers=frozenset(project.skip_layers), sources=(project.source,)))
     skip_types = _split(getattr(args, "skip_layer_types", ""))
     if skip_types:
         parts.append(QuantOptions(skip_layer_types=skip_types, sources=("--skip-layer-types",)))
@@ -48,13 +52,18 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     """
     stdout = out or sys.stdout
     stderr = err or sys.stderr
+    project = model_project(args.model)
+    for problem in project.problems:
+        print(f"amct-lsp explain: warning: {_one_line(str(problem))}", file=stderr)
     try:
-        rules = resolve_rules(getattr(args, "amct_version", None))
+        rules = resolve_rules(
+            getattr(args, "amct_version", None), project=project.amct_version, project_source=project.source
+        )
     except ValueError as problem:
         print(f"amct-lsp explain: --amct-version: {_one_line(str(problem))}", file=stderr)
         return EXIT_ERROR
     try:
-        options = options_from_args(args)
+        options = options_from_args(args, project)
         graph = read_model(args.model)
     except (ModelError, ConfigError) as error:
         print(f"amct-lsp explain: {_one_line(str(error))}", file=stderr)
@@ -76,6 +85,11 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         if stdout is sys.stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+def model_project(model: str) -> ProjectConfig:
+    """The `[tool.amct]` above the model file, else above the current folder (a model kept outside)."""
+    return find_pyproject(model) or project_for(os.path.join(os.getcwd(), PYPROJECT))
 
 
 def _one_line(message: str) -> str:

@@ -137,8 +137,8 @@ def test_settings_schema_matches_package_json() -> None:
         assert entry["scope"] == "resource", key.name
         default, _ = parse_settings({key.name: entry["default"]})
         assert default == Settings(), key.name  # package.json's default is the server's default
-    # `hidden` is filled from `severity` ("off", and AMCT900 unless it has a level)
-    assert {f.name for f in fields(Settings)} - {"hidden"} == {key.field for key in SCHEMA}
+    # `hidden` and `off` are filled from `severity` ("off", and AMCT900 unless it has a level)
+    assert {f.name for f in fields(Settings)} - {"hidden", "off"} == {key.field for key in SCHEMA}
     codes = declared["amct.severity"]["properties"]
     assert set(codes) == {c.value for c in Code}
     assert all("off" in entry["enum"] for entry in codes.values())

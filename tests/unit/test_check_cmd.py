@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from amct_lsp import check_cmd
+from amct_lsp import check_cmd, check_jobs
+from amct_lsp.check import files as check_files
 from amct_lsp.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -221,7 +222,7 @@ def test_internal_errors_exit_2(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(check_cmd, "check_source", boom)
+    monkeypatch.setattr(check_jobs, "check_file", boom)
     code, _, err = run(capsys, "quant.py")
     assert code == 2 and "internal error: RuntimeError: bug" in err
     assert os.path.exists(seed)
@@ -364,14 +365,14 @@ def test_explicit_symlink_loop_and_unreadable_file_are_findings(
     os.symlink("a.py", tmp_path / "b.py")
     secret = tmp_path / "secret.py"
     secret.write_text("import amct_tensorflow as amct\n")
-    real_read = check_cmd.read_script
+    real_read = check_files.read_script
 
     def read(path: str) -> object:
         if os.path.basename(path) == "secret.py":  # tests may run as root, where chmod 000 does not bite
             raise PermissionError(13, "Permission denied")
         return real_read(path)
 
-    monkeypatch.setattr(check_cmd, "read_script", read)
+    monkeypatch.setattr(check_files, "read_script", read)
     code, out, err = run(capsys, "a.py", "secret.py")
     assert code == 1 and err == "" and "Traceback" not in out
     assert "a.py:1:1: AMCT900 The script cannot be read: Too many levels of symbolic links." in out

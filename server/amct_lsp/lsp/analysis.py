@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MODEL_SUFFIXES = (".pb", ".pbtxt")
 CONFIG_SUFFIXES = (".json", ".cfg")
+PROJECT_FILE = "pyproject.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,9 @@ def is_affected(analysis: Analysis, changed: str) -> bool:
     result = analysis.result
     script_dir = os.path.dirname(os.path.realpath(analysis.snapshot.path))
     lower = changed.lower()
+    if os.path.basename(changed) == PROJECT_FILE:
+        # `[tool.amct]` applies to every script below it (and a new one may now be the nearest).
+        return within(script_dir, os.path.dirname(real)) or within(script_dir, os.path.dirname(changed))
     if lower.endswith(MODEL_SUFFIXES):
         # A model appearing (or reappearing) can only matter to a script that has none yet.
         return result is None or result.model_error is not None

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import traceback
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +38,14 @@ from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentSt
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
 from amct_lsp.lsp.refresh import ViewRefresh
-from amct_lsp.lsp.settings import SECTION, Settings, merge_raw, parse_settings, resolve_path
+from amct_lsp.lsp.settings import (
+    SECTION,
+    DocumentOptions,
+    Settings,
+    document_options,
+    merge_raw,
+    parse_settings,
+)
 from amct_lsp.tcp_address import parse_tcp, remote_warning
 
 if TYPE_CHECKING:
@@ -85,6 +93,10 @@ class AmctLanguageServer(LanguageServer):
         #: The last `amct/documentStatus` sent per open document (sent again only when it changes).
         self._statuses: dict[str, DocumentStatus] = {}
         self._seen_serials: set[int] = set()
+        #: Problems of `[tool.amct]` files found by checks in worker threads, and those already shown.
+        self._project_lock = threading.Lock()
+        self._project_problems: list[str] = []
+        self._project_reported: set[str] = set()
         self._settings_ready = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="amct-check")
         self._cache: ModelCache | None = None
@@ -126,19 +138,20 @@ class AmctLanguageServer(LanguageServer):
     def check_snapshot(self, snap: Snapshot) -> CheckResult:
         """Runs in a worker thread: the engine's `check_source` with the settings applied."""
         from amct_lsp.check import check_source
+        from amct_lsp.check.results import CheckResult
 
-        settings = self.settings_for(snap.uri)
         root = self.root_for(snap.path)
-        model = settings.model_for(snap.path, root)
-        log_file = resolve_path(settings.log_path, root) if settings.log_path else None
+        options = self.options_for(snap.uri, snap.path)
+        if options.ignored:
+            return CheckResult(path=snap.path)  # the project's `ignore` globs: not a script to check
         kwargs: dict[str, Any] = {
             "cache": self.cache,
-            "model": model,
+            "model": options.model,
             "root": root,
-            "log": log_file,
-            "extra_skip_layers": settings.skip_layers,
-            "model_folders": tuple(resolve_path(folder, root) for folder in settings.model_paths),
-            "rules": settings.rules(),
+            "log": options.log,
+            "extra_skip_layers": options.skip_layers,
+            "model_folders": options.model_folders,
+            "rules": options.rules,
         }
         source = snap.source
         if _SURROGATE.search(source):
@@ -146,6 +159,37 @@ class AmctLanguageServer(LanguageServer):
             # replacement character for each keeps every column where it was.
             source = _SURROGATE.sub("\ufffd", source)
         return check_source(source, snap.path, **kwargs)
+
+    def options_for(self, uri: str, path: str) -> DocumentOptions:
+        """The document's settings on top of its project's `[tool.amct]` (the nearest pyproject.toml with
+        one, up to the workspace folder; read once per version of the file). Any thread; a problem in the
+        project file is queued and shown once from the event loop (`after_analysis`)."""
+        from amct_lsp.project import project_for  # the engine's first check imports it, not start-up
+
+        root = self.root_for(path)
+        project = project_for(path, root)
+        if project.problems:
+            with self._project_lock:
+                fresh = [
+                    m for m in dict.fromkeys(map(str, project.problems)) if m not in self._project_reported
+                ]
+                self._project_reported.update(fresh)
+                self._project_problems.extend(fresh)
+        return document_options(self.settings_for(uri), project, path, root)
+
+    def report_project_problems(self) -> None:
+        """Show each problem of a `[tool.amct]` once (window/showMessage, and the log): the rest of the
+        table still applies, like an invalid editor setting."""
+        with self._project_lock:
+            problems, self._project_problems = self._project_problems, []
+        for problem in problems:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"amct-lsp: {problem} — the rest of [tool.amct] applies.",
+                )
+            )
+            self.log_message(f"[tool.amct]: {problem}", types.MessageType.Warning)
 
     # -- documents --
 
@@ -168,7 +212,7 @@ class AmctLanguageServer(LanguageServer):
         return self.workspace.position_codec
 
     def diagnostics_of(self, analysis: Analysis) -> list[types.Diagnostic]:
-        settings = self.settings_for(analysis.snapshot.uri)
+        settings = self.options_for(analysis.snapshot.uri, analysis.snapshot.path)
         if not settings.enable:
             return []
         if analysis.result is None:
@@ -195,6 +239,7 @@ class AmctLanguageServer(LanguageServer):
 
     def after_analysis(self, analysis: Analysis) -> None:
         """Report an engine failure (once) and close the progress of a model load the reader gave up on."""
+        self.report_project_problems()
         if analysis.serial in self._seen_serials:
             return
         if not self._seen_serials:

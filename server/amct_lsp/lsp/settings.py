@@ -14,12 +14,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import cattrs
 
 from amct_lsp.amct.versions import RuleVersion, parse_version, resolve_rules
 from amct_lsp.check.findings import Code, Severity
+
+if TYPE_CHECKING:
+    from amct_lsp.project import ProjectConfig
 
 SECTION = "amct"
 
@@ -45,6 +48,8 @@ class Settings:
     #: Codes not shown (`"off"` in `severity`). AMCT900, the syntax error, is off unless given a level: the
     #: Python language server reports it already.
     hidden: frozenset[Code] = DEFAULT_HIDDEN
+    #: Codes the user turned off (`"off"`), as opposed to hidden by default.
+    off: frozenset[Code] = frozenset()
     #: Extra layers (op names) to treat as not quantized.
     skip_layers: tuple[str, ...] = ()
     #: The AMCT version whose rewrite rules to use ("7.0", "8.0.RC3"); None: the installed one or the newest.
@@ -177,7 +182,7 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         if value is None:
             continue
         if key.field == "severity":  # each entry on its own: the valid ones apply
-            values["severity"], values["hidden"] = _parse_severity(value, problems)
+            values["severity"], values["hidden"], values["off"] = _parse_severity(value, problems)
             continue
         try:
             values[key.field] = _CONVERTER.structure(value, hints[key.field])
@@ -189,21 +194,25 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     return Settings(**values), problems
 
 
-def _parse_severity(value: Any, problems: list[str]) -> tuple[dict[Code, Severity], frozenset[Code]]:
-    """The levels per code, and the codes turned off (AMCT900 unless it is given a level)."""
+def _parse_severity(
+    value: Any, problems: list[str]
+) -> tuple[dict[Code, Severity], frozenset[Code], frozenset[Code]]:
+    """The levels per code, the codes hidden (AMCT900 unless it is given a level) and those turned off."""
     if not isinstance(value, Mapping):
         problems.append(f"amct.severity {_expected('severity')}, got {_show(value)}")
-        return {}, DEFAULT_HIDDEN
+        return {}, DEFAULT_HIDDEN, frozenset()
     codes = {c.value: c for c in Code}
     levels = {s.value: s for s in Severity} | {"information": Severity.INFO}
     out: dict[Code, Severity] = {}
     hidden = set(DEFAULT_HIDDEN)
+    off: set[Code] = set()
     for code, level in value.items():
         if not isinstance(code, str) or code.upper() not in codes:
             problems.append(f"amct.severity: unknown code {_show(code)} (known: {', '.join(codes)})")
             continue
         if isinstance(level, str) and level.lower() == OFF:
             hidden.add(codes[code.upper()])
+            off.add(codes[code.upper()])
             continue
         if not isinstance(level, str) or level.lower() not in levels:
             names = ", ".join([*(s.value for s in Severity), OFF])
@@ -211,7 +220,54 @@ def _parse_severity(value: Any, problems: list[str]) -> tuple[dict[Code, Severit
             continue
         out[codes[code.upper()]] = levels[level.lower()]
         hidden.discard(codes[code.upper()])
-    return out, frozenset(hidden)
+    return out, frozenset(hidden), frozenset(off)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOptions:
+    """What applies to one document: the editor's settings on top of its project's `[tool.amct]`."""
+
+    enable: bool
+    #: The project's `ignore` globs match the document: it is not checked.
+    ignored: bool
+    model: str | None
+    log: str | None
+    skip_layers: tuple[str, ...]
+    model_folders: tuple[str, ...]
+    rules: RuleVersion
+    severity: Mapping[Code, Severity]
+    hidden: frozenset[Code]
+
+
+def document_options(
+    settings: Settings, project: ProjectConfig, script: str, root: str | None
+) -> DocumentOptions:
+    """Explicit editor setting > `[tool.amct]` > defaults. An editor setting left empty (VS Code sends every
+    key, empty by default) defers to the project; `models` globs are tried the editor's first, and
+    `severity` is overlaid code by code (the project's levels, then the editor's)."""
+    severity = {**project.severity, **settings.severity}
+    hidden = set(DEFAULT_HIDDEN)
+    for off, levels in ((project.off, project.severity), (settings.off, settings.severity)):
+        hidden |= off
+        hidden -= set(levels) - off
+    for code in settings.off:
+        severity.pop(code, None)
+    return DocumentOptions(
+        enable=settings.enable,
+        ignored=project.ignores(script),
+        model=settings.model_for(script, root) or project.model_for(script),
+        log=resolve_path(settings.log_path, root) if settings.log_path else project.log_path,
+        skip_layers=settings.skip_layers or project.skip_layers,
+        model_folders=tuple(resolve_path(f, root) for f in settings.model_paths) or project.model_paths,
+        rules=resolve_rules(
+            settings.amct_version,
+            "the amct.amctVersion setting",
+            project=project.amct_version,
+            project_source=project.source,
+        ),
+        severity=severity,
+        hidden=frozenset(hidden),
+    )
 
 
 def merge_raw(*layers: Any) -> dict[str, Any]:
@@ -225,4 +281,14 @@ def merge_raw(*layers: Any) -> dict[str, Any]:
     return merged
 
 
-__all__ = ["SCHEMA", "SECTION", "SettingKey", "Settings", "merge_raw", "parse_settings", "resolve_path"]
+__all__ = [
+    "SCHEMA",
+    "SECTION",
+    "DocumentOptions",
+    "SettingKey",
+    "Settings",
+    "document_options",
+    "merge_raw",
+    "parse_settings",
+    "resolve_path",
+]

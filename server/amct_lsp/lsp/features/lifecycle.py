@@ -13,7 +13,7 @@ from amct_lsp.lsp.settings import SECTION
 if TYPE_CHECKING:
     from amct_lsp.lsp.server import AmctLanguageServer
 
-WATCH_GLOBS = ("**/*.pb", "**/*.pbtxt", "**/amct_log/*.log", "**/*.json", "**/*.cfg")
+WATCH_GLOBS = ("**/*.pb", "**/*.pbtxt", "**/amct_log/*.log", "**/*.json", "**/*.cfg", "**/pyproject.toml")
 WATCH_REGISTRATION_ID = "amct-watch-models"
 CONFIG_REGISTRATION_ID = "amct-config"
 
