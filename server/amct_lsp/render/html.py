@@ -231,3 +231,8 @@ def html_page(fragment: str, title: str) -> str:
         f"<title>{text(title)}</title><style>{STYLE}</style></head>"
         f'<body class="amct-page">{fragment}</body></html>\n'
     )
+
+
+def message_fragment(heading: str, message: str) -> str:
+    """The report when there is no picture to draw (no model, an unreadable one, a script not open)."""
+    return f'<div class="amct-explain"><h1>{text(heading)}</h1><p>{text(message)}</p></div>'

@@ -12,6 +12,7 @@ from amct_lsp.lsp.features import (
     commands,
     configuration,
     diagnostics,
+    explain_view,
     files,
     hover,
     lifecycle,
@@ -28,6 +29,7 @@ FEATURES: Sequence[Feature] = (
     hover,
     code_actions,
     commands,
+    explain_view,
 )
 
 __all__ = ["FEATURES"]
