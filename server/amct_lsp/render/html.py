@@ -10,6 +10,7 @@ exist and follow `prefers-color-scheme` elsewhere. Every text is escaped (node n
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ body.amct-page { margin: 0; background: var(--vscode-editor-background, Canvas);
 .amct-use { background: none; border: none; padding: 0; color: var(--amct-link); cursor: pointer;
   font: inherit; text-align: left; text-decoration: underline; }
 .amct-use.stale::before { content: "⚠ "; color: var(--amct-removed); }
-.amct-rewrite { display: block; }
+.amct-rewrite { display: block; max-width: 100%; height: auto; }
 .amct-rewrite text { fill: var(--amct-fg); font-family: var(--amct-code); }
 .amct-rewrite .amct-row-heading { fill: var(--amct-muted); font-family: inherit; font-style: italic; }
 .amct-op rect { fill: var(--amct-box); stroke: var(--amct-muted); stroke-width: 1; }
@@ -196,9 +197,9 @@ def explain_fragment(
     model = title or prediction.model_path or graph.path or "<in memory>"
     parts = [
         '<div class="amct-explain">',
-        f"<h1>Model <code>{text(model)}</code></h1>",
-        f'<p class="amct-meta">{len(graph)} nodes · {len(prediction.tails)} tail(s) · {len(renamed)} renamed '
-        "by quantize_model</p>",
+        f"<h1>Model <code>{text(os.path.basename(model) or model)}</code></h1>",
+        f'<p class="amct-meta"><code>{text(model)}</code>: {len(graph)} nodes · '
+        f"{len(prediction.tails)} tail(s) · {len(renamed)} renamed by quantize_model</p>",
     ]
     if prediction.rules:
         parts.append(f'<p class="amct-rules">Rules: {text(prediction.rules)}</p>')

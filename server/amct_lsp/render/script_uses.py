@@ -11,11 +11,10 @@ from amct_lsp.text import Span
 if TYPE_CHECKING:
     from amct_lsp.check import CheckResult
 
+#: The phase words a use's label adds (save_model and calib_outputs uses already say where they are).
 _PHASE = {
     "after": "after quantize_model",
     "before": "before quantize_model",
-    "save_model": "in save_model",
-    "calib_outputs": "in calib_outputs",
 }
 
 
