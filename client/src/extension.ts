@@ -33,7 +33,7 @@ import {
   STATUS_CAPABILITY,
 } from './documentStatus';
 import { ExplainPanels } from './explainPanel';
-import { parseExplainView, SERVER_EXPLAIN_VIEW } from './explainView';
+import { type ExplainView, parseExplainView, SERVER_EXPLAIN_VIEW } from './explainView';
 import { amctDiagnosticsAt, createHoverMiddleware, hasPrimaryFix, isAmctDiagnostic } from './hover';
 import { RETRY_ACTION } from './environment';
 import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
@@ -92,7 +92,7 @@ class AmctExtension implements vscode.Disposable {
   /** pip's output, written line by line at debug level. */
   private readonly pipOutput = leveledChannel(this.output, 'debug');
   /** The Explain views (webview panels), one per script. */
-  private readonly explainPanels = new ExplainPanels();
+  private readonly explainPanels = new ExplainPanels((uri) => this.fetchExplainView(uri));
   /** The workspace's amct.interpreter was ignored because the folder is not trusted (a grant restarts once). */
   private ignoredUntrusted = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -135,6 +135,7 @@ class AmctExtension implements vscode.Disposable {
           this.render();
         }
         this.onOpened(event.document);
+        this.explainPanels.documentChanged(event.document.uri.toString());
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.statuses.delete(document.uri.toString())),
     );
@@ -530,6 +531,10 @@ class AmctExtension implements vscode.Disposable {
     return targetUri(args, (value) => vscode.Uri.parse(value), isUri, activePythonDocument()?.uri);
   }
 
+  private async fetchExplainView(uri: string): Promise<ExplainView | undefined> {
+    return parseExplainView(await this.executeServerCommand(SERVER_EXPLAIN_VIEW, [uri]));
+  }
+
   private async explainModel(args: readonly unknown[]): Promise<void> {
     const uri = this.commandUri(args);
     if (uri === undefined) {
@@ -538,7 +543,7 @@ class AmctExtension implements vscode.Disposable {
     }
     try {
       // The server renders the picture; a webview panel shows it (no document, so nothing is left unsaved).
-      const view = parseExplainView(await this.executeServerCommand(SERVER_EXPLAIN_VIEW, [uri.toString()]));
+      const view = await this.fetchExplainView(uri.toString());
       if (view === undefined) {
         throw new Error(`the server did not answer ${SERVER_EXPLAIN_VIEW} with a picture (is amct-lsp up to date?)`);
       }

@@ -504,6 +504,20 @@ try {
         return /Ln 16, Col \d+ \(7 selected\)/.test(text) ? text : undefined;
       });
       log(`after the click: ${selection}`);
+      // An edit moves the use down a line: the open picture is redrawn and its link follows.
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('Enter');
+      await until(`the picture redrawn with the use on line ${INFER_LINE + 1}`, T.squiggle, async () => {
+        for (const candidate of page.frames()) {
+          const labels = await candidate
+            .evaluate(() => [...document.querySelectorAll('button.amct-use')].map((b) => b.textContent))
+            .catch(() => []);
+          if (labels.some((l) => l.startsWith(`line ${INFER_LINE + 1}: 'Add:0'`))) {
+            return true;
+          }
+        }
+        return undefined;
+      });
     } finally {
       // Close the webview's group and bring quant.py back for the next test.
       try {

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from amct_lsp.amct.chain import Evidence, RenameChain, RenameStep, TailVerdict
 from amct_lsp.amct.driver import predict
 from amct_lsp.cli import main
 from amct_lsp.model.graph import ModelGraph, Node, split_input
@@ -239,3 +240,25 @@ def test_cli_html_without_renames(capsys: pytest.CaptureFixture[str], fixture_pa
     out, _ = capsys.readouterr()
     assert code == 0 and "<svg" not in out
     assert "Tails that keep their names" in out
+
+
+def test_steps_from_the_amct_log_are_drawn_too(fixture_path: FixturePath) -> None:
+    """A log step does not say which op it made: the type comes from the name, the input is the layer it
+    replaced (for a replacement) or the old tail (for searchN)."""
+    graph = read_model(fixture_path("s1_add"))
+    logged = RenameChain(
+        "Add",
+        (
+            RenameStep("replace_add_pass", "Add:0", "bias_add/BiasAdd:0", "from the log", Evidence.LOG, True),
+            RenameStep(
+                "quantize_model", "bias_add/BiasAdd:0", f"{SN}:0", "from the log", Evidence.LOG, False
+            ),
+        ),
+    )
+    shown = picture(graph, TailVerdict("Add", "Add", logged, "renamed"))
+    assert shown is not None
+    after = {op.name: op for op in shown.after.ops}
+    assert after["bias_add/BiasAdd"].op == "BiasAdd" and after[SN].op == "Identity"
+    assert set(shown.after.edges) >= {("Conv2D", "bias_add/BiasAdd"), ("bias_add/BiasAdd", SN)}
+    assert [op.name for op in shown.before.ops if op.state is OpState.REMOVED] == ["Add"]
+    assert after[SN].evidence is Evidence.LOG and after[SN].step == 2

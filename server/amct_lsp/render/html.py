@@ -51,7 +51,9 @@ STYLE = """
   font-family: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
   font-size: var(--vscode-font-size, 14px);
   line-height: 1.45;
-  padding: 0 12px 16px;
+  padding: 1px 12px 16px;
+  min-height: 100vh;
+  box-sizing: border-box;
 }
 @media (prefers-color-scheme: dark) {
   .amct-explain {
