@@ -16,6 +16,7 @@ from amct_lsp.amct.driver import predict
 from amct_lsp.cli import main
 from amct_lsp.model.graph import ModelGraph, Node, split_input
 from amct_lsp.model.reader import read_model
+from amct_lsp.render import rewrite_view
 from amct_lsp.render.html import MAX_PICTURES, UseLink, explain_fragment, html_page
 from amct_lsp.render.rewrite_view import MAX_OPS, OpState, picture
 from amct_lsp.render.svg import shorten, tail_svg
@@ -262,3 +263,16 @@ def test_steps_from_the_amct_log_are_drawn_too(fixture_path: FixturePath) -> Non
     assert set(shown.after.edges) >= {("Conv2D", "bias_add/BiasAdd"), ("bias_add/BiasAdd", SN)}
     assert [op.name for op in shown.before.ops if op.state is OpState.REMOVED] == ["Add"]
     assert after[SN].evidence is Evidence.LOG and after[SN].step == 2
+
+
+def test_a_new_op_input_beyond_the_drawn_depth_is_drawn(
+    fixture_path: FixturePath, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layer a replacement reads from is drawn after the rewrite even when the before row stops short."""
+    monkeypatch.setattr(rewrite_view, "MAX_DEPTH", 0)
+    graph = read_model(fixture_path("s1_add"))
+    shown = picture(graph, predict(graph).tails[0])
+    assert shown is not None
+    assert [op.name for op in shown.before.ops] == ["Add"]
+    assert {op.name for op in shown.after.ops} == {"Conv2D", "bias_add/BiasAdd", SN}
+    assert ("Conv2D", "bias_add/BiasAdd") in shown.after.edges

@@ -198,7 +198,7 @@ def picture(graph: ModelGraph, verdict: TailVerdict) -> TailPicture | None:
         return DrawnOp(name, ops[name].op, OpState.KEPT, name == final)
 
     before = _row([n for n in ops if n in original], ops, before_op, hidden)
-    after = _row([n for n in ops if n not in removed and (n in original or n in made)], ops, after_op, hidden)
+    after = _row([n for n in ops if n not in removed], ops, after_op, hidden)
     return TailPicture(verdict, chain, before, after)
 
 
