@@ -484,12 +484,24 @@ try {
         uses: [...document.querySelectorAll('button.amct-use')].map((b) => b.textContent),
         scripts: document.querySelectorAll('script[src], link, img, iframe').length,
         color: getComputedStyle(document.querySelector('.amct-explain')).color,
+        // The colour VS Code's theme gives the editor's text, resolved the same way.
+        themeVar: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-foreground').trim(),
+        themeColor: (() => {
+          const probe = document.body.appendChild(document.createElement('span'));
+          probe.style.color = 'var(--vscode-editor-foreground)';
+          const color = getComputedStyle(probe).color;
+          probe.remove();
+          return color;
+        })(),
       }));
       log(`webview: ${JSON.stringify(seen)}`);
       await sleep(500);
       await page.screenshot({ path: join(opts.artifacts, 'explain-webview.png') });
       if (seen.svgs !== 1 || !seen.removed.includes('Add')) {
         throw new Error(`the picture lacks the tail or its removed Add: ${JSON.stringify(seen)}`);
+      }
+      if (seen.themeVar === '' || seen.color !== seen.themeColor) {
+        throw new Error(`the picture does not take the theme's colours: ${JSON.stringify(seen)}`);
       }
       if (seen.scripts !== 0) {
         throw new Error(`the webview loads something: ${JSON.stringify(seen)}`);
