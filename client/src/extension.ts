@@ -23,7 +23,6 @@ import {
   EXPLAIN_MODEL,
   RESTART_SERVER,
   SERVER_APPLY_ALL_FIXES,
-  SERVER_EXPLAIN_MODEL,
   SHOW_LOG,
   targetUri,
 } from './commands';
@@ -34,6 +33,8 @@ import {
   parseDocumentStatus,
   STATUS_CAPABILITY,
 } from './documentStatus';
+import { ExplainPanels } from './explainPanel';
+import { type ExplainView, parseExplainView, SERVER_EXPLAIN_VIEW } from './explainView';
 import { amctDiagnosticsAt, createHoverMiddleware, hasPrimaryFix, isAmctDiagnostic } from './hover';
 import { RETRY_ACTION } from './environment';
 import { missingServerPrompt, type ProbeResult, probeServer, SELECT_ACTION, USE_BUNDLED_ACTION } from './install';
@@ -53,8 +54,6 @@ const WHEEL_DIR = path.join('client', 'wheels');
 const PRIVATE_ENVIRONMENT = 'private environment';
 const SHOW_LOG_ACTION = 'Show log';
 const UNTRUSTED = 'untrusted interpreter';
-/** The scheme of the Explain report's read-only virtual documents. */
-const REPORT_SCHEME = 'amct-report';
 const MANAGE_TRUST_ACTION = 'Manage Workspace Trust';
 
 function isUri(value: unknown): value is vscode.Uri {
@@ -93,9 +92,8 @@ class AmctExtension implements vscode.Disposable {
   private readonly pendingPrompts: Array<() => void> = [];
   /** pip's output, written line by line at debug level. */
   private readonly pipOutput = leveledChannel(this.output, 'debug');
-  /** The Explain reports by virtual-document URI (`amct-report:`). */
-  private readonly reports = new Map<string, string>();
-  private readonly reportChanges = new vscode.EventEmitter<vscode.Uri>();
+  /** The Explain views (webview panels), one per script. */
+  private readonly explainPanels = new ExplainPanels((uri) => this.fetchExplainView(uri));
   /** The workspace's amct.interpreter was ignored because the folder is not trusted (a grant restarts once). */
   private ignoredUntrusted = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -118,11 +116,7 @@ class AmctExtension implements vscode.Disposable {
     this.disposables.push(
       this.output,
       this.status,
-      this.reportChanges,
-      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, {
-        onDidChange: this.reportChanges.event,
-        provideTextDocumentContent: (uri) => this.reports.get(uri.toString()) ?? '',
-      }),
+      this.explainPanels,
       vscode.commands.registerCommand(RESTART_SERVER, () => this.enqueue(() => this.restart(true))),
       vscode.commands.registerCommand(SHOW_LOG, () => this.output.show(true)),
       vscode.commands.registerCommand(EXPLAIN_MODEL, (...args: unknown[]) => this.explainModel(args)),
@@ -142,6 +136,7 @@ class AmctExtension implements vscode.Disposable {
           this.render();
         }
         this.onOpened(event.document);
+        this.explainPanels.documentChanged(event.document.uri.toString());
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.statuses.delete(document.uri.toString())),
     );
@@ -539,6 +534,10 @@ class AmctExtension implements vscode.Disposable {
     return targetUri(args, (value) => vscode.Uri.parse(value), isUri, activePythonDocument()?.uri);
   }
 
+  private async fetchExplainView(uri: string): Promise<ExplainView | undefined> {
+    return parseExplainView(await this.executeServerCommand(SERVER_EXPLAIN_VIEW, [uri]));
+  }
+
   private async explainModel(args: readonly unknown[]): Promise<void> {
     const uri = this.commandUri(args);
     if (uri === undefined) {
@@ -546,18 +545,12 @@ class AmctExtension implements vscode.Disposable {
       return;
     }
     try {
-      const report = await this.executeServerCommand(SERVER_EXPLAIN_MODEL, [uri.toString()]);
-      const content = typeof report === 'string' ? report : '```json\n' + JSON.stringify(report, null, 2) + '\n```\n';
-      // A read-only virtual document (never an Untitled one left unsaved): one per script, refreshed on re-run.
-      const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `${uri.path}.amct-report.md` });
-      this.reports.set(reportUri.toString(), content);
-      this.reportChanges.fire(reportUri);
-      try {
-        await vscode.commands.executeCommand('markdown.showPreviewToSide', reportUri);
-      } catch {
-        const document = await vscode.workspace.openTextDocument(reportUri);
-        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      // The server renders the picture; a webview panel shows it (no document, so nothing is left unsaved).
+      const view = await this.fetchExplainView(uri.toString());
+      if (view === undefined) {
+        throw new Error(`the server did not answer ${SERVER_EXPLAIN_VIEW} with a picture (is amct-lsp up to date?)`);
       }
+      this.explainPanels.show(view);
     } catch (error) {
       void vscode.window.showErrorMessage(`AMCT: explaining the model failed: ${errorMessage(error)}`);
     }

@@ -73,7 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--config", metavar="FILE", help="AMCT config.json or .cfg with skip settings")
     explain.add_argument("--skip-layers", metavar="A,B", default="", help="layer (op) names not to quantize")
     explain.add_argument("--skip-layer-types", metavar="T,U", default="", help="op types not to quantize")
-    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument(
+        "--format",
+        choices=["text", "json", "html"],
+        default="text",
+        help="html: one self-contained page with a picture of each tail's rewrite (inline SVG, no links)",
+    )
     explain.add_argument("--amct-version", metavar="X.Y", help=_VERSION_HELP)
     return parser
 

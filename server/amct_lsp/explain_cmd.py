@@ -16,6 +16,7 @@ from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
 from amct_lsp.project import EMPTY, PYPROJECT, ProjectConfig, find_pyproject, project_for
 from amct_lsp.render.chains import tail_json
+from amct_lsp.render.html import explain_fragment, html_page
 from amct_lsp.render.model_text import model_text
 from amct_lsp.safe_text import escape_json, one_line
 
@@ -71,7 +72,11 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     for warning in option_warnings(graph, options):
         print(f"amct-lsp explain: warning: {one_line(warning)}", file=stderr)
     prediction = predict(graph, options, rules)
-    if getattr(args, "format", "text") == "json":
+    output_format = getattr(args, "format", "text")
+    if output_format == "html":
+        title = f"amct-lsp explain {os.path.basename(prediction.model_path or str(args.model))}"
+        text = html_page(explain_fragment(prediction, graph), title)  # escaped there
+    elif output_format == "json":
         encoded = json.dumps([tail_json(v) for v in prediction.tails], indent=2, ensure_ascii=False)
         text = escape_json(encoded) + "\n"
     else:

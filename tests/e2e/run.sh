@@ -16,7 +16,7 @@ ARTIFACTS="$ROOT/tests/artifacts"
 PY="$ROOT/.venv/bin/python"
 E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
 CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
-TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-240}"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-270}"
 
 log() { echo "e2e: $*"; }
 
@@ -25,7 +25,8 @@ log() { echo "e2e: $*"; }
 bash "$ROOT/tests/e2e/setup.sh"
 
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log \
+  "$ARTIFACTS"/explain-webview.png
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -101,6 +102,8 @@ cp -r "$ROOT/examples/seed" "$WORKSPACE"
 printf 'import os\n\nprint(os.getcwd())\n' >"$WORKSPACE/plain.py"
 # The inlay hint and code lens test edits a file of its own (the seed script, same model).
 cp "$WORKSPACE/quant.py" "$WORKSPACE/inlay.py"
+# The Explain webview's own script (the seed script under another name, same model).
+cp "$WORKSPACE/quant.py" "$WORKSPACE/explain_quant.py"
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"

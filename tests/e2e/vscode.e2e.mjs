@@ -253,6 +253,9 @@ const QUICK_FIX = `Ctrl+. applies the quick fix on line ${INFER_LINE}`;
 const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
 const PLAIN = 'a plain Python file gets no AMCT notification and no AMCT status';
+const EXPLAIN = 'AMCT: Explain Model opens a webview with the picture of the rewrite, and its use links open the script';
+const EXPLAIN_FILE = 'explain_quant.py';
+const NEW_OP = 'search_n_quant/search_n_quant_SEARCHN/Identity';
 const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
 const INLAY = 'inlay.py: the hint "→ search_n_quant/…/Identity:0" after the stale string, the lens "renames 1 output" above quantize_model, and Ctrl+clicking the hint applies the fix';
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
@@ -576,6 +579,101 @@ try {
     }).catch(() => undefined);
   }, [SQUIGGLE]);
 
+  // Explain on a file of its own (run.sh writes it): a webview (an iframe inside an iframe in code-server) whose
+  // SVG highlights the new op; a click on the stale use puts the cursor on it in the script.
+  await test(EXPLAIN, async () => {
+    await openFile(EXPLAIN_FILE);
+    await until(`${EXPLAIN_FILE} checked (its squiggle on line ${INFER_LINE})`, T.squiggle, async () => {
+      const s = await editorState(page);
+      return s?.lines[INFER_LINE]?.includes("'Add:0'") && s.squiggles.some((q) => q.line === INFER_LINE) ? true : undefined;
+    });
+    try {
+      await runCommand('AMCT: Explain Model of This Script');
+      const frame = await until('a webview frame with the picture of the rewrite', T.squiggle, async () => {
+        for (const candidate of page.frames()) {
+          const found = await candidate
+            .evaluate((op) => {
+              const box = document.querySelector(`svg.amct-rewrite g.amct-op.new[data-op="${op}"]`);
+              return box !== null && box.textContent.includes('Identity');
+            }, NEW_OP)
+            .catch(() => false);
+          if (found) {
+            return candidate;
+          }
+        }
+        return undefined;
+      });
+      const seen = await frame.evaluate(() => ({
+        svgs: document.querySelectorAll('svg.amct-rewrite').length,
+        removed: [...document.querySelectorAll('g.amct-op.removed')].map((g) => g.getAttribute('data-op')),
+        uses: [...document.querySelectorAll('button.amct-use')].map((b) => b.textContent),
+        scripts: document.querySelectorAll('script[src], link, img, iframe').length,
+        color: getComputedStyle(document.querySelector('.amct-explain')).color,
+        // The colour VS Code's theme gives the editor's text, resolved the same way.
+        themeVar: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-foreground').trim(),
+        themeColor: (() => {
+          const probe = document.body.appendChild(document.createElement('span'));
+          probe.style.color = 'var(--vscode-editor-foreground)';
+          const color = getComputedStyle(probe).color;
+          probe.remove();
+          return color;
+        })(),
+      }));
+      log(`webview: ${JSON.stringify(seen)}`);
+      await sleep(500);
+      await page.screenshot({ path: join(opts.artifacts, 'explain-webview.png') });
+      if (seen.svgs !== 1 || !seen.removed.includes('Add')) {
+        throw new Error(`the picture lacks the tail or its removed Add: ${JSON.stringify(seen)}`);
+      }
+      if (seen.themeVar === '' || seen.color !== seen.themeColor) {
+        throw new Error(`the picture does not take the theme's colours: ${JSON.stringify(seen)}`);
+      }
+      if (seen.scripts !== 0) {
+        throw new Error(`the webview loads something: ${JSON.stringify(seen)}`);
+      }
+      const stale = seen.uses.find((u) => u.includes(`line ${INFER_LINE}: 'Add:0'`));
+      if (!stale) {
+        throw new Error(`no link to line ${INFER_LINE}'s use: ${JSON.stringify(seen.uses)}`);
+      }
+      await frame.locator('button.amct-use.stale').first().click();
+      const selection = await until(`the cursor on line ${INFER_LINE}'s 'Add:0'`, T.fix, async () => {
+        const text = await page.evaluate(() => document.querySelector('[id="status.editor.selection"]')?.textContent ?? '');
+        return /Ln 16, Col \d+ \(7 selected\)/.test(text) ? text : undefined;
+      });
+      log(`after the click: ${selection}`);
+      // An edit moves the use down a line: the open picture is redrawn and its link follows.
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('Enter');
+      await until(`the picture redrawn with the use on line ${INFER_LINE + 1}`, T.squiggle, async () => {
+        for (const candidate of page.frames()) {
+          const labels = await candidate
+            .evaluate(() => [...document.querySelectorAll('button.amct-use')].map((b) => b.textContent))
+            .catch(() => []);
+          if (labels.some((l) => l.startsWith(`line ${INFER_LINE + 1}: 'Add:0'`))) {
+            return true;
+          }
+        }
+        return undefined;
+      });
+    } finally {
+      // Close the webview's group and bring quant.py back for the next test.
+      try {
+        await runCommand('View: Focus Second Editor Group');
+        await sleep(300);
+        await runCommand('View: Close Editor Group');
+        await sleep(300);
+      } catch (error) {
+        log(`could not close the webview: ${error.message.split('\n')[0]}`);
+      }
+      await page.keyboard.press('Escape');
+      await openFile('quant.py');
+      await until('quant.py back in the editor', T.workbench, async () => {
+        const state = await editorState(page);
+        return state?.lines[INFER_LINE]?.includes('infer_output_name') ? true : undefined;
+      });
+    }
+  }, [SQUIGGLE]);
+
   await test(FIX_ALL, async () => {
     await page.keyboard.press('Escape');
     await until(`'Add:0' back on line ${INFER_LINE} with its squiggle`, T.squiggle, async () => {
@@ -646,7 +744,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = opts.storage ? 9 : 8;
+const expected = opts.storage ? 10 : 9;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

@@ -51,6 +51,11 @@ class RenameStep:
     removes_old: bool
     #: For steps read from the AMCT log: the record's timestamp.
     timestamp: str | None = None
+    #: For a predicted step that creates an op: its type ("BiasAdd", "Identity") and the tensor it reads
+    #: (what the picture of the rewrite draws); None for log steps and for steps that keep an existing op.
+    #: Not compared: they describe the same rename.
+    new_op: str | None = field(default=None, compare=False)
+    new_input: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,30 @@ class DiagnosticData:
     fixes: tuple[FixData, ...] = ()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExplainUse:
+    """A use of a renamed tail's name in the script (client position units), a button in the picture."""
+
+    label: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    stale: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExplainView:
+    """The answer of `amct-lsp.explainModelView`: the picture of the rewrite as an HTML fragment and its
+    stylesheet (the server renders; the client only wraps them in a webview page), and the uses its
+    `data-use` buttons point at (by index), for the document `version`."""
+
+    uri: str
+    version: int | None
+    title: str
+    html: str
+    style: str
+    uses: tuple[ExplainUse, ...] = ()
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -79,7 +103,7 @@ def _register(converter: cattrs.Converter, cls: type) -> None:
     converter.register_structure_hook(cls, make_dict_structure_fn(cls, converter, **renames))
 
 
-_PAYLOADS = (DocumentStatus, EditData, FixData, DiagnosticData)
+_PAYLOADS = (DocumentStatus, EditData, FixData, DiagnosticData, ExplainUse, ExplainView)
 
 
 def make_converter() -> cattrs.Converter:
@@ -136,6 +160,8 @@ __all__ = [
     "DiagnosticData",
     "DocumentStatus",
     "EditData",
+    "ExplainUse",
+    "ExplainView",
     "FixData",
     "make_converter",
     "read_data",

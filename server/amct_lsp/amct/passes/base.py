@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from amct_lsp.amct.chain import Evidence, RenameStep, weakest
@@ -87,6 +87,9 @@ class Allocation:
     #: INFERRED when a name created earlier in this run did (it depends on AMCT's undocumented order).
     evidence: Evidence | None = None
     reason: str = ""
+    #: The type of the op `create` made and the tensor it reads ("" when the op is the model's own).
+    op: str = ""
+    source: str = ""
 
     @property
     def tensor(self) -> str:
@@ -107,8 +110,8 @@ def create(
     ctx.allocations[got] = (ctx._key(), wanted)
     ctx.add_virtual(Node(got, op, (source,), attrs))
     if got == wanted:
-        return Allocation(got, wanted)
-    return _explain_suffix(alloc, wanted, got)
+        return Allocation(got, wanted, op=op, source=source)
+    return replace(_explain_suffix(alloc, wanted, got), op=op, source=source)
 
 
 def _explain_suffix(alloc: NameAllocator, wanted: str, got: str) -> Allocation:
@@ -154,7 +157,10 @@ def make_step(
     if allocation.evidence is not None:
         evidence = weakest((evidence, allocation.evidence))
         reason = f"{reason}; {allocation.reason}"
-    return RenameStep(pass_name, old, allocation.tensor, reason, evidence, removes_old)
+    return RenameStep(
+        pass_name, old, allocation.tensor, reason, evidence, removes_old,
+        new_op=allocation.op or None, new_input=allocation.source or None,
+    )  # fmt: skip
 
 
 def replacement_step(

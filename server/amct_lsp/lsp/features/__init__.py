@@ -13,6 +13,7 @@ from amct_lsp.lsp.features import (
     commands,
     configuration,
     diagnostics,
+    explain_view,
     files,
     hover,
     inlay_hints,
@@ -32,6 +33,7 @@ FEATURES: Sequence[Feature] = (
     commands,
     inlay_hints,
     code_lens,
+    explain_view,
 )
 
 __all__ = ["FEATURES"]
