@@ -25,7 +25,8 @@ log() { echo "e2e: $*"; }
 bash "$ROOT/tests/e2e/setup.sh"
 
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log \
+  "$ARTIFACTS"/settings.png "$ARTIFACTS"/code-actions-on-save.png "$ARTIFACTS"/fix-all-guess.png "$ARTIFACTS"/no-python.png
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -108,11 +109,19 @@ for name in json argparse runpy typing_extensions; do plant "$WORKSPACE/$name.py
 plant "$WORKSPACE/amct_lsp/__init__.py" amct_lsp
 plant "$WORKSPACE/pygls/__init__.py" pygls
 mkdir -p "$WORKSPACE/.vscode"
-if [ -n "$INTERPRETER" ]; then
-  printf '{\n  "amct.interpreter": "%s",\n  "amct.trace.server": "messages"\n}\n' "$INTERPRETER" >"$WORKSPACE/.vscode/settings.json"
-else
-  printf '{\n  "amct.trace.server": "messages"\n}\n' >"$WORKSPACE/.vscode/settings.json"
-fi
+# Fix-all skips guesses (the GUESS tests): the seed script with a mistyped name whose only fix is a "did you
+# mean" (AMCT002, line 37), fixed by the command and by source.fixAll.amct on an explicit save ([python] below).
+# The empty top-level codeActionsOnSave is where the SETTINGS test asks for completions.
+sed "s/^        sess.run(output_tensor)$/&\n        sess.run('Conv2d:0')/" "$WORKSPACE/quant.py" >"$WORKSPACE/quant_guess.py"
+grep -q "sess.run('Conv2d:0')" "$WORKSPACE/quant_guess.py" || { log "could not write quant_guess.py" >&2; exit 1; }
+{
+  printf '{\n'
+  [ -z "$INTERPRETER" ] || printf '  "amct.interpreter": "%s",\n' "$INTERPRETER"
+  printf '  "amct.trace.server": "messages",\n'
+  printf '  "editor.codeActionsOnSave": {},\n'
+  printf '  "[python]": { "editor.codeActionsOnSave": { "source.fixAll.amct": "explicit" } }\n'
+  printf '}\n'
+} >"$WORKSPACE/.vscode/settings.json"
 cat >"$USER_DATA/User/settings.json" <<'EOF'
 {
   "security.workspace.trust.enabled": false,

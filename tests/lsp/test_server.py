@@ -62,7 +62,7 @@ async def test_seed_flow_push(seed: Path) -> None:
         assert diag.code_description is not None
         assert diag.code_description.href == "https://github.com/amct-lsp/amct-lsp#amct001"
         assert not diag.tags  # no Deprecated strike-through: the name must stay readable
-        assert diag.message.startswith("stale output name 'Add:0' → use '")
+        assert diag.message.startswith("stale output 'Add:0' → use '")
         related = diag.related_information or []
         # Only the use site on another line; never the diagnostic's own position, never the binary model.
         assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 33)], related
