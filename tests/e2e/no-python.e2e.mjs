@@ -68,7 +68,7 @@ try {
   await row.first().click();
   const toast = await until('the no-Python warning', 45_000, async () => {
     const texts = await page
-      .locator('.notifications-toasts .notification-toast')
+      .locator('.notifications-toasts .notification-list-item-message')
       .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ')));
     return texts.find((t) => t.includes('needs Python 3.10 or newer'));
   });
