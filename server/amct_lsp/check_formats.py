@@ -72,6 +72,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "chain": chain_json(f.chain),
         "evidence": f.evidence,
         "model": f.model,
+        "consequence": f.consequence,  # AMCT001: what happens as written (the message says what to use)
         "fix": _fix_json(fix) if fix is not None else None,
         # Every fix, the preferred one first; the others (calib_outputs route, ignore comment) and any
         # guess ("safe": false) are offered, never applied by --fix.
@@ -124,6 +125,8 @@ def to_text(results: Sequence[CheckResult]) -> str:
                     )
             if f.model and f.code is not Code.MODEL_PROBLEM:
                 detail.append(f"model: {display_path(f.model)}")
+            if f.consequence:
+                detail.append(f"consequence: {f.consequence}")
             detail.extend(f"note: {n}" for n in f.notes)
             if f.bulk_fix is not None:
                 fixable += 1

@@ -62,7 +62,7 @@ async def test_seed_flow_push(seed: Path) -> None:
         assert diag.code_description is not None
         assert diag.code_description.href == "https://github.com/amct-lsp/amct-lsp#amct001"
         assert not diag.tags  # no Deprecated strike-through: the name must stay readable
-        assert diag.message.startswith("stale output name 'Add:0' → use '")
+        assert diag.message.startswith("stale output 'Add:0' → use '")
         related = diag.related_information or []
         # Only the use site on another line; never the diagnostic's own position, never the binary model.
         assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 33)], related
@@ -75,10 +75,13 @@ async def test_seed_flow_push(seed: Path) -> None:
         assert any(CHAIN in line for line in text.splitlines()), text
         for expected in ("replace_add_pass", "vendor FAQ", "case_1_1.pb", "layer `Conv2D`", "RuntimeError"):
             assert expected in text, text
-        # The answer leads: the new name and the consequence first, then the chain once, then evidence.
-        first, second, third = text.split("\n\n")[:3]
-        assert NEW_NAME in first.splitlines()[0] and "save_model" in first and second == f"`{CHAIN}`"
-        assert third == "replace_add_pass · quantize_model _(vendor FAQ)_ — predicted from `case_1_1.pb`"
+        # The answer leads: the new name and the consequence first, then the chain once, its evidence and the
+        # rules, one line each in one paragraph (no gaps: the hover box stays short).
+        first, second = text.split("\n\n")[:2]
+        assert NEW_NAME in first.splitlines()[0] and "save_model" in first
+        chain, evidence, rules = second.split("  \n")
+        assert chain == f"`{CHAIN}`" and rules.startswith("_Rules: ")
+        assert evidence == "replace_add_pass · quantize_model _(vendor FAQ)_ — predicted from `case_1_1.pb`"
         assert text.count(CHAIN) == 1 and "KeyError" not in text
 
         # Hovering the variable that holds the name (its use in get_tensor_by_name) shows the same chain.

@@ -56,7 +56,7 @@ def project(root: Path, with_log: bool) -> Path:
 
 def confirmed(diags: list[types.Diagnostic]) -> bool:
     (diag,) = only(diags, "AMCT001")
-    return "confirmed by the AMCT log" in diag.message
+    return diag.message.endswith("(AMCT log)")
 
 
 # -- workspace folders --

@@ -67,8 +67,8 @@ def test_cli_check_goes_on_past_a_bad_config(
     out, err = capsys.readouterr()
     assert code == 1 and err == ""
     assert "a_bad.py:6:28: AMCT004 The AMCT config cannot be used" in out
-    assert "a_bad.py:8:14: AMCT001 stale output name 'Conv2D:0'" in out
-    assert "b_good.py:8:14: AMCT001 stale output name 'Conv2D:0'" in out
+    assert "a_bad.py:8:14: AMCT001 stale output 'Conv2D:0'" in out
+    assert "b_good.py:8:14: AMCT001 stale output 'Conv2D:0'" in out
     assert out.splitlines()[-1].startswith("Found 3 findings in 2 files")
 
 

@@ -12,6 +12,7 @@ import pytest
 from amct_lsp.amct.versions import AmctVersion, RuleVersion
 from amct_lsp.check import CheckResult, apply_edits, check_paths, check_source, primary_edits
 from amct_lsp.check.findings import Code, Finding, Severity
+from amct_lsp.check.messages import stale_name
 from amct_lsp.check.suppress import is_suppression
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.render.markdown import model_hover, name_hover
@@ -88,9 +89,12 @@ def test_seed_script_end_to_end() -> None:
     assert (finding.span.start.line + 1, finding.span.start.character + 1) == (16, 25)
     assert finding.tensor == "Add:0"
     assert finding.replacement == "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+    # One short line that leads with the action (issue 11); the consequence is the finding's detail.
     assert finding.message == (
-        "stale output name 'Add:0' → use 'search_n_quant/search_n_quant_SEARCHN/Identity:0' after "
-        "quantize_model; as written, layer 'Conv2D' gets no calibration record and save_model fails "
+        "stale output 'Add:0' → use 'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model"
+    )
+    assert finding.consequence == (
+        "as written, layer 'Conv2D' gets no calibration record and save_model fails "
         '(RuntimeError: "cannot find shift_bit of layer Conv2D in record_file"; CANN 8.0+: '
         '"record_file is empty, no layers to be quantized")'
     )
@@ -146,8 +150,9 @@ def test_stale_name_after_quantize(
     assert finding.replacement == final
     assert finding.chain is not None and finding.chain.original == name
     # Every stale name is an error, whether the rewrite removes the old op or bypasses it: save_model fails.
-    assert finding.message.startswith(f"stale output name '{name}' → use '{final}' after quantize_model")
-    assert "cannot find shift_bit of layer Conv2D in record_file" in finding.message
+    assert finding.message == stale_name(name, final)
+    assert finding.consequence is not None
+    assert "cannot find shift_bit of layer Conv2D in record_file" in finding.consequence
     assert fix_and_recheck(script, result).findings == []
 
 
@@ -488,7 +493,7 @@ def test_log_beats_prediction(make: Make, tmp_path: Path) -> None:
     result = check(script)
     (finding,) = result.findings
     assert finding.evidence == "amct-log" and finding.replacement == "search_n_quant_1/Identity:0"
-    assert "confirmed by the AMCT log" in finding.message
+    assert finding.message.endswith("(AMCT log)")
     assert result.log_path == str(tmp_path / "amct_log" / "amct_tensorflow.log")
     assert fix_and_recheck(script, result).findings == []
 

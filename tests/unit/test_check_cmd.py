@@ -27,9 +27,13 @@ def test_text_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "quant.py")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith(
-        "quant.py:16:25: AMCT001 stale output name 'Add:0' → use "
-        "'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model; "
+    assert lines[0] == (
+        "quant.py:16:25: AMCT001 stale output 'Add:0' → use "
+        "'search_n_quant/search_n_quant_SEARCHN/Identity:0' after quantize_model"
+    )
+    assert any(
+        line.startswith("    consequence: as written, layer 'Conv2D' gets no calibration record")
+        for line in lines
     )
     assert "    chain (predicted):" in lines
     assert "      replace_add_pass: Add:0 → bias_add/BiasAdd:0  [vendor FAQ]" in lines
@@ -43,7 +47,7 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (item,) = json.loads(out)
     assert list(item) == [
         "code", "severity", "message", "filename", "location", "end_location", "tensor",
-        "replacement", "chain", "evidence", "model", "fix", "fixes",
+        "replacement", "chain", "evidence", "model", "consequence", "fix", "fixes",
     ]  # fmt: skip
     assert item["code"] == "AMCT001" and item["severity"] == "error"
     assert item["filename"] == str(seed)
@@ -59,6 +63,7 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
         },
     ]
     assert item["evidence"] == "predicted"
+    assert "save_model fails" in item["consequence"]
     # One JSON shape for a chain: the steps `amct-lsp explain --format json` prints for the same tail.
     assert main(["explain", "--format", "json", str(seed.parent / "pb_model" / "case_1_1.pb")]) == 0
     (tail,) = [t for t in json.loads(capsys.readouterr().out) if t["output"] == "Add:0"]
@@ -97,7 +102,7 @@ def test_github_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.startswith(
         "::error file=quant.py,line=16,col=25,endLine=16,endColumn=32,title=AMCT001::"
-        "stale output name 'Add:0' → use"
+        "stale output 'Add:0' → use"
     )
     assert out.count("\n") == 1
 

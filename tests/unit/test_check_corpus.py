@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from amct_lsp.check import CheckResult, apply_edits, check_source, primary_edits
+from amct_lsp.check.findings import Code
+from amct_lsp.check.messages import MAX_MESSAGE
 from amct_lsp.model.cache import ModelCache
 from support.corpus import build_with_model
 
@@ -55,6 +57,10 @@ def test_corpus_script(script: Path, tmp_path: Path, fixture_path: Callable[[str
     assert result.model_path == str(target), result.model_note
     got = {(f.span.start.line + 1, f.code.value) for f in result.findings}
     assert got == expected(source), [f.message for f in result.findings]
+    for finding in result.findings:
+        if finding.code is Code.STALE_NAME:  # short and actionable; the consequence is detail (issue 11)
+            assert len(finding.message) <= MAX_MESSAGE and "\n" not in finding.message, finding.message
+            assert "→" in finding.message and finding.consequence, finding
 
     fixed = apply_edits(source, primary_edits(result.findings))
     compile(fixed, str(copy), "exec")

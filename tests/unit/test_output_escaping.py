@@ -61,7 +61,7 @@ def test_safe_text_escapes() -> None:
 def test_text_output_with_a_gbk_file_name(gbk_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", ".")
     assert code == 1 and err == ""
-    assert out.startswith(f"{SHOWN}:16:25: AMCT001 stale output name 'Add:0' → use ")
+    assert out.startswith(f"{SHOWN}:16:25: AMCT001 stale output 'Add:0' → use ")
 
 
 def test_json_and_sarif_with_a_gbk_file_name(gbk_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

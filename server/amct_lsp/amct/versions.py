@@ -78,7 +78,8 @@ class RuleVersion:
 
 NEWEST = RuleVersion(
     None,
-    f"no AMCT version set (amct.amctVersion, --amct-version) and no {DISTRIBUTION} installed",
+    # Short: it closes the hover on one line (amct.amctVersion and --amct-version are in the docs).
+    f"no AMCT version set, no {DISTRIBUTION} installed",
 )
 
 

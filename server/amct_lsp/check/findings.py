@@ -67,6 +67,9 @@ class Finding:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: AMCT001: the quantized layer whose calibration record the stale name leaves empty (save_model fails).
     layer: str | None = None
+    #: AMCT001: what happens as written (check/consequence.py): the hover's and `check`'s detail, not the
+    #: one-line message.
+    consequence: str | None = None
 
     @property
     def primary_fix(self) -> Fix | None:

@@ -9,6 +9,7 @@ import os
 import re
 
 from amct_lsp.amct.chain import Evidence, RenameChain
+from amct_lsp.check import messages
 from amct_lsp.check.consequence import consequence, quantized_layer
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Severity
@@ -49,10 +50,11 @@ def _prefixed(use: NameUse, value: str, prefix: str, inner: Verdict) -> Verdict:
     if inner.code is Code.STALE_NAME:
         assert inner.chain is not None
         steps = " → ".join(inner.chain.names())
-        message = (
-            f"stale output name '{value}' → pass it through quantize_model(calib_outputs=...) or read the "
-            f"new name from the AMCT log: quantize_model renames it ({steps}{where[:-1]})), and where the "
-            f"new node lands under the '{prefix}/' prefix is not predicted; {inner.consequence}"
+        message = messages.stale_unpredicted(value)
+        note = (
+            f"quantize_model renames it ({steps}{where[:-1]})), and where the new node lands under the "
+            f"'{prefix}/' prefix is not predicted: pass it through calib_outputs or read the new name from "
+            "the AMCT log."
         )
         return Verdict(
             Code.STALE_NAME,
@@ -63,6 +65,7 @@ def _prefixed(use: NameUse, value: str, prefix: str, inner: Verdict) -> Verdict:
             change=change,
             consequence=inner.consequence,
             layer=inner.layer,
+            notes=(note,),
         )
     if inner.code is Code.UNKNOWN_NAME and inner.message.startswith(f"'{value}'"):
         # From _unknown, which already speaks of the whole name and its prefixed suggestions.
@@ -234,14 +237,13 @@ def _form_problem(use: NameUse, value: str, op_name: str, known: bool) -> Verdic
 
 def _stale(ctx: CheckContext, value: str, right: str, chain: RenameChain, evidence: str | None) -> Verdict:
     """AMCT001, always an error: the old tensor still runs, off the quantized path, and save_model fails
-    (consequence.py). The actionable part leads; the chain is the hover's."""
-    inferred = [s.pass_name for s in chain.steps if s.evidence is Evidence.INFERRED]
-    message = f"stale output name '{value}' → use '{right}' after quantize_model"
+    (consequence.py). The message says what to use (messages.py); the chain and the consequence are the
+    hover's and the notes'."""
+    mark = ""
     if evidence == EVIDENCE_LOG:
-        message += " (confirmed by the AMCT log)"
-    elif inferred:
-        steps = ", ".join(dict.fromkeys(inferred))
-        message += f" (inferred: the {steps} step is not confirmed by the vendor)"
+        mark = "(AMCT log)"  # confirmed by the log: the hover says which
+    elif any(s.evidence is Evidence.INFERRED for s in chain.steps):
+        mark = "(inferred)"  # the hover's evidence line says which step
     layer = quantized_layer(ctx.graph, chain)
     result = consequence(layer)
     op_len = len(value.rpartition(":")[0]) if ":" in value else len(value)
@@ -252,7 +254,7 @@ def _stale(ctx: CheckContext, value: str, right: str, chain: RenameChain, eviden
         replacement=right,
         chain=chain,
         evidence=evidence,
-        message=f"{message}; {result}",
+        message=messages.stale_name(value, right, mark),
         change=change,
         consequence=result,
         layer=layer,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from amct_lsp.check import messages
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Span, TextEdit
 from amct_lsp.check.judge import judge
@@ -61,12 +62,10 @@ def _finding(
     assert verdict.chain is not None and verdict.replacement is not None
     steps = " → ".join(verdict.chain.names())
     new = verdict.replacement
-    message = (
-        f"{run.how} runs a stale {_OBJECT[run.kind]}: {_describe(run)} ({steps}); "
-        f"look it up again after quantize_model as '{new}'"
-    )
+    message = messages.stale_object(run.how, _OBJECT[run.kind], run.value.value, new)
+    why = f"{_describe(run)} ({steps})."
     if not verdict.chain.removes_original:
-        message += "; the old node survives but no longer ends the network, so calibration skips the new ops"
+        why += " The old node survives but no longer ends the network, so calibration skips the new ops."
     fixes: list[Fix] = []
     if run.refetch is not None and id(run) in refetch:
         _, edit = refetch[id(run)]
@@ -78,8 +77,7 @@ def _finding(
     if calib is not None:
         fixes.append(calib)
     notes = (
-        "The object was looked up before quantize_model and is run after it on the same graph: AMCT keeps "
-        "no float copy, so the object names the old tensor of the rewritten graph.",
+        why[0].upper() + why[1:] + " AMCT keeps no float copy of the graph.",
         *verdict.chain.notes,
     )
     if not fixes:
@@ -104,6 +102,8 @@ def _finding(
         fixes=tuple(fixes),
         related=tuple(related),
         notes=notes,
+        layer=verdict.layer,
+        consequence=verdict.consequence or None,
     )
 
 

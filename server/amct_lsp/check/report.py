@@ -59,7 +59,7 @@ def _finding(
         if name_uncertain(ctx, verdict):
             fixes = prefer_rename_proof(fixes)
     related = _related(ctx, literal, uses)
-    notes = tuple(verdict.chain.notes) if verdict.chain is not None else ()
+    notes = (*verdict.notes, *(verdict.chain.notes if verdict.chain is not None else ()))
     if not fixes and reached_before(ctx, uses):
         notes += (
             "No automatic fix: the same line also runs where the old name is right (before "
@@ -86,6 +86,7 @@ def _finding(
         related=tuple(related),
         notes=notes,
         layer=verdict.layer,
+        consequence=verdict.consequence or None,
     )
 
 

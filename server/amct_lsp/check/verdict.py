@@ -30,7 +30,7 @@ class Verdict:
     verdict: str | None = None  # one line for the hover when fine
     #: Which characters of the value change (value range) — decides which literal the finding points at.
     change: tuple[int, int] | None = None
-    #: AMCT001: what happens at run time when the name stays (consequence.py), for messages built on it.
+    #: AMCT001: what happens at run time when the name stays (consequence.py): the finding's consequence.
     consequence: str = ""
     #: AMCT001: the quantized layer whose calibration record a stale name leaves empty.
     layer: str | None = None
@@ -38,6 +38,8 @@ class Verdict:
     guess: bool = False
     #: The fix is right but needs the user's eye (other code must change with it): never applied in bulk.
     safe: bool = True
+    #: Extra lines for the hover and `check`'s detail (why the message says what it says).
+    notes: tuple[str, ...] = ()
 
 
 def phase_text(phase: Phase) -> str:

@@ -56,7 +56,8 @@ def _notes(notes: Iterable[str]) -> list[str]:
 
 def name_hover(name: NameInfo, result: CheckResult) -> str:
     """The hover of one name string. A finding leads with the answer (what to use, what happens otherwise),
-    then the chain once, then one line of evidence; short enough for an editor's hover box."""
+    then the chain once, one line of evidence and the rules, then any notes; short enough for an editor's
+    hover box."""
     finding = next((f for f in result.findings if f.span == name.span), None)
     chain = name.chain or (finding.chain if finding else None)
     parts: list[str] = []
@@ -76,13 +77,16 @@ def name_hover(name: NameInfo, result: CheckResult) -> str:
         parts.append(f"**amct** {_code(name.value)} is right here: {name.verdict}.")
     else:
         parts.append(f"**amct** {_code(name.value)}:")
-    parts.append(_code(chain_line(chain)) if renamed or chain.steps else _code(chain.original))
-    parts.append(_evidence_line(name, finding, chain, result))
+    # The chain, its evidence and the rules as one paragraph of short lines: no paragraph gaps, so the whole
+    # hover fits an editor's box without scrolling (the real-VS Code test measures it).
+    details = [_code(chain_line(chain)) if renamed or chain.steps else _code(chain.original)]
+    details.append(_evidence_line(name, finding, chain, result))
+    if result.prediction is not None and result.prediction.rules and name.evidence != "amct-log":
+        details.append(f"_Rules: {result.prediction.rules}_")
+    parts.append("  \n".join(details))
     notes = _notes([*chain.notes, *(finding.notes if finding else ())])
     if notes:
         parts.append("\n".join(notes))
-    if result.prediction is not None and result.prediction.rules and name.evidence != "amct-log":
-        parts.append(f"_Rules: {result.prediction.rules}_")
     return "\n\n".join(parts)
 
 
