@@ -14,7 +14,7 @@ from amct_lsp.amct.options import ConfigError, QuantOptions, load_config, merge
 from amct_lsp.amct.versions import resolve_rules
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
-from amct_lsp.render.chains import tail_json
+from amct_lsp.render.chains import rules_json, tail_json
 from amct_lsp.render.model_text import model_text
 from amct_lsp.safe_text import escape_json, one_line
 
@@ -63,7 +63,9 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         print(f"amct-lsp explain: warning: {one_line(warning)}", file=stderr)
     prediction = predict(graph, options, rules)
     if getattr(args, "format", "text") == "json":
-        encoded = json.dumps([tail_json(v) for v in prediction.tails], indent=2, ensure_ascii=False)
+        used = rules_json(prediction)
+        tails = [{**tail_json(v), "rules": used} for v in prediction.tails]
+        encoded = json.dumps(tails, indent=2, ensure_ascii=False)
         text = escape_json(encoded) + "\n"
     else:
         text = model_text(prediction, len(graph))  # escaped there

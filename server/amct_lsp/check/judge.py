@@ -9,7 +9,7 @@ import os
 import re
 
 from amct_lsp.amct.chain import Evidence, RenameChain
-from amct_lsp.check.consequence import consequence, quantized_layer
+from amct_lsp.check.consequence import stale_consequence
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Severity
 from amct_lsp.check.outputs import index_problem
@@ -242,13 +242,13 @@ def _stale(ctx: CheckContext, value: str, right: str, chain: RenameChain, eviden
     elif inferred:
         steps = ", ".join(dict.fromkeys(inferred))
         message += f" (inferred: the {steps} step is not confirmed by the vendor)"
-    layer = quantized_layer(ctx.graph, chain)
-    result = consequence(layer)
+    layer, result, fails = stale_consequence(ctx.prediction, ctx.graph, chain)
     op_len = len(value.rpartition(":")[0]) if ":" in value else len(value)
     change = (0, op_len) if (":" in value) == (":" in right) else (0, len(value))
     return Verdict(
         Code.STALE_NAME,
-        severity=Severity.ERROR,
+        # A layer AMCT leaves unquantized loses no record: the old name is stale, not fatal.
+        severity=Severity.ERROR if fails else Severity.WARNING,
         replacement=right,
         chain=chain,
         evidence=evidence,
