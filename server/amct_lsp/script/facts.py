@@ -59,6 +59,14 @@ class NameUse:
     #: The graph the name is looked up in, when it is one loaded again after quantize_model ("the saved
     #: quantized model './result/model_quantized.pb'"): the hover tells it instead of "before quantize_model".
     graph_note: str | None = None
+    #: The AMCT parameter the name is given to, as the messages name it: "calib_outputs" for quantize_model,
+    #: "quantize_model_ascend(outputs=...)", "quantize_preprocess(outputs=...)"; None for other uses.
+    target: str | None = None
+
+    @property
+    def target_api(self) -> str | None:
+        """The AMCT API of `target` ("quantize_model_ascend"), None without one."""
+        return self.target.partition("(")[0] if self.target is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ def with_phase(use: NameUse, phase: Phase) -> NameUse:
         use.function,
         use.after_call,
         use.graph_note,
+        use.target,
     )
 
 
