@@ -112,6 +112,12 @@ class ObjectRun:
     how: str  # "sess.run", ".eval()", ".run()"
     function: str
     after_call: AmctCall | None
+    #: The run expression is this variable of the running function's own scope (so one line after
+    #: quantize_model can bind it again); None when the object is run through anything else.
+    run_var: str | None = None
+    #: When `run_var` holds a list or tuple of looked-up objects: each item's (lookup method, name), in order;
+    #: None when it holds the object itself or an item is not one known lookup.
+    run_items: tuple[tuple[str, str], ...] | None = None
 
 
 class ModelSource(str, Enum):
