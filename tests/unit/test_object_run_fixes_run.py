@@ -82,6 +82,12 @@ amct.quantize_model(graph, "c.json", "r.txt")
 with tf.Session() as sess:
     sess.run(output)
 """,
+    "op_outputs_at_run": """\
+op = graph.get_operation_by_name("Add")
+amct.quantize_model(graph, "c.json", "r.txt")
+with tf.Session() as sess:
+    sess.run(op.outputs[0])
+""",
 }
 PREAMBLE = SCRIPT[: SCRIPT.index("output = ")]
 
@@ -101,7 +107,8 @@ def test_other_lookup_forms_fix_and_run(
     (finding,) = check_source(source, str(tmp_path / "q.py"), cache=cache).findings
     fixes = [f for f in finding.fixes if not is_suppression(f)]
     assert fixes and fixes[0].primary and fixes[0].message.startswith("Look '")
-    assert len(fixes) == (1 if form == "list" else 2)  # calib_outputs holds the one op a single object needs
+    # calib_outputs holds the one op a single object needs; an op run through .outputs is bound as an op.
+    assert len(fixes) == (1 if form in ("list", "op_outputs_at_run") else 2)
     for fix in fixes:
         fixed = apply_edits(source, fix.edits)
         world = run(fixed, monkeypatch)

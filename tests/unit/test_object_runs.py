@@ -138,8 +138,8 @@ def test_a_list_built_from_the_object_is_bound_again_not_the_object(
     ("body", "why"),
     [
         (
-            'op = graph.get_operation_by_name("Add")\namct.quantize_model(graph, "c", "r")\n'
-            "tf.Session().run(op.outputs[0])\n",
+            'ops = [graph.get_operation_by_name("Add")]\namct.quantize_model(graph, "c", "r")\n'
+            "tf.Session().run(ops[0].outputs[0])\n",
             "run through an expression (an attribute, an index, a call), not a variable",
         ),
         (

@@ -100,6 +100,7 @@ def _finding(ctx: CheckContext, run: ObjectRun, verdict: Verdict, plans: dict[in
         fixes=tuple(fixes),
         related=tuple(related),
         notes=notes,
+        layer=verdict.layer,
     )
 
 
@@ -134,6 +135,9 @@ def _rebind(ctx: CheckContext, run: ObjectRun, new: dict[str, str]) -> tuple[str
     if receiver is None:
         return "the graph quantize_model rewrote is not passed to it as a variable"
     quote = run.value.literals[0].quote if len(run.value.literals[0].quote) == 1 else "'"
+    if run.run_via_op:  # `op.outputs[i]` is run: the op is bound again, to the new tail's op
+        name = new.get(run.value.value, run.value.value).rpartition(":")[0]
+        return run.run_var, receiver, f"{receiver}.get_operation_by_name({quote}{name}{quote})"
     if run.run_items is None:
         name = new.get(run.value.value, run.value.value)
         return run.run_var, receiver, f"{receiver}.{_METHOD[run.kind]}({quote}{name}{quote})"
@@ -209,6 +213,8 @@ def _calib_fix(ctx: CheckContext, run: ObjectRun, plan: _Plan) -> Fix | None:
     if call is None or call.api != "quantize_model" or call.has_star or call.statement is None:
         return None
     if "calib_outputs" in call.args or call.insert_arg_at is None or run.run_items is not None:
+        return None
+    if run.run_via_op:
         return None
     var = _fresh("calib_outputs", ctx.analysis.bound_names)
     op = run.value.value.rpartition(":")[0] if run.kind is UseKind.TENSOR else run.value.value

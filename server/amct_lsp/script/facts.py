@@ -118,6 +118,8 @@ class ObjectRun:
     #: When `run_var` holds a list or tuple of looked-up objects: each item's (lookup method, name), in order;
     #: None when it holds the object itself or an item is not one known lookup.
     run_items: tuple[tuple[str, str], ...] | None = None
+    #: The run is `run_var.outputs[i]` of an op object: binding the op again reaches the run.
+    run_via_op: bool = False
 
 
 class ModelSource(str, Enum):

@@ -74,6 +74,9 @@ def record_runs(
     quantized = walk.graphs.quantized
     for obj, at in _objects(walk, expr, vals, 0):
         run_var, run_items = _run_binding(at, frame, walk)
+        via_op = _op_of_outputs(at, frame)
+        if via_op is not None:
+            run_var = via_op
         lookup = obj.lookup
         if lookup is None or not lookup.before:
             continue
@@ -98,8 +101,23 @@ def record_runs(
                 frame.quant_call,
                 run_var,
                 run_items,
+                via_op is not None,
             )
         )
+
+
+def _op_of_outputs(at: cst.BaseExpression, frame: Frame) -> str | None:
+    """`v` when the run is `v.outputs[i]` and `v`, a variable of the running function's own scope, holds one
+    op object looked up by name."""
+    if not isinstance(at, cst.Subscript) or not isinstance(at.value, cst.Attribute):
+        return None
+    attr = at.value
+    if attr.attr.value != "outputs" or not isinstance(attr.value, cst.Name):
+        return None
+    vals = frame.env.vars.get(attr.value.value, ())
+    if len(vals) == 1 and isinstance(vals[0], V.Operation) and vals[0].lookup is not None:
+        return attr.value.value
+    return None
 
 
 def _run_binding(
