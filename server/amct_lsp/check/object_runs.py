@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Span, TextEdit
+from amct_lsp.check.fixes import name_uncertain
 from amct_lsp.check.judge import judge
 from amct_lsp.check.results import NameInfo
 from amct_lsp.check.verdict import Verdict
@@ -69,7 +70,11 @@ def _finding(ctx: CheckContext, run: ObjectRun, verdict: Verdict, plans: dict[in
     plan = plans.get(id(run), "no line to insert after quantize_model")
     fixes: list[Fix] = []
     if isinstance(plan, _Plan):
-        fixes.append(Fix(f"Look '{plan.var}' up again after quantize_model: {plan.shown}", (plan.edit,)))
+        # With several quantized layers the searchN name may be numbered (not public): said in the title.
+        # The calib_outputs fix is not made preferred here: one per object would each add the argument.
+        inferred = " (inferred)" if name_uncertain(ctx, verdict) else ""
+        title = f"Look '{plan.var}' up again after quantize_model: {plan.shown}{inferred}"
+        fixes.append(Fix(title, (plan.edit,)))
         calib = _calib_fix(ctx, run, plan)
         if calib is not None:
             fixes.append(calib)
