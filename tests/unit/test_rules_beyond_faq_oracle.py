@@ -70,7 +70,8 @@ def _replay(tf: Any, graph: Any, steps: list[Any]) -> tuple[list[str], Any]:
 
 
 @pytest.mark.parametrize(
-    "name", ["v8_add_scalar", "v8_add_nd", "neg_add_2d", "v8_matmul_add_row", "v8_batch_matmul_add"]
+    "name",
+    ["v8_add_scalar", "v8_add_nd", "neg_add_2d", "v8_matmul_add_row", "v8_batch_matmul_add", "v8_conv3d_add"],
 )
 def test_op_add_replacement_names_and_values(tf: Any, fixture_path: FixturePath, name: str) -> None:
     path = fixture_path(name)

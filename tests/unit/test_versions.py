@@ -197,6 +197,11 @@ BEYOND_FAQ: dict[str, tuple[Steps, RuleVersion, str]] = {
         "input comes from Conv3D, not Conv2D",
     ),
     "v8_conv3d_bias": ([(QM, "BiasAdd:0", SN, DOC, False)], V80, "BiasAdd is not quantized"),
+    "v8_conv3d_add": (
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", DOC, True), (QM, "bias_add/BiasAdd:0", SN, DOC, False)],
+        V83,
+        "comes from Conv3D, not Conv2D",
+    ),
     "v8_atrous_conv_bn": (
         # Reordered to Conv2D+BN+BatchToSpace, fused: the network ends at the model's own BatchToSpaceND.
         [("conv_bn_fusion_pass", f"{FBN}:0", "convolution/BatchToSpaceND:0", INF, True)],
