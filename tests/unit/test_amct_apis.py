@@ -144,8 +144,10 @@ def test_sparsity_and_compression_apis_bind_outputs_as_documented() -> None:
         amct.save_prune_retrain_model("./masked.pb", ["Add"], "r.txt", "./out")
         amct.create_compressed_retrain_model(graph, "c.cfg", ["Relu"], "r.txt")
         amct.save_compressed_retrain_model("./masked.pb", ["Relu"], "r.txt", "./out")
+        amct.convert_model(pb_model="./m.pb", outputs=["Conv2D"], record_file="r.txt", save_path="./q/m")
         """
     )
+    assert ("Conv2D", UseKind.SAVE_OUTPUT, Phase.SAVE) in got
     assert ("Add", UseKind.MODEL_OUTPUT, Phase.CALIB) in got
     assert ("Add", UseKind.SAVE_OUTPUT, Phase.SAVE) in got
     assert ("Relu", UseKind.MODEL_OUTPUT, Phase.CALIB) in got
