@@ -178,8 +178,8 @@ AMCT_APIS: dict[str, AmctApi] = {
     ),
     "save_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
     "save_model_ascend": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
-    # Model adaptation with the user's own record (CANN 5.0.4 `atlasamcttf_16_0092` → 8.1): the original .pb and
-    # the graph's output ops, like save_model.
+    # Model adaptation with the user's own record (CANN 5.0.4 `atlasamcttf_16_0092` → 8.1): the original .pb
+    # and the graph's output ops, like save_model.
     "convert_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
     # Documented as quantize_preprocess, prototyped as quantized_preprocess: both spellings.
     "quantize_preprocess": _PREPROCESS,
