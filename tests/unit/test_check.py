@@ -789,3 +789,6 @@ def test_a_skipped_tail_layer_loses_no_record(make: Make) -> None:
     assert "save_model fails" not in skipped.message
     assert quantized.severity is Severity.ERROR and quantized.layer == "head_b/MatMul"
     assert "cannot find shift_bit of layer head_b/MatMul in record_file" in quantized.message
+    hovers = {n.value: name_hover(n, result) for n in result.names if n.value in by_tensor}
+    assert "As written: the fetch still works (its layer is not quantized)" in hovers["head_a/Add:0"]
+    assert "As written: no calibration record for layer `head_b/MatMul`" in hovers["head_b/BiasAdd:0"]
