@@ -10,7 +10,7 @@ from typing import Any
 from amct_lsp import __version__
 from amct_lsp.check import CheckResult
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Severity, Span
-from amct_lsp.render.chains import chain_json, step_text
+from amct_lsp.render.chains import chain_json, rules_json, step_text
 from amct_lsp.safe_text import escape_text
 
 RULES: dict[Code, tuple[str, str, str]] = {
@@ -91,7 +91,13 @@ def _fix_json(fix: Fix) -> dict[str, Any]:
 
 
 def to_json(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
-    return [finding_json(f) for r in results for f in r.findings]
+    """Every finding; each also says which AMCT version's rules judged its script (`rules`, null without
+    a model)."""
+    out: list[dict[str, Any]] = []
+    for result in results:
+        rules = rules_json(result.prediction)
+        out.extend({**finding_json(f), "rules": rules} for f in result.findings)
+    return out
 
 
 def _step_lines(f: Finding) -> list[str]:

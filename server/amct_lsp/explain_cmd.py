@@ -15,7 +15,7 @@ from amct_lsp.amct.versions import resolve_rules
 from amct_lsp.model.errors import ModelError
 from amct_lsp.model.reader import read_model
 from amct_lsp.project import EMPTY, PYPROJECT, ProjectConfig, find_pyproject, project_for
-from amct_lsp.render.chains import tail_json
+from amct_lsp.render.chains import rules_json, tail_json
 from amct_lsp.render.html import explain_fragment, html_page
 from amct_lsp.render.model_text import model_text
 from amct_lsp.safe_text import escape_json, one_line
@@ -77,7 +77,9 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         title = f"amct-lsp explain {os.path.basename(prediction.model_path or str(args.model))}"
         text = html_page(explain_fragment(prediction, graph), title)  # escaped there
     elif output_format == "json":
-        encoded = json.dumps([tail_json(v) for v in prediction.tails], indent=2, ensure_ascii=False)
+        used = rules_json(prediction)
+        tails = [{**tail_json(v), "rules": used} for v in prediction.tails]
+        encoded = json.dumps(tails, indent=2, ensure_ascii=False)
         text = escape_json(encoded) + "\n"
     else:
         text = model_text(prediction, len(graph))  # escaped there

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from amct_lsp.check import check_source
+from amct_lsp.check import CheckResult, check_source
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
 from amct_lsp.script.facts import Phase, UseKind
@@ -84,3 +84,72 @@ def test_a_helper_module_gets_no_amct004(tmp_path: Path) -> None:
     quantizing = source + 'import amct_tensorflow as amct\namct.quantize_model(None, "c", "r")\n'
     again = check_source(quantizing, str(tmp_path / "quant.py"), cache=ModelCache())
     assert [f.code.value for f in again.findings] == ["AMCT004"]
+
+
+def _check_s1(tmp_path: Path, fixture_path: Callable[[str], Path], code: str) -> CheckResult:
+    (tmp_path / "pb_model").mkdir(exist_ok=True)
+    shutil.copyfile(fixture_path("s1_add"), tmp_path / "pb_model" / "model.pb")
+    source = HEAD + 'tf.gfile.GFile("./pb_model/model.pb", "rb")\n' + textwrap.dedent(code)
+    return check_source(source, str(tmp_path / "q.py"), cache=ModelCache())
+
+
+def test_messages_name_the_api_and_parameter(tmp_path: Path, fixture_path: Callable[[str], Path]) -> None:
+    """AMCT003 / AMCT002 on the `outputs` of other APIs say which API and parameter, not calib_outputs."""
+    result = _check_s1(
+        tmp_path,
+        fixture_path,
+        """\
+        amct.quantize_model_ascend(graph, ["bias_add/BiasAdd"], "c", "r")
+        amct.quantize_preprocess(graph, "c", "r", ["Add:0"])
+        """,
+    )
+    early, tensor = sorted(result.findings, key=lambda f: f.span.start.line)
+    assert early.code.value == "AMCT003"
+    assert (
+        "in quantize_model_ascend(outputs=...), which AMCT matches against the original graph"
+        in early.message
+    )
+    assert "calib_outputs" not in early.message
+    assert tensor.code.value == "AMCT002"
+    assert tensor.message.startswith("quantize_preprocess(outputs=...) holds op names (documented)")
+    assert "fetch outputs[i] + ':0'" in tensor.message
+
+
+def test_hovers_name_the_api_and_what_is_not_documented(
+    tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    result = _check_s1(
+        tmp_path,
+        fixture_path,
+        """\
+        from amct_tensorflow.accuracy_based_auto_calibration import accuracy_based_auto_calibration
+        accuracy_based_auto_calibration("./pb_model/model.pb", ["Add"], "r", "c", "./out", None)
+        amct.create_prune_retrain_model(graph, ["Conv2D"], "r", "prune.cfg")
+        amct.quantize_preprocess(graph, "c", "r", ["input"])
+        """,
+    )
+    assert result.findings == []
+    verdicts = {n.value: n.verdict or "" for n in result.names}
+    assert "right for accuracy_based_auto_calibration(outputs=...)" in verdicts["Add"]
+    assert "which graph the evaluator's methods receive is not documented" in verdicts["Add"]
+    assert "right for create_prune_retrain_model(outputs=...)" in verdicts["Conv2D"]
+    assert "does not say whether inserting the sparsity (mask) ops renames" in verdicts["Conv2D"]
+    assert "quantize_model_ascend" not in verdicts["Add"] + verdicts["Conv2D"]
+
+
+def test_sparsity_and_compression_apis_bind_outputs_as_documented() -> None:
+    got = uses(
+        """\
+        amct.create_prune_retrain_model(graph, ["Add"], "r.txt", "prune.cfg")
+        amct.save_prune_retrain_model("./masked.pb", ["Add"], "r.txt", "./out")
+        amct.create_compressed_retrain_model(graph, "c.cfg", ["Relu"], "r.txt")
+        amct.save_compressed_retrain_model("./masked.pb", ["Relu"], "r.txt", "./out")
+        amct.convert_model(pb_model="./m.pb", outputs=["Conv2D"], record_file="r.txt", save_path="./q/m")
+        """
+    )
+    assert ("Conv2D", UseKind.SAVE_OUTPUT, Phase.SAVE) in got
+    assert ("Add", UseKind.MODEL_OUTPUT, Phase.CALIB) in got
+    assert ("Add", UseKind.SAVE_OUTPUT, Phase.SAVE) in got
+    assert ("Relu", UseKind.MODEL_OUTPUT, Phase.CALIB) in got
+    assert ("Relu", UseKind.SAVE_OUTPUT, Phase.SAVE) in got
+    assert all(v not in ("prune.cfg", "c.cfg", "r.txt") for v, _, _ in got)

@@ -763,3 +763,37 @@ def test_the_amct_version_changes_the_finding_and_the_hover_says_why(make: Make)
     assert info.chain is not None
     assert any("documented for AMCT 8.0.RC3 and later" in step.reason for step in info.chain.steps)
     assert "Rules: newest documented AMCT (8.0.RC3+): no AMCT version set" in hover
+
+
+def test_a_skipped_tail_layer_loses_no_record(make: Make) -> None:
+    """multi_output with head_a/Conv2D in skip_layers: no searchN follows a layer AMCT does not quantize
+    (docs/amct-rules.md: a searchN after every *quantized* layer), so head_a's chain ends at the replaced
+    Add (inferred). Fetching the old name then loses no calibration record: a warning that says so, not the
+    save_model error."""
+    script = make(
+        "multi_output",
+        """
+        def main():
+            with tf.gfile.GFile('./model/multi_output.pb', 'rb') as f:
+                pass
+            graph = tf.get_default_graph()
+            amct.create_quant_config('./c.json', graph, skip_layers=['head_a/Conv2D'])
+            amct.quantize_model(graph, './c.json', './r.txt')
+            with tf.Session() as sess:
+                sess.run(graph.get_tensor_by_name('head_a/Add:0'))
+                sess.run(graph.get_tensor_by_name('head_b/BiasAdd:0'))
+        main()
+        """,
+    )
+    result = check(script)
+    by_tensor = {f.tensor: f for f in result.findings}
+    skipped, quantized = by_tensor["head_a/Add:0"], by_tensor["head_b/BiasAdd:0"]
+    assert skipped.replacement == "bias_add/BiasAdd:0"  # no searchN step
+    assert skipped.severity is Severity.WARNING and skipped.layer is None
+    assert "the fetch still works: layer 'head_a/Conv2D' is not quantized" in skipped.message
+    assert "save_model fails" not in skipped.message
+    assert quantized.severity is Severity.ERROR and quantized.layer == "head_b/MatMul"
+    assert "cannot find shift_bit of layer head_b/MatMul in record_file" in quantized.message
+    hovers = {n.value: name_hover(n, result) for n in result.names if n.value in by_tensor}
+    assert "As written: the fetch still works (its layer is not quantized)" in hovers["head_a/Add:0"]
+    assert "As written: no calibration record for layer `head_b/MatMul`" in hovers["head_b/BiasAdd:0"]

@@ -47,8 +47,10 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (item,) = json.loads(out)
     assert list(item) == [
         "code", "severity", "message", "filename", "location", "end_location", "tensor",
-        "replacement", "chain", "evidence", "model", "consequence", "fix", "fixes",
+        "replacement", "chain", "evidence", "model", "consequence", "fix", "fixes", "rules",
     ]  # fmt: skip
+    assert item["rules"]["version"] is None  # the newest documented rules: no version set, none installed
+    assert item["rules"]["summary"].startswith("newest documented AMCT (8.0.RC3+)")
     assert item["code"] == "AMCT001" and item["severity"] == "error"
     assert item["filename"] == str(seed)
     assert item["location"] == {"row": 16, "column": 25} and item["end_location"] == {"row": 16, "column": 32}

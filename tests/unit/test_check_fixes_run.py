@@ -47,7 +47,7 @@ class FakeGraph:
     def get_operation_by_name(self, name: str) -> types.SimpleNamespace:
         if f"{name}:0" not in self.names:
             raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
-        return types.SimpleNamespace(name=name)
+        return types.SimpleNamespace(name=name, outputs=[FakeTensor(f"{name}:0")])
 
     def as_default(self) -> FakeContext:
         return FakeContext(self)

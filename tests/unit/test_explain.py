@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from amct_lsp.amct.versions import NEWEST
 from amct_lsp.cli import main
 from amct_lsp.model import schema
 
@@ -44,8 +45,8 @@ def test_text_table(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
     assert lines[blank + 1 :] == [
         "Tail Add:0  [Add]",
         f"  becomes {SN}  [vendor FAQ]",
-        "  fetching 'Add:0' after quantize_model runs off the quantized path: the last layer gets no",
-        '  calibration record and save_model fails (RuntimeError: "cannot find shift_bit of layer <layer> in',
+        "  fetching 'Add:0' after quantize_model runs off the quantized path: layer 'Conv2D' gets no",
+        '  calibration record and save_model fails (RuntimeError: "cannot find shift_bit of layer Conv2D in',
         '  record_file")',
         "  1. replace_add_pass: Add:0 → bias_add/BiasAdd:0  [vendor FAQ]",
         "     Add of a 1-D bias after Conv2D is replaced by a BiasAdd",
@@ -71,7 +72,8 @@ def test_text_for_untouched_and_noted_tails(
     # The model-wide version of a caveat every chain shows is not printed again.
     assert "Note: The model has" not in out
     code, out, _ = run(capsys, str(fixture_path("s3_avgpool")))
-    assert "the last layer gets no calibration record and save_model fails" in " ".join(out.split())
+    assert "layer 'AvgPool' gets no calibration record and save_model fails" in " ".join(out.split())
+    assert "<layer>" not in out
     assert "shift-N" in out
 
 
@@ -115,9 +117,39 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
                 },
             ],
             "notes": [],
+            "layer": "Conv2D",
+            "rules": {"version": None, "source": NEWEST.source, "summary": NEWEST.describe()},
         }
     ]
     assert "searchN is inserted" in data[0]["chain"][1]["reason"]
+
+
+def test_json_says_which_rules(capsys: pytest.CaptureFixture[str], fixture_path: FixturePath) -> None:
+    """The JSON carries the rules line as data (additive: every other key is unchanged)."""
+    [entry] = run_json(capsys, str(fixture_path("s1_add")), "--amct-version", "7.0")
+    assert entry["rules"] == {
+        "version": "7.0",
+        "source": "from --amct-version 7.0",
+        "summary": "AMCT 7.0 (vendor FAQ rules only): from --amct-version 7.0",
+    }
+
+
+def test_the_layer_is_named_not_a_placeholder(
+    capsys: pytest.CaptureFixture[str], fixture_path: FixturePath
+) -> None:
+    """Conv3D (a layer only the 8.0+ rules know) and a skipped layer: explain names the layer or says why
+    nothing is lost, never `<layer>`."""
+    code, out, _ = run(capsys, str(fixture_path("v8_conv3d_bn")))
+    text = " ".join(out.split())
+    assert code == 0 and "<layer>" not in out
+    assert "layer 'Conv3D' gets no calibration record" in text
+    code, out, _ = run(capsys, str(fixture_path("multi_output")), "--skip-layers", "head_a/Conv2D")
+    text = " ".join(out.split())
+    assert "layer 'head_a/Conv2D' is not quantized ('head_a/Conv2D' is listed in skip_layers" in text
+    [entry] = [
+        e for e in run_json(capsys, str(fixture_path("multi_output"))) if e["tail"] == "head_b/BiasAdd"
+    ]
+    assert entry["layer"] == "head_b/MatMul"
 
 
 def test_json_untouched_tail(capsys: pytest.CaptureFixture[str], fixture_path: FixturePath) -> None:

@@ -82,6 +82,10 @@ EXPECTED_TAILS: dict[str, dict[str, str]] = {
     "v8_group_conv_bn": {FBN3: "FusedBatchNormV3"},
     "v8_batch_matmul_add": {"add:0": "AddV2"},
     "v8_matmul_reshape_bn": {"Reshape_1:0": "Reshape"},
+    "v8_conv3d_bn": {FBN3: "FusedBatchNormV3"},
+    "v8_conv3d_bias": {"BiasAdd:0": "BiasAdd"},
+    "v8_conv3d_add": {"Add:0": "Add"},
+    "v8_atrous_conv_bn": {FBN3: "FusedBatchNormV3"},
 }
 KERAS = ("keras_conv_bn", "keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0")
 ALL = (*EXPECTED_TAILS, *KERAS)

@@ -116,3 +116,43 @@ def test_a_tail_not_renamed_is_not_reported(project: Callable[[str, str], Path])
     script = project("neg_relu", BODY.replace("Add:0", "Relu:0"))
     result = check_source(script.read_text(encoding="utf-8"), str(script), cache=ModelCache())
     assert result.findings == []
+
+
+def test_a_list_built_from_the_object_is_bound_again_not_the_object(
+    project: Callable[[str, str], Path],
+) -> None:
+    """`both = [out]` before quantize_model: binding `out` again would leave `both` holding the old tensor,
+    so the fix binds the list that is run."""
+    body = BODY.replace("sess.run(out)", "sess.run(both)").replace(
+        "amct.quantize_model", "both = [out]\namct.quantize_model"
+    )
+    script = project("s1_add", body)
+    source = script.read_text(encoding="utf-8")
+    (finding,) = check_source(source, str(script), cache=ModelCache()).findings
+    (fix,) = [f for f in finding.fixes if not is_suppression(f)]
+    assert fix.message.startswith("Look 'both' up again after quantize_model: [graph.get_tensor_by_name(")
+    assert check_source(apply_edits(source, fix.edits), str(script), cache=ModelCache()).findings == []
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (
+            'ops = [graph.get_operation_by_name("Add")]\namct.quantize_model(graph, "c", "r")\n'
+            "tf.Session().run(ops[0].outputs[0])\n",
+            "run through an expression (an attribute, an index, a call), not a variable",
+        ),
+        (
+            'out = graph.get_tensor_by_name("Add:0")\namct.quantize_model(graph, "c", "r")\n\n\n'
+            "def infer():\n    tf.Session().run(out)\n\n\ninfer()\n",
+            "run in another function than the one that calls quantize_model",
+        ),
+    ],
+)
+def test_no_sound_edit_says_why(project: Callable[[str, str], Path], body: str, why: str) -> None:
+    script = project("s1_add", body)
+    (finding,) = check_source(script.read_text(encoding="utf-8"), str(script), cache=ModelCache()).findings
+    assert finding.code is Code.STALE_NAME and finding.tensor == "Add:0"
+    assert [f for f in finding.fixes if not is_suppression(f)] == []
+    (note,) = [n for n in finding.notes if n.startswith("No automatic fix")]
+    assert why in note and "calib_outputs" in note

@@ -70,7 +70,8 @@ def _replay(tf: Any, graph: Any, steps: list[Any]) -> tuple[list[str], Any]:
 
 
 @pytest.mark.parametrize(
-    "name", ["v8_add_scalar", "v8_add_nd", "neg_add_2d", "v8_matmul_add_row", "v8_batch_matmul_add"]
+    "name",
+    ["v8_add_scalar", "v8_add_nd", "neg_add_2d", "v8_matmul_add_row", "v8_batch_matmul_add", "v8_conv3d_add"],
 )
 def test_op_add_replacement_names_and_values(tf: Any, fixture_path: FixturePath, name: str) -> None:
     path = fixture_path(name)
@@ -166,4 +167,62 @@ def test_matmul_reshape_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePa
     assert [fused.name, searched.name] == [fuse.new, search.new]
     with tf.compat.v1.Session(graph=graph) as sess:
         want, got = sess.run([fuse.old, fused], feed_dict=_feed(graph))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def _bn_fold(tf: Any, bn: Any) -> tuple[Any, Any]:
+    """(per-channel factor, shift) of an inference BN: y = x * factor + shift."""
+    scale, offset, mean, variance = (_const_value(tf, t) for t in bn.inputs[1:5])
+    factor = scale / np.sqrt(variance + bn.get_attr("epsilon"))
+    return factor, offset - mean * factor
+
+
+def test_conv3d_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePath) -> None:
+    """Conv3D+BN (8.0+): the BN folded into the Conv3D's filter plus a BiasAdd computes the BN's output;
+    TensorFlow names the BiasAdd `bias_add` and the searchN Identity after it as predicted."""
+    path = fixture_path("v8_conv3d_bn")
+    (verdict,) = predict(read_model(path)).tails
+    assert verdict.chain is not None
+    fuse, search = verdict.chain.steps
+    graph = _import(tf, path)
+    factor, shift = _bn_fold(tf, graph.get_operation_by_name("batch_normalization/FusedBatchNormV3"))
+    conv = graph.get_operation_by_name("Conv3D")
+    weights = _const_value(tf, conv.inputs[1]) * factor
+    with graph.as_default():
+        folded = tf.nn.conv3d(conv.inputs[0], weights, strides=[1, 1, 1, 1, 1], padding="SAME")
+        fused = tf.nn.bias_add(folded, shift, name="bias_add")
+        with graph.name_scope("search_n_quant"), graph.name_scope("search_n_quant_SEARCHN"):
+            searched = tf.identity(fused)
+    assert [fused.name, searched.name] == [fuse.new, search.new]
+    feed = {graph.get_tensor_by_name("input:0"): np.random.default_rng(0).random((1, 4, 8, 8, 3))}
+    with tf.compat.v1.Session(graph=graph) as sess:
+        want, got = sess.run([fuse.old, fused], feed_dict=feed)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+def test_batch_to_space_bn_reorder_and_fold(tf: Any, fixture_path: FixturePath) -> None:
+    """Conv2D+BatchToSpace+BN (8.0+): moving the BN before the BatchToSpaceND and folding it into the conv
+    computes the BN's output (so the documented reorder is exact), and the conv's new BiasAdd is named
+    `bias_add`. The predicted tail is the model's own BatchToSpaceND; a new one built by the TF API would be
+    suffixed instead, which is why the step is labelled inferred."""
+    path = fixture_path("v8_atrous_conv_bn")
+    (verdict,) = predict(read_model(path)).tails
+    assert verdict.chain is not None
+    (step,) = verdict.chain.steps
+    assert step.new == "convolution/BatchToSpaceND:0" and step.removes_old
+    graph = _import(tf, path)
+    factor, shift = _bn_fold(tf, graph.get_operation_by_name("batch_normalization/FusedBatchNormV3"))
+    conv = graph.get_operation_by_name("convolution")
+    reorder = graph.get_operation_by_name("convolution/BatchToSpaceND")
+    weights = _const_value(tf, conv.inputs[1]) * factor
+    with graph.as_default():
+        folded = tf.nn.conv2d(conv.inputs[0], weights, strides=[1, 1, 1, 1], padding=conv.get_attr("padding"))
+        fused = tf.nn.bias_add(folded, shift, name="bias_add")
+        block_shape, crops = reorder.inputs[1], reorder.inputs[2]
+        with graph.name_scope("convolution/"):
+            moved = tf.raw_ops.BatchToSpaceND(input=fused, block_shape=block_shape, crops=crops)
+    assert fused.name == "bias_add:0"
+    assert moved.name != step.new  # a new op cannot take the old one's name: only a rewire keeps it
+    with tf.compat.v1.Session(graph=graph) as sess:
+        want, got = sess.run([step.old, moved], feed_dict=_feed(graph))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)

@@ -14,7 +14,7 @@ import pytest
 from amct_lsp.amct.chain import Evidence
 from amct_lsp.amct.driver import PASS_TABLE, passes_for, predict
 from amct_lsp.amct.options import QuantOptions
-from amct_lsp.amct.passes import mul_fusion, replace_add, search_n
+from amct_lsp.amct.passes import batch_to_space_bn_fusion, conv3d_bn_fusion, mul_fusion, replace_add, search_n
 from amct_lsp.amct.versions import (
     FUSIONS_SINCE,
     NEWEST,
@@ -49,18 +49,20 @@ def test_versions_parse_and_order() -> None:
 
 
 def test_pass_table_per_version() -> None:
-    """7.0 runs today's FAQ passes exactly; 8.0 adds the Mul fusion; 8.0.RC3 and the default swap in the
-    extended OP+Add replacement."""
+    """7.0 runs today's FAQ passes exactly; 8.0 adds the fusions and Conv3D layers; 8.0.RC3 and the default
+    swap in the extended OP+Add replacement."""
     names = [type(p).__name__ for p in passes_for(RuleVersion(v("7.0"), ""))]
     assert names == ["ReplaceBnPass", "ReplaceAddPass", "ConvBnFusionPass", "SearchNPass"]
     assert replace_add.PASS in passes_for(RuleVersion(v("7.0"), ""))
     eight = passes_for(RuleVersion(v("8.0.RC1"), ""))
     assert mul_fusion.PASS in eight and replace_add.PASS in eight and replace_add.EXTENDED not in eight
-    assert search_n.PASS in eight and search_n.EXTENDED not in eight
+    assert search_n.CONV3D in eight and search_n.PASS not in eight and search_n.EXTENDED not in eight
+    assert search_n.PASS in passes_for(RuleVersion(v("7.0"), ""))
+    assert conv3d_bn_fusion.PASS in eight and batch_to_space_bn_fusion.PASS in eight
     for rules in (RuleVersion(v("8.0.RC3"), ""), RuleVersion(v("9.0"), ""), NEWEST):
         chosen = passes_for(rules)
         assert replace_add.EXTENDED in chosen and replace_add.PASS not in chosen
-        assert search_n.EXTENDED in chosen and search_n.PASS not in chosen
+        assert search_n.EXTENDED in chosen and search_n.PASS not in chosen and search_n.CONV3D not in chosen
         assert mul_fusion.PASS in chosen
     assert all(entry.source for entry in PASS_TABLE)
 
@@ -140,6 +142,7 @@ def test_prediction_records_its_rules(fixture_path: FixturePath) -> None:
 # --- the rewrites documented beyond the FAQ, on real TensorFlow fixtures ---
 
 SN = "search_n_quant/search_n_quant_SEARCHN/Identity:0"
+FBN = "batch_normalization/FusedBatchNormV3"
 ADD, MUL, QM = "replace_add_pass", "mul_fusion_pass", "quantize_model"
 FAQ, DOC, INF = Evidence.FAQ, Evidence.DOC, Evidence.INFERRED
 V7, V80, V83 = (RuleVersion(v(t), "from the test") for t in ("7.0", "8.0.RC1", "8.0.RC3"))
@@ -184,6 +187,26 @@ BEYOND_FAQ: dict[str, tuple[Steps, RuleVersion, str]] = {
         ],
         V80,
         "Reshape is not quantized",
+    ),
+    "v8_conv3d_bn": (
+        [
+            ("conv_bn_fusion_pass", f"{FBN}:0", "bias_add:0", INF, True),
+            (QM, "bias_add:0", SN, DOC, False),  # a Conv3D layer: documented, not in the FAQ
+        ],
+        V80,
+        "input comes from Conv3D, not Conv2D",
+    ),
+    "v8_conv3d_bias": ([(QM, "BiasAdd:0", SN, DOC, False)], V80, "BiasAdd is not quantized"),
+    "v8_conv3d_add": (
+        [(ADD, "Add:0", "bias_add/BiasAdd:0", DOC, True), (QM, "bias_add/BiasAdd:0", SN, DOC, False)],
+        V83,
+        "comes from Conv3D, not Conv2D",
+    ),
+    "v8_atrous_conv_bn": (
+        # Reordered to Conv2D+BN+BatchToSpace, fused: the network ends at the model's own BatchToSpaceND.
+        [("conv_bn_fusion_pass", f"{FBN}:0", "convolution/BatchToSpaceND:0", INF, True)],
+        V80,
+        "input comes from BatchToSpaceND 'convolution/BatchToSpaceND', not Conv2D",
     ),
     "v8_mul_bias": (_mul_chain("BiasAdd"), V80, "Mul is not quantized"),
     "v8_mul_conv": (_mul_chain("Conv2D"), V80, "Mul is not quantized"),

@@ -100,6 +100,11 @@ class TailVerdict:
     chain: RenameChain | None
     #: One line for the user: "Relu is not quantized", "MatMul with transpose_b=True is not quantized", ...
     reason: str
+    #: The model's layer (Conv2D, MatMul, ...) the tail's rewrite is built on: the one whose calibration
+    #: record a stale fetch leaves empty. None when the rewrite involves no layer.
+    layer: str | None = None
+    #: Why `layer` is not quantized (a skip setting, a constraint); "" when it is.
+    layer_unquantized: str = ""
 
     @property
     def output(self) -> str:
@@ -119,6 +124,16 @@ class Prediction:
     notes: tuple[str, ...] = ()
     #: Which AMCT version's rules were used and why, one line ("" for a prediction made elsewhere).
     rules: str = ""
+    #: The same as data: the version ("7.0"; None: the newest documented behaviour) and where it came from.
+    rules_version: str | None = None
+    rules_source: str = ""
+
+    def verdict_for(self, tail: str) -> TailVerdict | None:
+        """The verdict on the tail node named `tail`."""
+        for verdict in self.tails:
+            if verdict.tail == tail:
+                return verdict
+        return None
 
     def chain_for(self, tensor: str) -> RenameChain | None:
         """The chain whose original tensor is `tensor` ("Add:0"; an op name "Add" means its ":0")."""

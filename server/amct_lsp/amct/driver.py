@@ -13,6 +13,8 @@ from amct_lsp.amct.layers import QUANTIZABLE_OPS, resolve_identity, will_be_quan
 from amct_lsp.amct.names import NameAllocator
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.amct.passes import (
+    batch_to_space_bn_fusion,
+    conv3d_bn_fusion,
     conv_bn_fusion,
     group_conv_bn_fusion,
     matmul_bn_fusion,
@@ -58,11 +60,23 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
         matmul_bn_fusion.PASS, f"MatMul(+BiasAdd)+Reshape+BN+Reshape, {_FUSION_DOC}", since=FUSIONS_SINCE
     ),
+    PassEntry(conv3d_bn_fusion.PASS, f"Conv3D+BN, {_FUSION_DOC}", since=FUSIONS_SINCE),
+    PassEntry(
+        batch_to_space_bn_fusion.PASS,
+        f"Conv2D+BatchToSpace+BN reordered to Conv2D+BN+BatchToSpace, {_FUSION_DOC}",
+        since=FUSIONS_SINCE,
+    ),
     PassEntry(conv_bn_fusion.PASS, "FAQ scenario 4"),
-    PassEntry(search_n.PASS, "FAQ scenarios 1-5", until=OP_ADD_EXTENDED_SINCE),
+    PassEntry(search_n.PASS, "FAQ scenarios 1-5", until=FUSIONS_SINCE),
+    PassEntry(
+        search_n.CONV3D,
+        "FAQ scenarios 1-5; Conv3D layers, 8.0+ layer table and fusion documentation",
+        since=FUSIONS_SINCE,
+        until=OP_ADD_EXTENDED_SINCE,
+    ),
     PassEntry(
         search_n.EXTENDED,
-        "FAQ scenarios 1-5; BatchMatMul layers, atlasamcttf_16_0141",
+        "FAQ scenarios 1-5; Conv3D layers (8.0+); BatchMatMul layers, atlasamcttf_16_0141",
         since=OP_ADD_EXTENDED_SINCE,
     ),
 )
@@ -134,12 +148,19 @@ def predict(
         reason = f"renamed by {labels}"
         if misses:
             reason += f"; {misses[0]}"
-        verdicts.append(TailVerdict(tail.name, tail.op, chain, reason))
+        layer, unquantized = _tail_layer(ctx, tail.name)
+        verdicts.append(TailVerdict(tail.name, tail.op, chain, reason, layer, unquantized))
     renamed = any(v.chain is not None for v in verdicts)
     model_notes = [other_note.replace("this name", "the tails' new names")] if other_note and renamed else []
     model_notes.extend(_not_frozen_note(graph))
     return Prediction(
-        graph.path, tuple(verdicts), frozenset(created), tuple(model_notes), rules=rules.describe()
+        graph.path,
+        tuple(verdicts),
+        frozenset(created),
+        tuple(model_notes),
+        rules=rules.describe(),
+        rules_version=str(rules.version) if rules.version is not None else None,
+        rules_source=rules.source,
     )
 
 
@@ -211,6 +232,22 @@ def _forwarding_hint(ctx: PassContext, tail: Node, passes: tuple[RewritePass, ..
         f"; it forwards '{source.name}:0', which AMCT would rename to '{tensor}' if it ended the network "
         "(AMCT only rewrites the last node)"
     )
+
+
+def _tail_layer(ctx: PassContext, tail: str) -> tuple[str | None, str]:
+    """(the layer the tail's rewrite is built on, why it is not quantized or ""): the first layer the rewrite
+    claimed that AMCT quantizes, in graph order, else the first it claimed with the reason."""
+    claimed = ctx.claimed.get(tail, set())
+    first: tuple[str | None, str] = (None, "")
+    for node in ctx.graph:
+        if node.name not in claimed:
+            continue
+        quantized, why = will_be_quantized(ctx.graph, node, ctx.options)
+        if quantized:
+            return node.name, ""
+        if first[0] is None:
+            first = (node.name, why)
+    return first
 
 
 def _other_quantized_layers(ctx: PassContext, tails: list[Node]) -> list[str]:

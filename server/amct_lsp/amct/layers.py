@@ -16,14 +16,21 @@ QUANTIZABLE_OPS = WEIGHTED_OPS | {"AvgPool"}
 #: Layers the 8.0.RC3+ documentation adds (OP+Add replacement, layer constraints adj_x = adj_y = false); the
 #: FAQ's rules do not know them, so only the passes' 8.0.RC3+ variants look at them.
 BATCH_MATMUL_OPS = frozenset({"BatchMatMul", "BatchMatMulV2", "BatchMatMulV3"})
+#: Conv3D: in the vendor's layer tables (dilation_d = 1) and the 8.0+ fusion list (Conv3D+BN), never in the
+#: FAQ; only the passes' 8.0+ variants look at it, so the FAQ's rules (`--amct-version 7.0`) stay as before.
+CONV3D_OPS = frozenset({"Conv3D"})
 #: Ops between a weight and its Const in frozen graphs (TF2 puts ReadVariableOp Identities there).
 _PASS_THROUGH = frozenset({"Identity"})
 _MAX_HOPS = 64
 
 #: Which data input holds the weights (Conv2DBackpropInput: input 0 is the output shape, input 1 the filter).
-WEIGHT_INPUT = {"Conv2D": 1, "DepthwiseConv2dNative": 1, "Conv2DBackpropInput": 1, "MatMul": 1} | {
-    op: 1 for op in BATCH_MATMUL_OPS
-}
+WEIGHT_INPUT = {
+    "Conv2D": 1,
+    "DepthwiseConv2dNative": 1,
+    "Conv2DBackpropInput": 1,
+    "MatMul": 1,
+    "Conv3D": 1,
+} | {op: 1 for op in BATCH_MATMUL_OPS}
 
 _FLAG_ATTRS = ("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "adj_x", "adj_y")
 
@@ -73,6 +80,8 @@ def output_channels(graph: ModelGraph, node: Node) -> int | None:
     try:
         if node.op == "Conv2D":
             return shape[3]
+        if node.op == "Conv3D":
+            return shape[4]
         if node.op == "DepthwiseConv2dNative":
             return shape[2] * shape[3]
         if node.op == "Conv2DBackpropInput":
@@ -104,6 +113,10 @@ def constraint_failure(graph: ModelGraph, node: Node) -> str | None:
         if isinstance(dilations, tuple) and any(d != 1 for d in dilations if isinstance(d, int)):
             shown = ",".join(str(d) for d in dilations)
             return f"Conv2DBackpropInput with dilations [{shown}] is not quantized by AMCT (needs all 1)"
+    if node.op == "Conv3D":
+        dilation_d = _depth_dilation(node)
+        if dilation_d is not None and dilation_d != 1:
+            return f"Conv3D with dilation_d {dilation_d} is not quantized by AMCT (needs 1)"
     dtype = node.dtype
     if dtype is not None and dtype != "DT_FLOAT":
         return f"{node.op} has dtype {_dtype_name(dtype)}; AMCT quantizes float32 layers only"
@@ -119,10 +132,19 @@ def constraint_failure(graph: ModelGraph, node: Node) -> str | None:
     return None
 
 
+def _depth_dilation(node: Node) -> int | None:
+    """A Conv3D's dilation along depth: `dilations` is [1, d, h, w, 1] (NDHWC) or [1, 1, d, h, w] (NCDHW)."""
+    dilations = node.attrs.get("dilations")
+    if not isinstance(dilations, tuple) or len(dilations) != 5:
+        return None
+    value = dilations[2] if node.attrs.get("data_format") == "NCDHW" else dilations[1]
+    return value if isinstance(value, int) else None
+
+
 def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | None = None) -> tuple[bool, str]:
     """Whether AMCT quantizes `node` (so a tail gets a searchN after it); the reason when it does not."""
     opts = options or QuantOptions()
-    if node.op not in QUANTIZABLE_OPS and node.op not in BATCH_MATMUL_OPS:
+    if node.op not in QUANTIZABLE_OPS and node.op not in BATCH_MATMUL_OPS and node.op not in CONV3D_OPS:
         return False, f"{node.op} is not quantized by AMCT"
     if node.name in opts.skip_layers:
         return False, f"'{node.name}' is listed in skip_layers{opts.source_text()}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from amct_lsp.amct.chain import RenameChain
+from amct_lsp.amct.chain import Prediction, RenameChain
 from amct_lsp.amct.layers import QUANTIZABLE_OPS, will_be_quantized
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import ModelGraph, split_input
@@ -56,9 +56,37 @@ def quantized_layers(graph: ModelGraph, options: QuantOptions | None) -> tuple[s
 
 def consequence(layer: str | None) -> str:
     """One clause: what happens at save_model when the old name is fetched for calibration."""
-    who = f"layer '{layer}'" if layer else "the last quantized layer"
-    shift = SHIFT_BIT_ERROR.format(layer=layer or "<layer>")
+    if layer:
+        who, error = f"layer '{layer}'", f'"{SHIFT_BIT_ERROR.format(layer=layer)}"'
+    else:  # no layer found behind the tail: the FAQ's message without a name we would have to invent
+        who, error = "the last quantized layer", f'"{SHIFT_BIT_ERROR.format(layer="…")}"'
     return (
         f"as written, {who} gets no calibration record and save_model fails "
-        f'(RuntimeError: "{shift}"; CANN 8.0+: "{EMPTY_RECORD_ERROR}")'
+        f'(RuntimeError: {error}; CANN 8.0+: "{EMPTY_RECORD_ERROR}")'
     )
+
+
+def unquantized_consequence(layer: str, why: str) -> str:
+    """The clause for a tail whose layer AMCT does not quantize (skipped, or failing a constraint): no
+    searchN follows it and calibration needs no record from it, so the old tensor still computes the same
+    float values; the name is stale only in that the rewrite (inferred for a skipped layer) moved the end
+    of the network."""
+    return (
+        f"as written, the fetch still works: layer '{layer}' is not quantized ({why}), so no searchN "
+        "follows it and calibration needs no record from it; the old output computes the same values but "
+        "no longer ends the network"
+    )
+
+
+def stale_consequence(
+    prediction: Prediction | None, graph: ModelGraph, chain: RenameChain
+) -> tuple[str | None, str, bool]:
+    """(the layer whose record goes missing, the clause for the message, whether save_model fails): the
+    prediction's layer for the tail when it has one, else the nearest quantizable op behind it."""
+    verdict = prediction.verdict_for(chain.tail) if prediction is not None else None
+    if verdict is not None and verdict.layer is not None:
+        if verdict.layer_unquantized:
+            return None, unquantized_consequence(verdict.layer, verdict.layer_unquantized), False
+        return verdict.layer, consequence(verdict.layer), True
+    layer = quantized_layer(graph, chain)
+    return layer, consequence(layer), True

@@ -10,7 +10,7 @@ import re
 
 from amct_lsp.amct.chain import Evidence, RenameChain
 from amct_lsp.check import messages
-from amct_lsp.check.consequence import consequence, quantized_layer
+from amct_lsp.check.consequence import stale_consequence
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Severity
 from amct_lsp.check.outputs import index_problem
@@ -139,7 +139,8 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
             where = {
                 Phase.BEFORE: "before quantize_model",
                 Phase.SAVE: "in save_model(outputs=...), which re-reads the original model",
-                Phase.CALIB: "in calib_outputs, which AMCT matches against the original graph",
+                Phase.CALIB: f"in {use.target or 'calib_outputs'}, which AMCT matches against the original "
+                "graph",
             }[use.phase]
             return Verdict(
                 Code.NAME_TOO_EARLY,
@@ -215,12 +216,14 @@ def _form_problem(use: NameUse, value: str, op_name: str, known: bool) -> Verdic
         )
     if use.kind == UseKind.CALIB_OUTPUT and ":" in value:
         index = value.rpartition(":")[2]
+        target = use.target or "calib_outputs"
+        listed = "calib_outputs" if target == "calib_outputs" else "outputs"
         return Verdict(
             Code.UNKNOWN_NAME,
             replacement=op_name,
             message=(
-                f"calib_outputs holds op names (documented): '{value}' is a tensor name, which AMCT does not "
-                f"update when it renames the tail — use '{op_name}' and fetch calib_outputs[i] + ':{index}'"
+                f"{target} holds op names (documented): '{value}' is a tensor name, which AMCT does not "
+                f"update when it renames the tail — use '{op_name}' and fetch {listed}[i] + ':{index}'"
             ),
             change=(len(op_name), len(value)),
             safe=False,  # the fetches reading the list need their ':N' back: the user's edit, not fix-all's
@@ -244,13 +247,13 @@ def _stale(ctx: CheckContext, value: str, right: str, chain: RenameChain, eviden
         mark = "(AMCT log)"  # confirmed by the log: the hover says which
     elif any(s.evidence is Evidence.INFERRED for s in chain.steps):
         mark = "(inferred)"  # the hover's evidence line says which step
-    layer = quantized_layer(ctx.graph, chain)
-    result = consequence(layer)
+    layer, result, fails = stale_consequence(ctx.prediction, ctx.graph, chain)
     op_len = len(value.rpartition(":")[0]) if ":" in value else len(value)
     change = (0, op_len) if (":" in value) == (":" in right) else (0, len(value))
     return Verdict(
         Code.STALE_NAME,
-        severity=Severity.ERROR,
+        # A layer AMCT leaves unquantized loses no record: the old name is stale, not fatal.
+        severity=Severity.ERROR if fails else Severity.WARNING,
         replacement=right,
         chain=chain,
         evidence=evidence,
@@ -269,6 +272,12 @@ def _original_ok(use: NameUse, right: str) -> str:
         )
     if use.phase == Phase.BEFORE:
         return f"original name, right before quantize_model; after it the name is '{right}'"
+    if use.phase == Phase.CALIB and use.target not in (None, "calib_outputs"):
+        # quantize_preprocess(outputs=...): updated in place, but which renames it makes is not documented.
+        return (
+            f"original name, right for {use.target} (AMCT updates the list in place; the documentation does "
+            f"not say which renames {use.target_api} makes; after quantize_model the name is '{right}')"
+        )
     if use.phase == Phase.CALIB:
         return f"original name, right for calib_outputs (AMCT updates the list to '{right}')"
     return f"renamed to '{right}' if used after quantize_model"

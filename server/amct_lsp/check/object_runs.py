@@ -7,11 +7,13 @@ with the new name (primary), or pass the name through calib_outputs and look it 
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 
 from amct_lsp.check import messages
 from amct_lsp.check.context import CheckContext
 from amct_lsp.check.findings import Code, Finding, Fix, Position, Related, Span, TextEdit
+from amct_lsp.check.fixes import name_uncertain
 from amct_lsp.check.judge import judge
 from amct_lsp.check.results import NameInfo
 from amct_lsp.check.verdict import Verdict
@@ -30,8 +32,8 @@ def object_run_report(ctx: CheckContext, names: list[NameInfo]) -> tuple[list[Na
             stale.append((run, verdict))
     if not stale:
         return names, []
-    refetch = _refetch_edits(ctx, stale)
-    findings = [_finding(ctx, run, verdict, refetch) for run, verdict in stale]
+    plans = _plans(ctx, stale)
+    findings = [_finding(ctx, run, verdict, plans) for run, verdict in stale]
     runs_by_lookup: dict[Span, list[ObjectRun]] = {}
     for run, _ in stale:
         runs_by_lookup.setdefault(run.lookup, []).append(run)
@@ -56,9 +58,7 @@ def _describe(run: ObjectRun) -> str:
     )
 
 
-def _finding(
-    ctx: CheckContext, run: ObjectRun, verdict: Verdict, refetch: dict[int, tuple[AmctCall, TextEdit]]
-) -> Finding:
+def _finding(ctx: CheckContext, run: ObjectRun, verdict: Verdict, plans: dict[int, _Plan | str]) -> Finding:
     assert verdict.chain is not None and verdict.replacement is not None
     steps = " → ".join(verdict.chain.names())
     new = verdict.replacement
@@ -66,24 +66,25 @@ def _finding(
     why = f"{_describe(run)} ({steps})."
     if not verdict.chain.removes_original:
         why += " The old node survives but no longer ends the network, so calibration skips the new ops."
+    plan = plans.get(id(run), "no line to insert after quantize_model")
     fixes: list[Fix] = []
-    if run.refetch is not None and id(run) in refetch:
-        _, edit = refetch[id(run)]
-        var, receiver = run.refetch
-        fixes.append(
-            Fix(f"Look '{var}' up again after quantize_model: {receiver}.{run.method}('{new}')", (edit,))
-        )
-    calib = _calib_fix(ctx, run, primary=not fixes)
-    if calib is not None:
-        fixes.append(calib)
+    if isinstance(plan, _Plan):
+        # With several quantized layers the searchN name may be numbered (not public): said in the title.
+        # The calib_outputs fix is not made preferred here: one per object would each add the argument.
+        inferred = " (inferred)" if name_uncertain(ctx, verdict) else ""
+        title = f"Look '{plan.var}' up again after quantize_model: {plan.shown}{inferred}"
+        fixes.append(Fix(title, (plan.edit,)))
+        calib = _calib_fix(ctx, run, plan)
+        if calib is not None:
+            fixes.append(calib)
     notes = (
         why[0].upper() + why[1:] + " AMCT keeps no float copy of the graph.",
         *verdict.chain.notes,
     )
     if not fixes:
         notes += (
-            "No automatic fix: the lookup is not a plain `name = graph.get_tensor_by_name(...)` in the "
-            "function that calls quantize_model; look the object up again after quantize_model.",
+            f"No automatic fix: {plan}. Look the object up again after quantize_model where it is built, "
+            "or fetch it through quantize_model(calib_outputs=[...]), which AMCT updates.",
         )
     related = [Related(ctx.path, run.lookup_call, "looked up here, before quantize_model")]
     if run.after_call is not None:
@@ -107,29 +108,90 @@ def _finding(
     )
 
 
-def _refetch_edits(
-    ctx: CheckContext, stale: list[tuple[ObjectRun, Verdict]]
-) -> dict[int, tuple[AmctCall, TextEdit]]:
-    """One inserted block per quantize_model call that looks up again every stale object it can (so the
-    fixes of several objects are one edit, and apply together)."""
+@dataclass(frozen=True)
+class _Plan:
+    """How one line after quantize_model binds the run's variable again: `var = rhs`, the edit inserting
+    it (shared by every stale object of that call), and what the fix title shows."""
+
+    var: str
+    receiver: str
+    method: str
+    shown: str
+    edit: TextEdit
+
+
+_METHOD = {UseKind.TENSOR: "get_tensor_by_name", UseKind.OPERATION: "get_operation_by_name"}
+_RECEIVER = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+
+
+def _rebind(ctx: CheckContext, run: ObjectRun, new: dict[str, str]) -> tuple[str, str, str] | str:
+    """(variable, receiver, right-hand side) of the line that binds the run's variable again after
+    quantize_model — sound only when the run is of a variable of the function that calls quantize_model,
+    so one line there re-binds what is run — or why there is none."""
+    call = run.after_call
+    if call is None or run.function != call.function:
+        return "the object is run in another function than the one that calls quantize_model"
+    if call.statement is None:
+        return "the quantize_model call is not a statement of its own"
+    if run.run_var is None:
+        return "the object is run through an expression (an attribute, an index, a call), not a variable"
+    receiver = _receiver(ctx, run, call)
+    if receiver is None:
+        return "the graph quantize_model rewrote is not passed to it as a variable"
+    quote = run.value.literals[0].quote if len(run.value.literals[0].quote) == 1 else "'"
+    if run.run_via_op:  # `op.outputs[i]` is run: the op is bound again, to the new tail's op
+        name = new.get(run.value.value, run.value.value).rpartition(":")[0]
+        return run.run_var, receiver, f"{receiver}.get_operation_by_name({quote}{name}{quote})"
+    if run.run_items is None:
+        name = new.get(run.value.value, run.value.value)
+        return run.run_var, receiver, f"{receiver}.{_METHOD[run.kind]}({quote}{name}{quote})"
+    items = [f"{receiver}.{method}({quote}{new.get(name, name)}{quote})" for method, name in run.run_items]
+    return run.run_var, receiver, "[" + ", ".join(items) + "]"
+
+
+def _receiver(ctx: CheckContext, run: ObjectRun, call: AmctCall) -> str | None:
+    """The graph to look the object up in again: the lookup's own receiver when the run is of the variable
+    the lookup bound in this function, else the graph argument of quantize_model (the graph it rewrote)."""
+    if (
+        run.refetch is not None
+        and run.refetch[0] == run.run_var
+        and run.lookup_function == call.function
+        and run.lookup_call.start < call.span.start
+    ):
+        return run.refetch[1]
+    span = call.args.get("graph")
+    if call.api != "quantize_model" or span is None or span.start.line != span.end.line:
+        return None
+    line = ctx.lines[span.start.line] if span.start.line < len(ctx.lines) else ""
+    text = line[span.start.character : span.end.character]
+    return text if _RECEIVER.match(text) else None
+
+
+def _plans(ctx: CheckContext, stale: list[tuple[ObjectRun, Verdict]]) -> dict[int, _Plan | str]:
+    """Per stale run, its plan or why there is none. One inserted block per quantize_model call binds
+    every variable it can (so the fixes of several objects are one edit, and apply together)."""
+    new = {run.value.value: verdict.replacement for run, verdict in stale if verdict.replacement}
+    found: dict[int, tuple[str, str, str] | str] = {id(run): _rebind(ctx, run, new) for run, _ in stale}
     lines_by_call: dict[int, tuple[AmctCall, dict[str, str]]] = {}
-    for run, verdict in stale:
-        call = run.after_call
-        if run.refetch is None or call is None or call.statement is None:
+    for run, _ in stale:
+        rebind = found[id(run)]
+        if isinstance(rebind, tuple) and run.after_call is not None:
+            var, _, rhs = rebind
+            lines_by_call.setdefault(id(run.after_call), (run.after_call, {}))[1].setdefault(
+                var, f"{var} = {rhs}"
+            )
+    edits = {
+        key: _insert_after(ctx, call, list(texts.values())) for key, (call, texts) in lines_by_call.items()
+    }
+    plans: dict[int, _Plan | str] = {}
+    for run, _ in stale:
+        rebind = found[id(run)]
+        if isinstance(rebind, str) or run.after_call is None:
+            plans[id(run)] = rebind if isinstance(rebind, str) else "no quantize_model call"
             continue
-        if run.lookup_function != call.function or run.lookup_call.start >= call.span.start:
-            continue
-        var, receiver = run.refetch
-        quote = run.value.literals[0].quote if len(run.value.literals[0].quote) == 1 else "'"
-        text = f"{var} = {receiver}.{run.method}({quote}{verdict.replacement}{quote})"
-        lines_by_call.setdefault(id(call), (call, {}))[1].setdefault(var, text)
-    edits: dict[int, tuple[AmctCall, TextEdit]] = {}
-    for call, texts in lines_by_call.values():
-        edit = _insert_after(ctx, call, list(texts.values()))
-        for run, _ in stale:
-            if run.after_call is call and run.refetch is not None and run.refetch[0] in texts:
-                edits[id(run)] = (call, edit)
-    return edits
+        var, receiver, rhs = rebind
+        plans[id(run)] = _Plan(var, receiver, _METHOD[run.kind], rhs, edits[id(run.after_call)])
+    return plans
 
 
 def _insert_after(ctx: CheckContext, call: AmctCall, texts: list[str]) -> TextEdit:
@@ -148,14 +210,15 @@ def _insert_after(ctx: CheckContext, call: AmctCall, texts: list[str]) -> TextEd
     return TextEdit(Span(at, at), nl + block.rstrip("\r\n"))
 
 
-def _calib_fix(ctx: CheckContext, run: ObjectRun, *, primary: bool) -> Fix | None:
-    """Pass the op name through quantize_model(calib_outputs=[...]) and look the object up from that list."""
+def _calib_fix(ctx: CheckContext, run: ObjectRun, plan: _Plan) -> Fix | None:
+    """Pass the op name through quantize_model(calib_outputs=[...]) and look the object up from that list
+    (a single object only: the list's one entry is the op the run needs)."""
     call = run.after_call
     if call is None or call.api != "quantize_model" or call.has_star or call.statement is None:
         return None
-    if "calib_outputs" in call.args or call.insert_arg_at is None or run.refetch is None:
+    if "calib_outputs" in call.args or call.insert_arg_at is None or run.run_items is not None:
         return None
-    if run.lookup_function != call.function or run.lookup_call.start >= call.span.start:
+    if run.run_via_op:
         return None
     var = _fresh("calib_outputs", ctx.analysis.bound_names)
     op = run.value.value.rpartition(":")[0] if run.kind is UseKind.TENSOR else run.value.value
@@ -165,18 +228,17 @@ def _calib_fix(ctx: CheckContext, run: ObjectRun, *, primary: bool) -> Fix | Non
     indent = head[: len(head) - len(head.lstrip())]
     quote = run.value.literals[0].quote if len(run.value.literals[0].quote) == 1 else "'"
     nl = ctx.analysis.newline
-    target, receiver = run.refetch
     name = f"{var}[0] + {quote}:{index}{quote}" if index else f"{var}[0]"
     edits = (
         TextEdit(Span(Position(line, 0), Position(line, 0)), f"{indent}{var} = [{quote}{op}{quote}]{nl}"),
         TextEdit(call.insert_arg_at, f"{', ' if call.has_args else ''}calib_outputs={var}"),
-        _insert_after(ctx, call, [f"{target} = {receiver}.{run.method}({name})"]),
+        _insert_after(ctx, call, [f"{plan.var} = {plan.receiver}.{plan.method}({name})"]),
     )
     return Fix(
-        f"Pass '{op}' through quantize_model(calib_outputs={var}) and look '{target}' up again from it "
+        f"Pass '{op}' through quantize_model(calib_outputs={var}) and look '{plan.var}' up again from it "
         "(AMCT updates the list to the new name)",
         edits,
-        primary=primary,
+        primary=False,
     )
 
 

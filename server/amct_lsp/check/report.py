@@ -97,9 +97,14 @@ def _related(ctx: CheckContext, literal: Literal, uses: list[NameUse]) -> list[R
     sites = dict.fromkeys(u.site for u in uses if u.site.start.line != line and u.site != literal.span)
     by_site = {u.site: u for u in uses}
     return [
-        Related(ctx.path, site, f"used here ({by_site[site].kind.value}, {phase_text(by_site[site].phase)})")
+        Related(ctx.path, site, f"used here ({by_site[site].kind.value}, {_where(by_site[site])})")
         for site in sites
     ]
+
+
+def _where(use: NameUse) -> str:
+    """The phase of a use, or the AMCT parameter it is given to ("in quantize_model_ascend(outputs=...)")."""
+    return f"in {use.target}" if use.target is not None else phase_text(use.phase)
 
 
 def _primary_literal(value: Str, change: tuple[int, int] | None) -> Literal:
@@ -146,6 +151,7 @@ def _name_info(
         phase=phases[0].value,
         phases=tuple(p.value for p in phases),
         kinds=tuple(dict.fromkeys(u.kind.value for u in uses)),
+        targets=tuple(dict.fromkeys(u.target for u in uses if u.target is not None)),
         tensor=value if ":" in value else f"{value}:0",
         chain=verdict.chain,
         evidence=verdict.evidence,

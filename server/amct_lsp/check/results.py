@@ -26,6 +26,8 @@ class NameInfo:
     verdict: str | None = None
     replacement: str | None = None
     literal_spans: tuple[Span, ...] = ()
+    #: The AMCT parameters the name is given to ("quantize_model_ascend(outputs=...)", "calib_outputs").
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amct_lsp.amct.chain import RenameChain, RenameStep, TailVerdict
+from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep, TailVerdict
 
 ARROW = " → "
 
@@ -37,6 +37,21 @@ def tail_json(verdict: TailVerdict) -> dict[str, Any]:
         "reason": verdict.reason,
         "chain": chain_json(chain) or [],
         "notes": list(chain.notes) if chain is not None else [],
+        # The layer whose calibration record a stale fetch leaves empty (null: none, or not quantized).
+        "layer": verdict.layer if not verdict.layer_unquantized else None,
+    }
+
+
+def rules_json(prediction: Prediction | None) -> dict[str, Any] | None:
+    """Which AMCT version's rewrite rules a prediction used and why: `version` ("7.0"; null: the newest
+    documented behaviour), `source` (the option, setting or installed distribution it came from) and
+    `summary` (the "Rules:" line of hover and explain). None without a prediction."""
+    if prediction is None or not prediction.rules:
+        return None
+    return {
+        "version": prediction.rules_version,
+        "source": prediction.rules_source,
+        "summary": prediction.rules,
     }
 
 

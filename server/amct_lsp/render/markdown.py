@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from amct_lsp.amct.chain import Evidence, Prediction, RenameChain, RenameStep
-from amct_lsp.check.findings import Code, Finding
+from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.render.chains import chain_line
 
 if TYPE_CHECKING:
@@ -102,9 +102,11 @@ def _answer(finding: Finding, chain: RenameChain) -> str:
         lead = f"{code} fetch it through `calib_outputs`; the new name: {_code(new)}"
     else:
         lead = f"{code} use {_code(new)} after `quantize_model`"
-    if finding.code is Code.STALE_NAME:
+    if finding.code is Code.STALE_NAME and finding.severity is Severity.ERROR:
         layer = f"layer {_code(finding.layer)}" if finding.layer else "the last quantized layer"
         lead += f"  \nAs written: no calibration record for {layer}, `save_model` raises a RuntimeError."
+    elif finding.code is Code.STALE_NAME:  # the layer behind it is not quantized: nothing fails
+        lead += "  \nAs written: the fetch still works (its layer is not quantized), off the new tail."
     return lead
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep
-from amct_lsp.check.consequence import SHIFT_BIT_ERROR
+from amct_lsp.amct.chain import Prediction, RenameChain, RenameStep, TailVerdict
+from amct_lsp.check.consequence import SHIFT_BIT_ERROR, unquantized_consequence
 from amct_lsp.render.chains import step_text
 from amct_lsp.safe_text import escape_text
 
@@ -21,12 +21,19 @@ def _wrapped(text: str, indent: str) -> list[str]:
     )  # fmt: skip
 
 
-def _fate(chain: RenameChain) -> str:
+def _fate(verdict: TailVerdict, chain: RenameChain) -> str:
     """What happens when a script keeps fetching the original tensor, in the user's terms: the old op is
     never deleted from the graph, so the fetch works but runs off the quantized path."""
-    shift = SHIFT_BIT_ERROR.format(layer="<layer>")
+    if verdict.layer is not None and verdict.layer_unquantized:
+        return f"fetching '{chain.original}' after quantize_model: " + unquantized_consequence(
+            verdict.layer, verdict.layer_unquantized
+        ).removeprefix("as written, ")
+    if verdict.layer is not None:
+        who, shift = f"layer '{verdict.layer}'", SHIFT_BIT_ERROR.format(layer=verdict.layer)
+    else:
+        who, shift = "the last quantized layer", SHIFT_BIT_ERROR.format(layer="…")
     return (
-        f"fetching '{chain.original}' after quantize_model runs off the quantized path: the last layer gets "
+        f"fetching '{chain.original}' after quantize_model runs off the quantized path: {who} gets "
         f'no calibration record and save_model fails (RuntimeError: "{shift}")'
     )
 
@@ -65,7 +72,7 @@ def model_text(prediction: Prediction, node_count: int | None = None) -> str:
             lines.extend(_wrapped(f"keeps its name: {verdict.reason}", "  "))
             continue
         lines.append(f"  becomes {chain.final}  [{chain.evidence.label}]")
-        lines.extend(_wrapped(_fate(chain), "  "))
+        lines.extend(_wrapped(_fate(verdict, chain), "  "))
         for number, step in enumerate(chain.steps, 1):
             lines.extend(_step_lines(number, step))
         for note in chain.notes:

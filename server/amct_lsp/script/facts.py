@@ -59,6 +59,14 @@ class NameUse:
     #: The graph the name is looked up in, when it is one loaded again after quantize_model ("the saved
     #: quantized model './result/model_quantized.pb'"): the hover tells it instead of "before quantize_model".
     graph_note: str | None = None
+    #: The AMCT parameter the name is given to, as the messages name it: "calib_outputs" for quantize_model,
+    #: "quantize_model_ascend(outputs=...)", "quantize_preprocess(outputs=...)"; None for other uses.
+    target: str | None = None
+
+    @property
+    def target_api(self) -> str | None:
+        """The AMCT API of `target` ("quantize_model_ascend"), None without one."""
+        return self.target.partition("(")[0] if self.target is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,14 @@ class ObjectRun:
     how: str  # "sess.run", ".eval()", ".run()"
     function: str
     after_call: AmctCall | None
+    #: The run expression is this variable of the running function's own scope (so one line after
+    #: quantize_model can bind it again); None when the object is run through anything else.
+    run_var: str | None = None
+    #: When `run_var` holds a list or tuple of looked-up objects: each item's (lookup method, name), in order;
+    #: None when it holds the object itself or an item is not one known lookup.
+    run_items: tuple[tuple[str, str], ...] | None = None
+    #: The run is `run_var.outputs[i]` of an op object: binding the op again reaches the run.
+    run_via_op: bool = False
 
 
 class ModelSource(str, Enum):

@@ -8,7 +8,13 @@ multi-dimensional constant, for MatMul a constant whose other axes are 1. The ne
 from __future__ import annotations
 
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import BATCH_MATMUL_OPS, WEIGHTED_OPS, output_channels, resolve_identity
+from amct_lsp.amct.layers import (
+    BATCH_MATMUL_OPS,
+    CONV3D_OPS,
+    WEIGHTED_OPS,
+    output_channels,
+    resolve_identity,
+)
 from amct_lsp.amct.passes.base import (
     PassContext,
     claim_fused_layer,
@@ -25,7 +31,9 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 
 #: The documented multi-dimensional and scalar addends, per layer kind (CANN 8.0.RC3+).
-_CONV_LAYERS = frozenset({"Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput"})
+_CONV_LAYERS = frozenset({"Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput"}) | CONV3D_OPS
+#: Layers only the 8.0.RC3+ OP+Add documentation lists (the FAQ knows neither).
+_EXTENDED_LAYERS = BATCH_MATMUL_OPS | CONV3D_OPS
 _SINCE = "documented for AMCT 8.0.RC3 and later"
 
 
@@ -48,7 +56,7 @@ class ReplaceAddPass:
                 continue
             layer_ref = node.data_inputs[1 - i]
             layer = ctx.node(layer_ref)
-            extra = BATCH_MATMUL_OPS if self.extended else frozenset()
+            extra = _EXTENDED_LAYERS if self.extended else frozenset()
             if layer is None or (layer.op not in WEIGHTED_OPS and layer.op not in extra):
                 ctx.miss(
                     f"{node.op}'s other input comes from {describe_input(ctx, layer_ref)}, not Conv2D, "
@@ -68,7 +76,7 @@ class ReplaceAddPass:
                 return None
             evidence = Evidence.DOC
             what = "a scalar constant" if not shape else f"a constant of shape {_shape_text(shape)}"
-        elif layer.op in BATCH_MATMUL_OPS and shape is not None and len(shape) == 1:
+        elif layer.op in _EXTENDED_LAYERS and shape is not None and len(shape) == 1:
             evidence = Evidence.DOC  # a 1-D bias, but on a layer the FAQ does not know
         elif shape is None or len(shape) != 1:
             dims = f"{len(shape)}-D (shape {_shape_text(shape)})" if shape is not None else "of unknown shape"

@@ -7,8 +7,16 @@ FAQ scenarios 1–5: … → `search_n_quant/search_n_quant_SEARCHN/Identity:0`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from amct_lsp.amct.chain import Evidence, RenameStep
-from amct_lsp.amct.layers import BATCH_MATMUL_OPS, QUANTIZABLE_OPS, WEIGHTED_OPS, will_be_quantized
+from amct_lsp.amct.layers import (
+    BATCH_MATMUL_OPS,
+    CONV3D_OPS,
+    QUANTIZABLE_OPS,
+    WEIGHTED_OPS,
+    will_be_quantized,
+)
 from amct_lsp.amct.passes.base import PassContext, create, describe, make_step
 from amct_lsp.model.graph import Node
 
@@ -21,9 +29,10 @@ AVGPOOL_NOTE = (
 class SearchNPass:
     name = "quantize_model"
 
-    def __init__(self, extra_layers: frozenset[str] = frozenset()) -> None:
-        #: Layer types beyond the FAQ's that a variant quantizes (BatchMatMul for 8.0.RC3+) [DOC].
-        self.extra_layers = extra_layers
+    def __init__(self, extra_layers: Mapping[str, str] | None = None) -> None:
+        #: Layer types beyond the FAQ's that a variant quantizes [DOC], each with where the documentation
+        #: starts listing it (BatchMatMul: 8.0.RC3; Conv3D: 8.0).
+        self.extra_layers: Mapping[str, str] = extra_layers or {}
 
     def apply(self, ctx: PassContext, tensor: str) -> RenameStep | None:
         node = ctx.node(tensor)
@@ -52,10 +61,15 @@ class SearchNPass:
         evidence = Evidence.FAQ
         if layer.op in self.extra_layers:
             evidence = Evidence.DOC
-            reason += f" ({layer.op} is a layer AMCT 8.0.RC3 and later documents; the name is the FAQ's)"
+            since = self.extra_layers[layer.op]
+            reason += f" ({layer.op} is a layer AMCT {since} and later documents; the name is the FAQ's)"
         return make_step(self.name, tensor, allocation, reason, evidence, removes_old=False)
 
 
+_CONV3D = dict.fromkeys(CONV3D_OPS, "8.0")
+
 PASS = SearchNPass()
+#: 8.0 and later: Conv3D layers (the layer tables' dilation_d = 1, the fusion list's Conv3D+BN).
+CONV3D = SearchNPass(_CONV3D)
 #: 8.0.RC3 and later: BatchMatMul layers are quantized too.
-EXTENDED = SearchNPass(BATCH_MATMUL_OPS)
+EXTENDED = SearchNPass(_CONV3D | dict.fromkeys(BATCH_MATMUL_OPS, "8.0.RC3"))

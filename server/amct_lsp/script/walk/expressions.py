@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -227,6 +228,11 @@ class Expressions:
             return ()
         sl = node.slice[0].slice
         out: list[V.Val] = []
+        value = node.value
+        if isinstance(sl, cst.Index) and isinstance(value, cst.Attribute) and value.attr.value == "outputs":
+            found = self._op_outputs(value, sl.value, frame)
+            if found:
+                return found
         if isinstance(sl, cst.Index):
             keys = self.eval(sl.value, frame)
             for v in base:
@@ -260,6 +266,13 @@ class Expressions:
                 elif isinstance(v, V.Seq):
                     out.append(V.Seq(v.items[bounds[0] : bounds[1]]))
         return V.union(out)
+
+    def _op_outputs(self, node: cst.Attribute, index: cst.BaseExpression, frame: Frame) -> V.Vals:
+        """`op.outputs[i]` of an op object looked up by name: the tensor `name:i`, which remembers the op's
+        lookup (so running it after quantize_model is judged like a `get_tensor_by_name` of that name)."""
+        ops = [v for v in self.eval(node.value, frame) if isinstance(v, V.Operation)]
+        keys = [k.value for k in self.eval(index, frame) if isinstance(k, V.Int) and k.value >= 0]
+        return V.union(output_tensor(op, i) for op in ops for i in keys)
 
     def _binary(self, node: cst.BinaryOperation, frame: Frame) -> V.Vals:
         left = self.eval(node.left, frame)
@@ -317,6 +330,19 @@ class Expressions:
             self.eval(node.value, inner)
             return ()
         return V.seq((self.eval(node.elt, inner),))
+
+
+def output_tensor(op: V.Operation, index: int) -> V.Tensor:
+    """Output `index` of an op object: its name `op:index`, its lookup told as a tensor lookup."""
+    name = f"{op.name}:{index}" if op.name is not None else None
+    lookup = op.lookup
+    if lookup is None:
+        return V.Tensor(name, None)
+    value = V.concat(lookup.value, V.const(f":{index}"))
+    if value is None:
+        return V.Tensor(name, None)
+    # The variable the lookup bound holds the op, not this tensor: no refetch through it.
+    return V.Tensor(name, replace(lookup, value=value, method="get_tensor_by_name", refetch=None))
 
 
 def add(left: V.Vals, right: V.Vals) -> V.Vals:

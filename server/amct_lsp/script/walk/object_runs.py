@@ -15,6 +15,7 @@ from amct_lsp.script import values as V
 from amct_lsp.script.facts import ObjectRun, Phase, UseKind
 from amct_lsp.script.walk.callsite import CallSite
 from amct_lsp.script.walk.phases import phase_of
+from amct_lsp.script.walk.scopes import Frame
 
 if TYPE_CHECKING:
     from amct_lsp.script.walk.interpreter import Interpreter
@@ -72,6 +73,10 @@ def record_runs(
         return
     quantized = walk.graphs.quantized
     for obj, at in _objects(walk, expr, vals, 0):
+        run_var, run_items = _run_binding(at, frame, walk)
+        via_op = _op_of_outputs(at, frame)
+        if via_op is not None:
+            run_var = via_op
         lookup = obj.lookup
         if lookup is None or not lookup.before:
             continue
@@ -94,8 +99,44 @@ def record_runs(
                 how,
                 frame.function,
                 frame.quant_call,
+                run_var,
+                run_items,
+                via_op is not None,
             )
         )
+
+
+def _op_of_outputs(at: cst.BaseExpression, frame: Frame) -> str | None:
+    """`v` when the run is `v.outputs[i]` and `v`, a variable of the running function's own scope, holds one
+    op object looked up by name."""
+    if not isinstance(at, cst.Subscript) or not isinstance(at.value, cst.Attribute):
+        return None
+    attr = at.value
+    if attr.attr.value != "outputs" or not isinstance(attr.value, cst.Name):
+        return None
+    vals = frame.env.vars.get(attr.value.value, ())
+    if len(vals) == 1 and isinstance(vals[0], V.Operation) and vals[0].lookup is not None:
+        return attr.value.value
+    return None
+
+
+def _run_binding(
+    at: cst.BaseExpression, frame: Frame, walk: Interpreter
+) -> tuple[str | None, tuple[tuple[str, str], ...] | None]:
+    """(the local variable run at `at`, its items when it holds a sequence of looked-up objects)."""
+    if not isinstance(at, cst.Name) or at.value not in frame.env.vars:
+        return None, None
+    vals = frame.env.vars[at.value]
+    if len(vals) != 1 or not isinstance(vals[0], V.Seq):
+        return at.value, None
+    items: list[tuple[str, str]] = []
+    for alts in vals[0].items:
+        if len(alts) != 1 or not isinstance(alts[0], V.Tensor | V.Operation) or alts[0].lookup is None:
+            return at.value, None
+        lookup = alts[0].lookup
+        method = "get_tensor_by_name" if isinstance(alts[0], V.Tensor) else "get_operation_by_name"
+        items.append((method, lookup.value.value))
+    return at.value, tuple(items)
 
 
 def _objects(

@@ -23,6 +23,7 @@ def with_phase(use: NameUse, phase: Phase) -> NameUse:
         use.function,
         use.after_call,
         use.graph_note,
+        use.target,
     )
 
 
@@ -61,6 +62,11 @@ class Graphs:
         quantize_model; None otherwise."""
         notes = {self.reloaded.get(g) for g in graphs} if graphs else {None}
         return next(iter(notes)) if len(notes) == 1 else None
+
+    def is_fresh(self, graph: GraphRef) -> bool:
+        """Whether `graph` is known not to be one quantize_model rewrote (a new `tf.Graph()`, the default
+        graph after `reset_default_graph`), so the rewritten graphs are all told apart from it."""
+        return bool(self.quantized) and self.quantized is not None and graph not in self.quantized
 
     def mark_quantized(self, rewritten: frozenset[GraphRef] | None) -> None:
         if rewritten is None or self.quantized is None:

@@ -55,6 +55,7 @@ class Record:
         call: Span,
         frame: Frame,
         note: str | None = None,
+        target: str | None = None,
     ) -> None:
         """One string arriving at one use site (once per value, kind, phase and site); `phase` None: the
         frame's phase; `note`: what the graph it is looked up in holds (a model loaded again)."""
@@ -67,7 +68,7 @@ class Record:
             return
         self._use_keys.add(key)
         after = frame.quant_call if phase == Phase.AFTER else None
-        use = NameUse(value, kind, phase, site, replaceable, call, frame.function, after, note)
+        use = NameUse(value, kind, phase, site, replaceable, call, frame.function, after, note, target)
         if phase == Phase.UNKNOWN:
             frame.pending.append(len(self.uses))
         self.uses.append(use)

@@ -56,8 +56,9 @@ class Sinks:
         *,
         phase: Phase | None = None,
         graphs: frozenset[V.GraphRef] | None = None,
+        target: str | None = None,
     ) -> None:
-        """Every string `arg` may hold arrives at `site` as a `kind` use."""
+        """Every string `arg` may hold arrives at `site` as a `kind` use (`target`: the AMCT parameter)."""
         if arg is None:
             return
         frame = site.frame
@@ -66,7 +67,7 @@ class Sinks:
         for expr, strs, replaceable in self._flatten(arg[0].value, arg[1], frame):
             where = self.walk.parsed.span(expr)
             for s in strs:
-                self.walk.record.add_use(s, kind, phase, where, replaceable, site.span, frame, note)
+                self.walk.record.add_use(s, kind, phase, where, replaceable, site.span, frame, note, target)
 
     def sink_keys(self, arg: Arg, site: CallSite, graphs: frozenset[V.GraphRef] | None) -> None:
         """The keys of a feed_dict: each arrives at `site` as a FEED use."""

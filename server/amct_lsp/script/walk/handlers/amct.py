@@ -100,7 +100,9 @@ class OutputsInPlace:
     def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
         frame = amct.site.frame
         found = amct.bound.get(self.param)
-        walk.sinks.sink(found, UseKind.CALIB_OUTPUT, amct.site, phase=Phase.CALIB)
+        walk.sinks.sink(
+            found, UseKind.CALIB_OUTPUT, amct.site, phase=Phase.CALIB, target=_target(amct, self.param)
+        )
         # AMCT rewrites the list in place: its old strings are no longer what it holds, under any name that
         # refers to it (an alias, the caller's variable, an object attribute).
         if found is not None:
@@ -115,8 +117,18 @@ class ModelOutputs:
     `outputs`, accuracy_based_auto_calibration's `outputs`): every name must be an original one."""
 
     def apply(self, amct: AmctSite, walk: Interpreter) -> V.Vals | None:
-        walk.sinks.sink(amct.bound.get("outputs"), UseKind.MODEL_OUTPUT, amct.site, phase=Phase.CALIB)
+        outputs = amct.bound.get("outputs")
+        target = _target(amct, "outputs")
+        walk.sinks.sink(outputs, UseKind.MODEL_OUTPUT, amct.site, phase=Phase.CALIB, target=target)
         return None
+
+
+def _target(amct: AmctSite, param: str) -> str:
+    """How messages name the parameter: quantize_model's list is "calib_outputs" as users know it, any
+    other API's `api(param=...)`."""
+    if amct.call.api == "quantize_model" and param == "calib_outputs":
+        return "calib_outputs"
+    return f"{amct.call.api}({param}=...)"
 
 
 class ModelFile:
@@ -166,12 +178,25 @@ AMCT_APIS: dict[str, AmctApi] = {
     ),
     "save_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
     "save_model_ascend": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    # Model adaptation with the user's own record (CANN 5.0.4 `atlasamcttf_16_0092` → 8.1): the original .pb
+    # and the graph's output ops, like save_model.
+    "convert_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
     # Documented as quantize_preprocess, prototyped as quantized_preprocess: both spellings.
     "quantize_preprocess": _PREPROCESS,
     "quantized_preprocess": _PREPROCESS,
     "create_quant_retrain_config": AmctApi(("config_file", "graph", "config_defination"), (QuantConfig(),)),
     "create_quant_retrain_model": AmctApi(("graph", "config_file", "record_file")),
     "save_quant_retrain_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    # Sparsity and combined compression (CANN 5.0.4+): `outputs` are the model's output names, read against
+    # the graph; the save APIs take the original names like save_model.
+    "create_prune_retrain_model": AmctApi(
+        ("graph", "outputs", "record_file", "config_defination"), (ModelOutputs(),)
+    ),
+    "save_prune_retrain_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
+    "create_compressed_retrain_model": AmctApi(
+        ("graph", "config_defination", "outputs", "record_file"), (ModelOutputs(),)
+    ),
+    "save_compressed_retrain_model": AmctApi(_SAVE_PARAMS, (SaveModel(),)),
     "accuracy_based_auto_calibration": AmctApi(
         ("model_file", "outputs", "record_file", "config_file", "save_dir", "evaluator"),
         (ModelOutputs(), ModelFile()),

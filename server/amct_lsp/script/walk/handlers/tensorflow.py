@@ -138,12 +138,23 @@ class ImportGraphDef:
             names = [v.value for v in name[1] if isinstance(v, V.Str)]
             if len(names) == 1 and len(name[1]) == 1 and names[0]:
                 prefixes.add(names[0])
-        frame = site.frame
-        if "after" in frame.phase:
-            walk.graphs.reloaded[walk.graphs.default] = _reloaded(walk.record.last_loaded, walk)
-            frame.phase = BEFORE
-            frame.quant_call = None
+        loaded_again(site, walk, walk.graphs.default, _reloaded(walk.record.last_loaded, walk))
         return ()
+
+
+def loaded_again(site: CallSite, walk: Interpreter, graph: V.GraphRef, note: str) -> None:
+    """A model loaded into `graph` after quantize_model: names looked up there are the loaded model's own
+    (the hover tells `note`). Into a fresh graph, only that graph's lookups change (`Graphs.phase`): the
+    rewritten graph, still used by name later in the same function, keeps its stale names. Into a graph
+    the walk cannot tell from a rewritten one, the rest of the function is read as before quantize_model
+    (which can only hide a finding)."""
+    frame = site.frame
+    if "after" not in frame.phase:
+        return
+    walk.graphs.reloaded[graph] = note
+    if not walk.graphs.is_fresh(graph):
+        frame.phase = BEFORE
+        frame.quant_call = None
 
 
 def _reloaded(path: str | None, walk: Interpreter) -> str:
@@ -155,6 +166,25 @@ def _reloaded(path: str | None, walk: Interpreter) -> str:
     if any(path.startswith(p) for p in saved) or "quantized" in path.lower():
         return f"a graph imported from the saved quantized model '{path}'"
     return f"a graph '{path}' was imported into again after quantize_model"
+
+
+class SavedModelLoader:
+    """`tf.compat.v1.saved_model.loader.load(sess, tags, export_dir)` (and `saved_model.load` with a
+    session): a SavedModel loaded into the session's graph — after quantize_model, a graph of its own."""
+
+    def call(self, site: CallSite, walk: Interpreter) -> V.Vals | None:
+        canonical = site.canonical
+        if site.attr != "load" or "saved_model" not in canonical or not canonical.startswith("tensorflow."):
+            return None
+        sess = site.arg(0, "sess")
+        graphs = session_graphs(sess[1]) if sess is not None else None
+        if graphs is None or len(graphs) != 1:
+            return ()
+        export_dir = site.arg(2, "export_dir")
+        paths = [s.value for s in V.strings(export_dir[1])] if export_dir is not None else []
+        where = f" '{paths[0]}'" if len(paths) == 1 else ""
+        loaded_again(site, walk, next(iter(graphs)), f"a graph loaded from the SavedModel{where}")
+        return ()
 
 
 class ModelLoaders:
