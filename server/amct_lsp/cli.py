@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from amct_lsp import __version__
+from amct_lsp.codecache import cached_compiles
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -75,11 +76,14 @@ def preload(command: str) -> None:
 
     Module bodies (libcst's ~250 node dataclasses, lsprotocol's attrs classes) allocate objects that live as
     long as the process; collecting while they are built only costs start-up time (about a tenth of it).
+    The code those classes generate comes from the start-up code cache (`amct_lsp.codecache`): compiling it
+    is a third of the CLI's start-up and nearly half the server's.
     """
     gc.disable()
     try:
-        for module in _PRELOAD.get(command, ()):
-            importlib.import_module(module)
+        with cached_compiles(command):
+            for module in _PRELOAD.get(command, ()):
+                importlib.import_module(module)
     finally:
         gc.freeze()
         gc.enable()
