@@ -108,19 +108,8 @@ def _load(path: Path) -> dict[_Key, bytes]:
         entries = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(entries, dict):
-        return {}
-    return {key: value for key, value in entries.items() if _valid_entry(key, value)}
-
-
-def _valid_entry(key: object, value: object) -> bool:
-    return (
-        isinstance(key, tuple)
-        and len(key) == 5
-        and all(isinstance(part, str) for part in key[:3])
-        and all(isinstance(part, int) for part in key[3:])
-        and isinstance(value, bytes)
-    )
+    # Entries are checked when used (`_Compiler.code`): a key we build never equals a malformed one.
+    return entries if isinstance(entries, dict) else {}
 
 
 def _save(path: Path, entries: dict[_Key, bytes]) -> bool:
@@ -158,7 +147,7 @@ class _Compiler:
     def code(self, source: str, filename: str, mode: str, flags: int, optimize: int) -> CodeType:
         key = (source, filename, mode, flags, self.optimize if optimize == -1 else optimize)
         stored = self.entries.get(key)
-        if stored is not None:
+        if isinstance(stored, bytes):
             try:
                 cached = marshal.loads(stored)
             except (EOFError, ValueError, TypeError):

@@ -6,6 +6,7 @@ import ast
 import builtins
 import dataclasses
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -132,6 +133,18 @@ def test_a_corrupt_file_is_ignored_and_replaced(tmp_path: Path) -> None:
     with cached_compiles("t", tmp_path) as again:
         exercise(*make_classes())
     assert again.hits > 0
+
+
+def test_corrupt_entries_are_compiled_again(tmp_path: Path) -> None:
+    with cached_compiles("t", tmp_path):
+        expected = exercise(*make_classes())
+    path = cache_file("t", tmp_path)
+    entries = marshal.loads(path.read_bytes())
+    broken = {key: (b"\x00garbage" if index % 2 else "not bytes") for index, key in enumerate(entries)}
+    path.write_bytes(marshal.dumps(broken))
+    with cached_compiles("t", tmp_path) as stats:
+        assert exercise(*make_classes()) == expected
+    assert stats.hits == 0 and stats.misses == len(entries)
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership")
