@@ -66,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 _PRELOAD = {
     "explain": ("amct_lsp.explain_cmd",),
     "check": ("amct_lsp.check_cmd", "amct_lsp.check.checker"),
-    # The server checks the first document it opens: load the engine (libcst) now, not on that keystroke.
-    "serve": ("amct_lsp.lsp.server", "amct_lsp.check.checker"),
+    # The server checks the first document it opens: load the engine (libcst) now, not on that keystroke; and
+    # the feature modules `create_server` installs, so that their classes come from the code cache too.
+    "serve": ("amct_lsp.lsp.server", "amct_lsp.lsp.features", "amct_lsp.check.checker"),
 }
 
 
