@@ -77,14 +77,11 @@ def preload(command: str) -> None:
 
     Module bodies (libcst's ~250 node dataclasses, lsprotocol's attrs classes) allocate objects that live as
     long as the process; collecting while they are built only costs start-up time (about a tenth of it).
-    The code those classes generate comes from the start-up code cache (`amct_lsp.codecache`): compiling it
-    is a third of the CLI's start-up and nearly half the server's.
     """
     gc.disable()
     try:
-        with cached_compiles(command):
-            for module in _PRELOAD.get(command, ()):
-                importlib.import_module(module)
+        for module in _PRELOAD.get(command, ()):
+            importlib.import_module(module)
     finally:
         gc.freeze()
         gc.enable()
@@ -93,22 +90,27 @@ def preload(command: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    command = args.command or "serve"
     try:
-        if args.command == "explain":
-            preload("explain")
-            from amct_lsp.explain_cmd import run_explain
+        # The code that dataclasses, attrs and cattrs generate comes from the start-up code cache
+        # (`amct_lsp.codecache`): compiling it is a third of the CLI's start-up and nearly half the server's.
+        with cached_compiles(command) as code_cache:
+            if command == "explain":
+                preload("explain")
+                from amct_lsp.explain_cmd import run_explain
 
-            return run_explain(args)
-        if args.command == "check":
-            preload("check")
-            from amct_lsp.check_cmd import run_check
+                return run_explain(args)
+            if command == "check":
+                preload("check")
+                from amct_lsp.check_cmd import run_check
 
-            return run_check(args)
-        if args.command == "serve" or args.command is None:
-            preload("serve")
-            from amct_lsp.lsp.server import run_server
+                return run_check(args)
+            if command == "serve":
+                preload("serve")
+                code_cache.flush()  # the server runs until killed, maybe: keep what start-up compiled now
+                from amct_lsp.lsp.server import run_server
 
-            return run_server(args)
+                return run_server(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
     parser.print_usage(sys.stderr)

@@ -41,8 +41,8 @@ for _name in __future__.all_feature_names:
 #: A cache file bigger than this is not read (ours are a few MB).
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 
-#: The file is rewritten when more lookups than this (and than a tenth of them) missed. A few always miss:
-#: attrs puts the per-process hash of a string into every `__hash__` it generates.
+#: The file is rewritten when more lookups than this missed. A few always miss: attrs puts the per-process
+#: hash of a string into every `__hash__` it generates.
 REWRITE_MISSES = 32
 
 _Key = tuple[str, str, str, int, int]
@@ -57,6 +57,21 @@ class Stats:
     misses: int = 0
     written: bool = False
     used: dict[_Key, bytes] = field(default_factory=dict, repr=False)
+    saved_misses: int = 0  # `misses` when the file was last written
+
+    def flush(self) -> bool:
+        """Write what this block used if more than `REWRITE_MISSES` lookups missed since the last write.
+
+        A server calls it once its start-up imports are done, so a server that is later killed still leaves
+        a cache behind; the end of the block flushes again.
+        """
+        if self.path is None or self.misses - self.saved_misses <= REWRITE_MISSES:
+            return False
+        if _save(self.path, dict(self.used)):
+            self.written = True
+            self.saved_misses = self.misses
+            return True
+        return False
 
 
 def cache_dir() -> Path:
@@ -194,8 +209,9 @@ class _Compiler:
 def cached_compiles(name: str, directory: Path | None = None) -> Iterator[Stats]:
     """Serve `compile()`/`exec()` of source strings from the cache `name` while the block runs.
 
-    Meant for start-up imports on the main thread before any other starts (it swaps the builtins for the
-    whole process). Never raises for the cache's sake: an unusable cache only means compiling as usual.
+    Enter it on the main thread before any other starts: it swaps the builtins for the whole process (other
+    threads get the same code either way). Never raises for the cache's sake: an unusable cache only means
+    compiling as usual.
     """
     if os.environ.get("AMCT_LSP_NO_CODE_CACHE"):
         yield Stats(path=None)
@@ -208,8 +224,7 @@ def cached_compiles(name: str, directory: Path | None = None) -> Iterator[Stats]
         yield stats
     finally:
         builtins.compile, builtins.exec = compiler.real_compile, compiler.real_exec
-    if stats.misses > max(REWRITE_MISSES, (stats.hits + stats.misses) // 10):
-        stats.written = _save(path, stats.used)
+    stats.flush()
 
 
 __all__ = [
