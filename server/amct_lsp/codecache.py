@@ -213,10 +213,13 @@ def cached_compiles(name: str, directory: Path | None = None) -> Iterator[Stats]
     threads get the same code either way). Never raises for the cache's sake: an unusable cache only means
     compiling as usual.
     """
-    if os.environ.get("AMCT_LSP_NO_CODE_CACHE"):
+    try:
+        path = None if os.environ.get("AMCT_LSP_NO_CODE_CACHE") else cache_file(name, directory)
+    except (RuntimeError, KeyError, OSError):  # no home folder to put it in (Path.home() fails)
+        path = None
+    if path is None:
         yield Stats(path=None)
         return
-    path = cache_file(name, directory)
     stats = Stats(path=path)
     compiler = _Compiler(_load(path), stats)
     builtins.compile, builtins.exec = compiler.compile, compiler.exec

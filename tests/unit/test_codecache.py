@@ -172,6 +172,18 @@ def test_the_environment_can_turn_it_off(tmp_path: Path, monkeypatch: pytest.Mon
     assert not any(tmp_path.iterdir())
 
 
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("AMCT_LSP_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    with cached_compiles("t") as stats:
+        exercise(*make_classes())
+    assert stats.path is None and not stats.written
+
+
 CLI = """
 import json, sys
 from amct_lsp.cli import main
