@@ -1,13 +1,13 @@
-"""A bytecode cache for the code that libraries generate while they are imported.
+"""A bytecode cache for the code that libraries generate at run time, for a fast start.
 
-`.pyc` files spare Python from compiling modules, but not the source that dataclasses, attrs and cattrs
-build and compile for every class at import time: lsprotocol's ~550 attrs classes, libcst's ~200 node
-dataclasses and our own. Compiling that text is a third of the CLI's start-up and nearly half the server's.
-While `cached_compiles` is active, `compile()` and `exec()` of a source string look the code object up by
-everything that determines it — the text, file name, mode, compiler flags (the caller's inherited
-`__future__` flags included, as CPython merges them) and optimization level — and compile only what is
-missing, so the result is the code the call would have built. Anything else (ASTs, bytes, extra flags or
-keywords) goes straight through.
+`.pyc` files spare Python from compiling modules, but not the source that dataclasses and attrs build and
+compile for every class at import time (lsprotocol's ~550 attrs classes, libcst's ~200 node dataclasses,
+our own), nor the converters cattrs builds for the server's first messages. Compiling that text was a third
+of the CLI's start-up and nearly half the server's. While `cached_compiles` is active (`cli.main`: the whole
+command), `compile()` and `exec()` of a source string look the code object up by everything that determines
+it — the text, file name, mode, compiler flags (the caller's inherited `__future__` flags included, as CPython
+merges them) and optimization level — and compile only what is missing, so the result is the code the call
+would have built. Anything else (ASTs, bytes, extra flags or keywords) goes straight through.
 
 The cache is one `marshal` file per command and Python build, kept in a directory only this user may
 write (`cache_dir()`; like `__pycache__`, its code is executed, so a file or directory anyone else can
