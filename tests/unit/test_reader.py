@@ -241,6 +241,54 @@ def test_reading_a_big_model_holds_no_weights(tmp_path: Path) -> None:
     assert peak < 4 * 1024 * 1024, f"peak Python allocation {peak} bytes: weights were read"
 
 
+class CountingFile:
+    """A file object that counts the bytes read through it."""
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+        self.bytes_read = 0
+
+    def read(self, count: int = -1) -> bytes:
+        data: bytes = self.file.read(count)
+        self.bytes_read += len(data)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.file, name)
+
+    def __enter__(self) -> CountingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+
+def test_weights_are_seeked_over_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After skipping a weight only a small chunk is read: the next node is a header, not a megabyte."""
+    graph = schema.GraphDef()
+    add_node(graph, "input", "Placeholder")
+    previous = "input"
+    for index in range(8):
+        add_const(graph, f"w{index}", (512, 1024), payload=2 * 1024 * 1024)
+        add_node(graph, f"mm{index}", "MatMul", (previous, f"w{index}"))
+        previous = f"mm{index}"
+    path = write(tmp_path, "weights.pb", graph.SerializeToString())
+    opened: list[CountingFile] = []
+    real_open = reader.open_regular_file
+
+    def counting_open(target: Any, max_bytes: int | None = None) -> tuple[Any, int]:
+        file, size = real_open(target, max_bytes)
+        opened.append(CountingFile(file))
+        return opened[-1], size
+
+    monkeypatch.setattr(reader, "open_regular_file", counting_open)
+    result = read_model(path)
+    assert len(result) == 17 and result.nodes["mm7"].inputs == ("mm6", "w7")
+    assert path.stat().st_size > 16 * 1024 * 1024
+    # The first chunk (1 MiB), then a small one after each later weight (1 MiB each would make 8 MiB).
+    assert sum(f.bytes_read for f in opened) < 2 * 1024 * 1024
+
+
 def test_a_giant_versions_field_is_skipped_unread(tmp_path: Path) -> None:
     """A VersionDef is a few bytes; a huge one (garbage padding) must not be pulled into memory."""
     data = conv_graph().SerializeToString()

@@ -41,6 +41,9 @@ _SKIM_NODE_BYTES = 64 * 1024  # bigger nodes are skimmed (their weights skipped,
 # Inside a skimmed node, fields up to this size are copied; larger ones are skipped.
 _SMALL_FIELD_BYTES = 16 * 1024
 _CHUNK_BYTES = 1 << 20
+# After a seek (past a weight) the next refill reads only this much, then doubles up to _CHUNK_BYTES: what
+# follows a weight is usually a few bytes of header before the next weight, not a megabyte of topology.
+_SEEK_CHUNK_BYTES = 64 * 1024
 _HEAD_BYTES = 4096
 _PROGRESS_STEP = 0.01
 
@@ -91,6 +94,7 @@ class _Source:
         self._buf = data
         self._buf_start = 0  # absolute offset of _buf[0]
         self._off = 0  # read position inside _buf
+        self._fill = _CHUNK_BYTES  # how much the next refill reads
 
     @property
     def pos(self) -> int:
@@ -102,6 +106,7 @@ class _Source:
             return
         self._file.seek(offset)
         self._buf, self._buf_start, self._off = b"", offset, 0
+        self._fill = _SEEK_CHUNK_BYTES
 
     def skip(self, count: int) -> None:
         self.seek(self.pos + count)
@@ -112,8 +117,9 @@ class _Source:
             return
         rest = self._buf[self._off :]
         self._buf_start += self._off
-        self._buf = rest + _read_fully(self._file, max(_CHUNK_BYTES, count - len(rest)))
+        self._buf = rest + _read_fully(self._file, max(self._fill, count - len(rest)))
         self._off = 0
+        self._fill = min(self._fill * 2, _CHUNK_BYTES)
 
     def read(self, count: int) -> bytes:
         start = self.pos
