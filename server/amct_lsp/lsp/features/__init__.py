@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from amct_lsp.lsp.features import (
     code_actions,
     commands,
+    completion,
     configuration,
     diagnostics,
     files,
@@ -26,6 +27,7 @@ FEATURES: Sequence[Feature] = (
     files,
     configuration,
     hover,
+    completion,
     code_actions,
     commands,
 )
