@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from amct_lsp.amct.chain import RenameChain
 from amct_lsp.amct.layers import BATCH_MATMUL_OPS, QUANTIZABLE_OPS
@@ -53,9 +55,8 @@ class Tier(IntEnum):
     STALE = 9  # renamed by quantize_model: wrong after it
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One name to offer."""
+class Candidate(NamedTuple):
+    """One name to offer (a tuple: thousands are made per request on a big graph)."""
 
     name: str  # the whole value ("search_n_quant/search_n_quant_SEARCHN/Identity:0")
     op: str  # its op type
@@ -121,8 +122,11 @@ def complete(
     except ModelError:
         return None
     chains = load_chains(model.prediction, model.path, None, model.log_path)
-    found = sorted(matching(graph, chains, slot), key=lambda c: (c.tier, c.quality))
+    found = sorted(matching(graph, chains, slot), key=_RANK)
     return Completions(slot, tuple(found[:limit]), len(found), model.model_path)
+
+
+_RANK = attrgetter("tier", "quality")
 
 
 def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Candidate]:
@@ -142,21 +146,41 @@ def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Cand
             if quality is not None:  # typing the old name: offer what replaces it
                 yield Candidate(new, op, Tier.NEW, chain, evidence, replaces=old, quality=quality)
     tails = {v.tail for v in chains.prediction.tails}
-    for node in graph:
-        tier = _tier(node, tails, slot.kind)
+    tiers: dict[str, Tier | None] = {}
+    for name, node in _index(graph, slot.want_ops):
+        quality = _quality(name, pattern, slot.after)
+        if quality is None:
+            continue
+        tier = tiers.get(node.name, Tier.STALE)
+        if tier is Tier.STALE:  # not seen yet (STALE is never a node's own tier)
+            tier = tiers[node.name] = _tier(node, tails, slot.kind)
         if tier is None:
             continue
-        for name in _names(node, slot.want_ops):
-            quality = _quality(name, pattern, slot.after)
-            if quality is None:
-                continue
-            known = renamed.get(name)
-            if known is None:
-                yield Candidate(name, node.op, tier, quality=quality)
-            elif after:
-                yield Candidate(name, node.op, Tier.STALE, known[0], known[1], quality=quality)
-            else:
-                yield Candidate(name, node.op, tier, known[0], known[1], quality=quality)
+        known = renamed.get(name)
+        if known is None:
+            yield Candidate(name, node.op, tier, quality=quality)
+        elif after:
+            yield Candidate(name, node.op, Tier.STALE, known[0], known[1], quality=quality)
+        else:
+            yield Candidate(name, node.op, tier, known[0], known[1], quality=quality)
+
+
+#: Per graph (by identity) and form: every name with its node, built once (a graph is never changed; the
+#: model cache hands out the same object until the file changes). A few graphs at most.
+_INDEXES: dict[tuple[int, bool], tuple[ModelGraph, list[tuple[str, Node]]]] = {}
+_MAX_INDEXES = 8
+
+
+def _index(graph: ModelGraph, want_ops: bool) -> list[tuple[str, Node]]:
+    key = (id(graph), want_ops)
+    cached = _INDEXES.get(key)
+    if cached is not None and cached[0] is graph:
+        return cached[1]
+    names = [(name, node) for node in graph for name in _names(node, want_ops)]
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[key] = (graph, names)
+    return names
 
 
 def _renamed(graph: ModelGraph, chains: Chains, want_ops: bool) -> dict[str, tuple[RenameChain, str | None]]:
@@ -213,7 +237,7 @@ def _quality(name: str, pattern: str, suffix: str) -> int | None:
     A name must also end with what the script adds after the literal."""
     if suffix and (not name.endswith(suffix) or len(name) - len(suffix) < len(pattern)):
         return None
-    if name.startswith(pattern):
+    if not pattern or name.startswith(pattern):
         return 0
     lowered, typed = name.lower(), pattern.lower()
     if lowered.startswith(typed):
