@@ -131,10 +131,11 @@ _RANK = attrgetter("tier", "quality")
 
 def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Candidate]:
     """Every name right for the slot that matches what was typed, in file order within each tier."""
-    pattern = slot.pattern
+    prefix = slot.import_prefix
+    pattern = slot.pattern[len(prefix) :]
     renamed = _renamed(graph, chains, slot.want_ops)
     after = slot.phase is Phase.AFTER
-    if after:
+    if after and not prefix:  # under an import prefix where AMCT's new node lands is not predicted
         for old, (chain, evidence) in renamed.items():
             new = _form(chain.final, slot.want_ops)
             op = _new_op(graph, chain)
@@ -158,11 +159,11 @@ def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Cand
             continue
         known = renamed.get(name)
         if known is None:
-            yield Candidate(name, node.op, tier, quality=quality)
+            yield Candidate(prefix + name, node.op, tier, quality=quality)
         elif after:
-            yield Candidate(name, node.op, Tier.STALE, known[0], known[1], quality=quality)
+            yield Candidate(prefix + name, node.op, Tier.STALE, known[0], known[1], quality=quality)
         else:
-            yield Candidate(name, node.op, tier, known[0], known[1], quality=quality)
+            yield Candidate(prefix + name, node.op, tier, known[0], known[1], quality=quality)
 
 
 #: Per graph (by identity) and form: every name with its node, built once (a graph is never changed; the

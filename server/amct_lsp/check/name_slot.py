@@ -52,6 +52,8 @@ class NameSlot:
     phase: Phase
     want_ops: bool  # op names ("Add") rather than tensor names ("Add:0")
     closing: str  # the quote to write after the name ("" when the string is already closed)
+    #: The `tf.import_graph_def` prefix ("import/") the names carry in the script's graph, or "".
+    import_prefix: str = ""
 
     @property
     def pattern(self) -> str:
@@ -105,6 +107,7 @@ def slot_in(
     if after.startswith(":"):  # 'name' + ':0': the literal holds the op part of a tensor name
         want_ops = False
     end = Position(pos.line, lit.body.character + len(value)) if not closing else pos
+    prefix = import_prefix(analysis.import_prefixes, before + value[:k])
     return NameSlot(
         start=lit.body,
         end=end,
@@ -115,7 +118,18 @@ def slot_in(
         phase=use.phase,
         want_ops=want_ops,
         closing=closing,
+        import_prefix=prefix,
     )
+
+
+def import_prefix(prefixes: tuple[str, ...], pattern: str) -> str:
+    """The `tf.import_graph_def` prefix (with its "/") the name being typed is under, or is the start of
+    (so an empty string offers prefixed names); "" when the graph's names carry none."""
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        scope = prefix + "/"
+        if pattern.startswith(scope) or scope.startswith(pattern):
+            return scope
+    return ""
 
 
 def _inside(lit: Literal, pos: Position) -> bool:
@@ -238,4 +252,4 @@ def _unclosed(text: str) -> str:
     return "".join(reversed(stack))
 
 
-__all__ = ["OP_NAME_KINDS", "SENTINEL", "NameSlot", "name_slot", "repairs", "slot_in"]
+__all__ = ["OP_NAME_KINDS", "SENTINEL", "NameSlot", "import_prefix", "name_slot", "repairs", "slot_in"]
