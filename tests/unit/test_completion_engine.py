@@ -143,3 +143,19 @@ def test_no_model_or_no_name_string_gives_nothing(folder: Path) -> None:
     assert run(folder, text, "graph.get", 3) is None  # code, not a string
     (folder / "model.pb").unlink()
     assert run(folder, text, '"Add:0"', 1) is None
+
+
+def test_the_op_type_of_a_fused_bn_output_is_labelled_inferred(
+    tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    # The conv is skipped: no searchN, the chain ends at the fusion's `bias_add`, whose op type is inferred.
+    shutil.copyfile(fixture_path("s4_fbn_v3"), tmp_path / "model.pb")
+    skip = 'amct.create_quant_config("./config.json", graph, skip_layers=["Conv2D"])\n'
+    text = (
+        HEAD.replace("amct.quantize_model(", skip + "amct.quantize_model(")
+        + 'out = graph.get_tensor_by_name("")\n'
+    )
+    found = run(tmp_path, text, '("")', 2)
+    assert found is not None
+    first = found.items[0]
+    assert (first.name, first.op, first.tier) == ("bias_add:0", "BiasAdd (inferred)", Tier.NEW)

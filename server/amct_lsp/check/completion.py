@@ -30,13 +30,15 @@ from amct_lsp.text import Position
 #: At most this many items per answer (the rest: `Completions.truncated`).
 MAX_ITEMS = 200
 
-#: The op a rewrite pass leaves at the end of the network, for the new names it creates.
+#: The op a rewrite pass leaves at the end of the network, for the new names it creates. The FAQ's names
+#: show it for replace_bn (`.../FusedBatchNormV3`), replace_add (`bias_add/BiasAdd`) and searchN
+#: (`.../Identity`); that a fused BN ends in a BiasAdd op (`bias_add:0`) is our inference (amct-rules.md).
 _NEW_OP = {
     "replace_bn_pass": "FusedBatchNormV3",
     "replace_add_pass": "BiasAdd",
-    "conv_bn_fusion_pass": "BiasAdd",
-    "group_conv_bn_fusion_pass": "BiasAdd",
-    "matmul_bn_fusion_pass": "BiasAdd",
+    "conv_bn_fusion_pass": "BiasAdd (inferred)",
+    "group_conv_bn_fusion_pass": "BiasAdd (inferred)",
+    "matmul_bn_fusion_pass": "BiasAdd (inferred)",
     "quantize_model": "Identity",
 }
 _LAYER_OPS = QUANTIZABLE_OPS | BATCH_MATMUL_OPS | {"Conv3D"}
