@@ -16,7 +16,7 @@ ARTIFACTS="$ROOT/tests/artifacts"
 PY="$ROOT/.venv/bin/python"
 E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
 CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
-TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-240}"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-270}"
 
 log() { echo "e2e: $*"; }
 
@@ -25,7 +25,8 @@ log() { echo "e2e: $*"; }
 bash "$ROOT/tests/e2e/setup.sh"
 
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/completion.png \
+  "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -99,6 +100,22 @@ log "workspace: a copy of examples/seed, amct.interpreter ${INTERPRETER:-not set
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
 # A Python file that does not use AMCT: no notification and no AMCT status for it (the first e2e check).
 printf 'import os\n\nprint(os.getcwd())\n' >"$WORKSPACE/plain.py"
+# Completion (issue 12 item 1): a script of its own whose last line looks a name up after quantize_model; the
+# test types a quote between the brackets.
+cat >"$WORKSPACE/complete_names.py" <<'EOF'
+import tensorflow as tf
+import amct_tensorflow as amct
+
+model_name = './pb_model/case_1_1.pb'
+with tf.io.gfile.GFile(model_name, 'rb') as f:
+    graph_def = tf.compat.v1.GraphDef()
+    graph_def.ParseFromString(f.read())
+tf.import_graph_def(graph_def, name='')
+graph = tf.compat.v1.get_default_graph()
+amct.quantize_model(graph, './configs/config.json', './configs/record_scale_offset.txt')
+with tf.compat.v1.Session() as sess:
+    output = graph.get_tensor_by_name()
+EOF
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"
@@ -190,6 +207,6 @@ if [ -z "$INTERPRETER" ]; then
 fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 6 : 5)) failed"
+  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 7 : 6)) failed"
 fi
 exit "$status"
