@@ -118,6 +118,8 @@ async def test_after_quantize_model_the_new_name_ranks_first_and_the_old_one_is_
         assert labels[0] == NEW, labels
         assert items[0].preselect is True
         assert items[0].detail == "Identity"
+        assert items[0].label_details is not None
+        assert items[0].label_details.description == "new after quantize_model"
         doc = items[0].documentation
         assert isinstance(doc, types.MarkupContent)
         assert "Add:0 → bias_add/BiasAdd:0 → " + NEW in doc.value and "replace_add_pass" in doc.value
@@ -149,6 +151,8 @@ async def test_before_quantize_model_and_in_save_model_the_original_names(
         assert labels[0] == "Add" and all(":" not in label for label in labels), labels
         assert not any(label.startswith("search_n_quant") for label in labels), labels
         assert items[0].tags is None
+        assert items[0].label_details is not None
+        assert items[0].label_details.description == "network output, renamed by quantize_model"
         doc = items[0].documentation
         assert isinstance(doc, types.MarkupContent) and "after `quantize_model` it is" in doc.value
         # calib_outputs (through the variable `outputs`): op names, original.

@@ -20,7 +20,7 @@ def item_note(item: Candidate) -> str:
     note = _NOTES.get(item.tier, "")
     if item.replaces is not None:
         return f"replaces {item.replaces}"
-    if item.chain is not None and item.tier is not Tier.STALE:
+    if item.chain is not None and item.tier not in (Tier.NEW, Tier.STALE):  # an original name, renamed later
         return f"{note}, renamed by quantize_model" if note else "renamed by quantize_model"
     return note
 
