@@ -47,7 +47,9 @@ def run(
     pos = Position(line, text.splitlines()[line].index(needle) + offset)
     current = check_source(text, path, cache=cache)
     model: CheckResult = check_source(model_text, path, cache=cache) if model_text else current
-    return complete(text, pos, current, model, cache, lambda source: analyze(source, path))
+    return complete(
+        text, pos, current, model, cache, lambda source: analyze(source, path), model_source=model_text
+    )
 
 
 def labels(found: Completions | None) -> list[str]:
@@ -159,3 +161,19 @@ def test_the_op_type_of_a_fused_bn_output_is_labelled_inferred(
     assert found is not None
     first = found.items[0]
     assert (first.name, first.op, first.tier) == ("bias_add:0", "BiasAdd (inferred)", Tier.NEW)
+
+
+def test_a_syntax_error_elsewhere_uses_the_last_text_that_parsed(folder: Path) -> None:
+    good = HEAD + 'out = graph.get_tensor_by_name("Add:0")\n'
+    broken = good + "if (\n"  # being typed below: the line of the cursor is as it was
+    found = run(folder, broken, '"Add:0"', 1, model_text=good)
+    assert found is not None and found.slot.closing == ""
+    assert labels(found)[0] == NEW
+    # Without the last good text the slot is unknown: the repairs cannot fix a line they do not touch.
+    path = str(folder / "quant.py")
+    cache = ModelCache()
+    model = check_source(good, path, cache=cache)
+    line = len(good.splitlines()) - 1
+    pos = Position(line, good.splitlines()[line].index('"Add:0"') + 1)
+    current = check_source(broken, path, cache=cache)
+    assert complete(broken, pos, current, model, cache, lambda text: analyze(text, path)) is None

@@ -10,6 +10,7 @@ a ResNet-sized graph answers with a short list; the list is capped and says when
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -110,13 +111,16 @@ def complete(
     cache: ModelCache,
     analyze: Callable[[str], ScriptAnalysis],
     limit: int = MAX_ITEMS,
+    model_source: str | None = None,
 ) -> Completions | None:
     """The names to offer at `pos`. `current` is the check of `source` (its analysis gives the slot when
     the text parses); `model` a check of this document whose model was read (the current one, or the last
-    that parsed); `analyze` analyses a repaired text. None outside a name string or without a model."""
+    that parsed, whose text is `model_source`); `analyze` analyses a repaired text. None outside a name
+    string or without a model."""
     if model is None or model.prediction is None or model.model_path is None:
         return None
-    slot = name_slot(source, pos, current.analysis if current is not None else None, analyze)
+    earlier = (model_source, model.analysis) if model_source is not None and model.analysis else None
+    slot = name_slot(source, pos, current.analysis if current is not None else None, analyze, earlier)
     if slot is None:
         return None
     try:
@@ -174,16 +178,20 @@ _INDEXES: dict[tuple[int, bool], tuple[ModelGraph, list[tuple[str, Node]]]] = {}
 _MAX_INDEXES = 8
 
 
+_INDEX_LOCK = threading.Lock()  # requests are answered in worker threads
+
+
 def _index(graph: ModelGraph, want_ops: bool) -> list[tuple[str, Node]]:
     key = (id(graph), want_ops)
-    cached = _INDEXES.get(key)
-    if cached is not None and cached[0] is graph:
-        return cached[1]
-    names = [(name, node) for node in graph for name in _names(node, want_ops)]
-    if len(_INDEXES) >= _MAX_INDEXES:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[key] = (graph, names)
-    return names
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[0] is graph:
+            return cached[1]
+        names = [(name, node) for node in graph for name in _names(node, want_ops)]
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = (graph, names)
+        return names
 
 
 def _renamed(graph: ModelGraph, chains: Chains, want_ops: bool) -> dict[str, tuple[RenameChain, str | None]]:

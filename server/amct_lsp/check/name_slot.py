@@ -66,9 +66,11 @@ def name_slot(
     pos: Position,
     analysis: ScriptAnalysis | None,
     analyze: Callable[[str], ScriptAnalysis],
+    earlier: tuple[str, ScriptAnalysis] | None = None,
 ) -> NameSlot | None:
     """The name slot at `pos`; `analysis` is the analysis of `source` (None or with a syntax error when it
-    does not parse), `analyze` analyses a repaired text."""
+    does not parse), `analyze` analyses a repaired text. `earlier` (the last text that parsed and its
+    analysis) stands in when the syntax error is elsewhere and the cursor's line is as it was then."""
     parsed = analysis is not None and analysis.syntax_error is None
     if parsed:
         assert analysis is not None
@@ -79,6 +81,10 @@ def name_slot(
         repaired = analyze(text)
         if repaired.syntax_error is None:
             return slot_in(repaired, pos, closing=closing, sentinel=True)
+    if not parsed and earlier is not None and earlier[1].syntax_error is None:
+        before, now = lines_with_ends(earlier[0]), lines_with_ends(source)
+        if pos.line < min(len(before), len(now)) and before[pos.line] == now[pos.line]:
+            return slot_in(earlier[1], pos)
     return None
 
 

@@ -34,10 +34,11 @@ async def completion(ls: AmctLanguageServer, params: types.CompletionParams) -> 
     analysis = await ls.analyzer.current(uri)
     if analysis is None or analysis.result is None:
         return None
-    model = analysis.result
+    model, model_source = analysis.result, None
     if model.prediction is None and not parses(analysis):
         good = ls.analyzer.last_good(uri)  # mid-edit: the model of the last text that parsed
-        model = good.result if good is not None and good.result is not None else model
+        if good is not None and good.result is not None:
+            model, model_source = good.result, good.snapshot.source
     pos = convert.from_client_position(analysis.lines, params.position, ls.codec)
     from amct_lsp.check.completion import complete
     from amct_lsp.script import analyze
@@ -51,6 +52,7 @@ async def completion(ls: AmctLanguageServer, params: types.CompletionParams) -> 
         model,
         ls.cache,
         partial(analyze, path=path),
+        model_source=model_source,
     )
     if found is None:
         return None
