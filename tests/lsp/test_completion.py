@@ -32,13 +32,18 @@ amct.save_model(MODEL, ["Add"], "./record.txt", "./result/model")
 """
 
 
-def vscode_like(*, tags: bool = True, insert_replace: bool = True) -> types.ClientCapabilities:
+def vscode_like(
+    *, tags: bool = True, insert_replace: bool = True, markdown: bool = True
+) -> types.ClientCapabilities:
     """The test client's capabilities with VS Code's completion capabilities (or without some of them)."""
     caps = capabilities()
     assert caps.text_document is not None
+    formats = (
+        [types.MarkupKind.Markdown, types.MarkupKind.PlainText] if markdown else [types.MarkupKind.PlainText]
+    )
     caps.text_document.completion = types.CompletionClientCapabilities(
         completion_item=types.ClientCompletionItemOptions(
-            documentation_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText],
+            documentation_format=formats,
             deprecated_support=True,
             preselect_support=True,
             tag_support=types.CompletionItemTagOptions(value_set=[types.CompletionItemTag.Deprecated])
@@ -246,3 +251,27 @@ async def test_no_completion_outside_name_strings_or_without_a_model(
         await s.wait_published(uri, version)
         result = await complete(s, uri, *inside(SCRIPT, '"Add:0")', 2))
         assert result is None or result.items == [], result
+
+
+async def test_a_client_without_tags_insert_replace_or_markdown(
+    tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    script = project(tmp_path, fixture_path, "s1_add", SCRIPT)
+    caps = vscode_like(tags=False, insert_replace=False, markdown=False)
+    async with start_session(root=tmp_path, caps=caps) as s:
+        uri = s.open(script)
+        await s.wait_published(uri, 1)
+        line, col = inside(
+            SCRIPT, 'sess.run(graph.get_tensor_by_name("Add:0")', len('sess.run(graph.get_tensor_by_name("')
+        )
+        items = ranked(await complete(s, uri, line, col))
+        first, stale = items[0], items[-1]
+        assert first.label == NEW and stale.label == "Add:0"
+        assert stale.deprecated is True and not stale.tags  # the old flag instead of the tag
+        edit = first.text_edit
+        assert isinstance(edit, types.TextEdit)  # one range: the string's characters
+        fixed = apply_text_edits(SCRIPT, [edit])
+        assert f'sess.run(graph.get_tensor_by_name("{NEW}"))' in fixed
+        doc = first.documentation
+        assert isinstance(doc, types.MarkupContent) and doc.kind == types.MarkupKind.PlainText
+        assert "`" not in doc.value and "**" not in doc.value and "replace_add_pass" in doc.value
