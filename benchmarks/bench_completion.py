@@ -60,6 +60,27 @@ CASES = (
 )
 
 
+def engine_times(work: Path, requests: int) -> list[float]:
+    """`check.completion.complete` in this process (no LSP, no JSON): the empty-string case."""
+    from amct_lsp.check import check_source
+    from amct_lsp.check.completion import complete
+    from amct_lsp.model.cache import ModelCache
+    from amct_lsp.script import analyze
+    from amct_lsp.text import Position
+
+    path = str(work / "engine.py")
+    text = SCRIPT.replace("{typed}", "")
+    cache = ModelCache()
+    result = check_source(text, path, cache=cache)
+    times = []
+    for _ in range(requests):
+        sent = time.perf_counter()
+        found = complete(text, Position(LINE, COLUMN), result, result, cache, lambda t: analyze(t, path))
+        times.append((time.perf_counter() - sent) * 1000)
+        assert found is not None and found.items
+    return times
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -115,6 +136,11 @@ async def run(requests: int) -> int:
             )
             client.close_document(uri)
         await client.close()
+        times = engine_times(work, requests)
+        rows.append(
+            f"| the engine alone (`complete()` in process), empty string | {requests} | "
+            f"{statistics.median(times):.1f} | {p95(times):.1f} | 200 | yes |"
+        )
     print("| completion on ResNet50 (1,831 nodes) | requests | median ms | p95 ms | items | isIncomplete |")
     print("|---|---:|---:|---:|---:|---|")
     print("\n".join(rows))
