@@ -177,3 +177,21 @@ def test_a_syntax_error_elsewhere_uses_the_last_text_that_parsed(folder: Path) -
     pos = Position(line, good.splitlines()[line].index('"Add:0"') + 1)
     current = check_source(broken, path, cache=cache)
     assert complete(broken, pos, current, model, cache, lambda text: analyze(text, path)) is None
+
+
+def test_skip_layers_offers_the_quantizable_layers_by_op_name(folder: Path) -> None:
+    skip = 'amct.create_quant_config("./config.json", graph, skip_layers=[""])\n'
+    text = HEAD.replace("amct.quantize_model(", skip + "amct.quantize_model(")
+    found = run(folder, text, 'skip_layers=[""]', len('skip_layers=["'))
+    assert labels(found) == ["Conv2D"]
+
+
+def test_the_ascend_outputs_take_original_op_names(folder: Path) -> None:
+    text = HEAD.replace(
+        'amct.quantize_model(graph, "./config.json", "./record.txt")',
+        'graph, outs = amct.quantize_model_ascend(graph, [""], "./config.json", "./record.txt")',
+    )
+    found = run(folder, text, '[""]', 2)
+    names = labels(found)
+    assert names[0] == "Add" and all(":" not in name for name in names), names
+    assert not any(name.startswith("search_n_quant") for name in names), names
