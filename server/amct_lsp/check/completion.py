@@ -128,33 +128,28 @@ def complete(
     except ModelError:
         return None
     chains = load_chains(model.prediction, model.path, None, model.log_path)
-    found = sorted(matching(graph, chains, slot), key=_RANK)
-    return Completions(slot, tuple(found[:limit]), len(found), model.model_path)
+    items, total = ranked(graph, chains, slot, limit)
+    return Completions(slot, items, total, model.model_path)
 
 
 _RANK = attrgetter("tier", "quality")
 
 
-def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Candidate]:
-    """Every name right for the slot that matches what was typed, in file order within each tier."""
+def ranked(
+    graph: ModelGraph, chains: Chains, slot: NameSlot, limit: int = MAX_ITEMS
+) -> tuple[tuple[Candidate, ...], int]:
+    """The best `limit` names right for the slot that match what was typed (by tier, match quality, then
+    file order), and how many matched. Only those kept become `Candidate`s: a big graph matches thousands."""
     prefix = slot.import_prefix
     pattern = slot.pattern[len(prefix) :]
     renamed = _renamed(graph, chains, slot.want_ops)
     after = slot.phase is Phase.AFTER
-    if after and not prefix:  # under an import prefix where AMCT's new node lands is not predicted
-        for old, (chain, evidence) in renamed.items():
-            new = _form(chain.final, slot.want_ops)
-            op = _new_op(graph, chain)
-            quality = _quality(new, pattern, slot.after)
-            if quality is not None:
-                yield Candidate(new, op, Tier.NEW, chain, evidence, quality=quality)
-                continue
-            quality = _quality(old, pattern, slot.after)
-            if quality is not None:  # typing the old name: offer what replaces it
-                yield Candidate(new, op, Tier.NEW, chain, evidence, replaces=old, quality=quality)
+    new = sorted(_new_names(graph, renamed, slot, pattern), key=_RANK) if after and not prefix else []
     tails = {v.tail for v in chains.prediction.tails}
     tiers: dict[str, Tier | None] = {}
-    for name, node in _index(graph, slot.want_ops):
+    index = _index(graph, slot.want_ops)
+    hits: list[tuple[int, int, int]] = []
+    for i, (name, node) in enumerate(index):
         quality = _quality(name, pattern, slot.after)
         if quality is None:
             continue
@@ -163,13 +158,33 @@ def matching(graph: ModelGraph, chains: Chains, slot: NameSlot) -> Iterator[Cand
             tier = tiers[node.name] = _tier(node, tails, slot.kind)
         if tier is None:
             continue
-        known = renamed.get(name)
-        if known is None:
-            yield Candidate(prefix + name, node.op, tier, quality=quality)
-        elif after:
-            yield Candidate(prefix + name, node.op, Tier.STALE, known[0], known[1], quality=quality)
-        else:
-            yield Candidate(prefix + name, node.op, tier, known[0], known[1], quality=quality)
+        if after and name in renamed:
+            tier = Tier.STALE
+        hits.append((tier, quality, i))
+    hits.sort()
+    out = new[:limit]
+    for rank, quality, i in hits[: max(0, limit - len(out))]:
+        name, node = index[i]
+        chain, evidence = renamed.get(name, (None, None))
+        out.append(Candidate(prefix + name, node.op, Tier(rank), chain, evidence, quality=quality))
+    return tuple(out), len(new) + len(hits)
+
+
+def _new_names(
+    graph: ModelGraph, renamed: dict[str, tuple[RenameChain, str | None]], slot: NameSlot, pattern: str
+) -> Iterator[Candidate]:
+    """After quantize_model: each renamed tail's final name, when it matches what was typed or the old name
+    it replaces does (typing the old name offers the new one)."""
+    for old, (chain, evidence) in renamed.items():
+        new = _form(chain.final, slot.want_ops)
+        op = _new_op(graph, chain)
+        quality = _quality(new, pattern, slot.after)
+        if quality is not None:
+            yield Candidate(new, op, Tier.NEW, chain, evidence, quality=quality)
+            continue
+        quality = _quality(old, pattern, slot.after)
+        if quality is not None:
+            yield Candidate(new, op, Tier.NEW, chain, evidence, replaces=old, quality=quality)
 
 
 #: Per graph (by identity) and form: every name with its node, built once (a graph is never changed; the
@@ -261,4 +276,4 @@ def _quality(name: str, pattern: str, suffix: str) -> int | None:
     return None
 
 
-__all__ = ["MAX_ITEMS", "Candidate", "Completions", "Tier", "complete", "matching"]
+__all__ = ["MAX_ITEMS", "Candidate", "Completions", "Tier", "complete", "ranked"]
