@@ -16,7 +16,7 @@ ARTIFACTS="$ROOT/tests/artifacts"
 PY="$ROOT/.venv/bin/python"
 E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
 CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
-TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-270}"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-420}"
 
 log() { echo "e2e: $*"; }
 
@@ -27,7 +27,7 @@ bash "$ROOT/tests/e2e/setup.sh"
 mkdir -p "$ARTIFACTS"
 rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log \
   "$ARTIFACTS"/settings.png "$ARTIFACTS"/code-actions-on-save.png "$ARTIFACTS"/fix-all-guess.png "$ARTIFACTS"/fix-on-save-guess.png "$ARTIFACTS"/no-python.png \
-  "$ARTIFACTS"/hover-as-shown.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/explain-webview.png
+  "$ARTIFACTS"/hover-as-shown.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/explain-webview.png "$ARTIFACTS"/completion.png
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -109,6 +109,22 @@ printf 'import os\n\nprint(os.getcwd())\n' >"$WORKSPACE/plain.py"
 cp "$WORKSPACE/quant.py" "$WORKSPACE/inlay.py"
 # The Explain webview's own script (the seed script under another name, same model).
 cp "$WORKSPACE/quant.py" "$WORKSPACE/explain_quant.py"
+# Completion (issue 12 item 1): a script of its own whose last line looks a name up after quantize_model; the
+# test types a quote between the brackets.
+cat >"$WORKSPACE/complete_names.py" <<'EOF'
+import tensorflow as tf
+import amct_tensorflow as amct
+
+model_name = './pb_model/case_1_1.pb'
+with tf.io.gfile.GFile(model_name, 'rb') as f:
+    graph_def = tf.compat.v1.GraphDef()
+    graph_def.ParseFromString(f.read())
+tf.import_graph_def(graph_def, name='')
+graph = tf.compat.v1.get_default_graph()
+amct.quantize_model(graph, './configs/config.json', './configs/record_scale_offset.txt')
+with tf.compat.v1.Session() as sess:
+    output = graph.get_tensor_by_name()
+EOF
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"
@@ -208,7 +224,7 @@ if [ -z "$INTERPRETER" ]; then
 fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 14 : 13)) failed"
+  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 15 : 14)) failed"
 fi
 
 # The no-Python path: a second, short code-server run (a fresh user-data folder, so no private environment yet)

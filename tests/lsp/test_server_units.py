@@ -85,6 +85,16 @@ async def test_exception_in_hover_is_logged_and_answered_empty(
     assert len(logged) == 1 and "hover failed" in logged[0] and "forced failure" in logged[0]
 
 
+async def test_exception_in_completion_is_logged_and_answered_empty(
+    ls: srv.AmctLanguageServer, logged: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ls.analyzer, "current", broken_current)
+    pos = text_position()
+    params = types.CompletionParams(text_document=pos.text_document, position=pos.position)
+    assert await call(ls, types.TEXT_DOCUMENT_COMPLETION, params) is None
+    assert len(logged) == 1 and "completion failed" in logged[0] and "forced failure" in logged[0]
+
+
 async def test_exception_in_code_actions_and_commands(
     ls: srv.AmctLanguageServer, logged: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
