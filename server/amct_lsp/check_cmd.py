@@ -21,6 +21,7 @@ from amct_lsp.check import CheckResult, apply_edits, check_source, decode_failur
 from amct_lsp.check_formats import to_github, to_json, to_sarif, to_text
 from amct_lsp.fileio import path_state, write_preserving
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.notebook import Notebook, is_notebook_path
 from amct_lsp.safe_text import escape_json, one_line
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
@@ -34,7 +35,7 @@ class UsageError(Exception):
 @dataclass(slots=True)
 class _Script:
     path: str
-    text: ScriptText | None
+    text: ScriptText | Notebook | None
     result: CheckResult
 
 
@@ -113,6 +114,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check_file(path: str, cache: ModelCache, options: dict[str, Any]) -> _Script:
+    if is_notebook_path(path):
+        from amct_lsp.check.notebooks import check_notebook_file
+
+        return _Script(path, *check_notebook_file(path, cache=cache, **options))
     try:
         text = read_script(path)
     except ScriptDecodeError as problem:
@@ -127,13 +132,12 @@ def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], rep
     fixed_total = 0
     out: list[_Script] = []
     for script in scripts:
-        edits = primary_edits(script.result.findings)
-        if script.text is None or not edits:
+        data = _fixed_bytes(script)
+        if data is None:
             out.append(script)
             continue
-        new_text = apply_edits(script.text.text, edits)
         try:
-            write_atomic(script.path, script.text.encode(new_text))
+            write_atomic(script.path, data)
         except OSError as problem:
             raise UsageError(
                 f"{script.path}: cannot write the fix ({problem.strerror or problem}); file unchanged"
@@ -146,6 +150,18 @@ def _fix(scripts: list[_Script], cache: ModelCache, options: dict[str, Any], rep
         noun = "finding" if fixed_total == 1 else "findings"
         print(f"Fixed {fixed_total} {noun} in {files} file{'s' if files != 1 else ''}.", file=report)
     return out
+
+
+def _fixed_bytes(script: _Script) -> bytes | None:
+    """The file's bytes with its safe primary fixes applied (a notebook: in its cell sources only)."""
+    if isinstance(script.text, Notebook):
+        from amct_lsp.check.notebooks import fixed_notebook
+
+        return fixed_notebook(script.text, script.result)
+    edits = primary_edits(script.result.findings)
+    if script.text is None or not edits:
+        return None
+    return script.text.encode(apply_edits(script.text.text, edits))
 
 
 def write_atomic(path: str, data: bytes) -> None:
