@@ -15,6 +15,7 @@ from amct_lsp.lsp.features import (
     files,
     hover,
     lifecycle,
+    notebook_sync,
     sync,
 )
 from amct_lsp.lsp.handlers import Feature
@@ -28,6 +29,7 @@ FEATURES: Sequence[Feature] = (
     hover,
     code_actions,
     commands,
+    notebook_sync,
 )
 
 __all__ = ["FEATURES"]
