@@ -16,7 +16,7 @@ ARTIFACTS="$ROOT/tests/artifacts"
 PY="$ROOT/.venv/bin/python"
 E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
 CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
-TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-240}"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-300}"
 
 log() { echo "e2e: $*"; }
 
@@ -25,7 +25,7 @@ log() { echo "e2e: $*"; }
 bash "$ROOT/tests/e2e/setup.sh"
 
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/notebook.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -99,6 +99,9 @@ log "workspace: a copy of examples/seed, amct.interpreter ${INTERPRETER:-not set
 cp -r "$ROOT/examples/seed" "$WORKSPACE"
 # A Python file that does not use AMCT: no notification and no AMCT status for it (the first e2e check).
 printf 'import os\n\nprint(os.getcwd())\n' >"$WORKSPACE/plain.py"
+# A Jupyter notebook: the seed flow, one step per cell, with IPython magics (the notebook e2e check).
+PYTHONPATH="$ROOT/tests" "$PY" -c 'import sys; from pathlib import Path; from support.notebooks import write_notebook
+write_notebook(Path(sys.argv[1]))' "$WORKSPACE/flow.ipynb"
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"

@@ -254,6 +254,7 @@ const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
 const PLAIN = 'a plain Python file gets no AMCT notification and no AMCT status';
 const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
+const NOTEBOOK = "a Jupyter notebook's cell gets the error squiggle on 'Add:0' (notebook document sync)";
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const results = [];
 /** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
@@ -451,6 +452,52 @@ try {
     await waitForFixedLine();
   }, [QUICK_FIX]);
 
+  // Notebooks (issue 12): run.sh writes flow.ipynb, the seed flow one step per cell (magics among them). The
+  // server checks the Python cells as one script and puts the diagnostic in the cell that runs 'Add:0'.
+  await test(NOTEBOOK, async () => {
+    await page.keyboard.press('Escape');
+    await openFile('flow.ipynb');
+    const cellsNow = () =>
+      page.evaluate(() => {
+        const editors = [...document.querySelectorAll('.notebook-editor .cell .monaco-editor')];
+        return editors.map((ed) => {
+          const lines = [...ed.querySelectorAll('.view-lines .view-line')].map((el) => {
+            const box = el.getBoundingClientRect();
+            return { text: el.textContent.replace(/\u00a0/g, ' '), top: box.top, bottom: box.bottom };
+          });
+          const squiggles = [...ed.querySelectorAll('.squiggly-error')].map((el) => {
+            const box = el.getBoundingClientRect();
+            const mid = box.top + box.height / 2;
+            return { line: lines.find((l) => mid >= l.top && mid < l.bottom)?.text ?? '', width: box.width };
+          });
+          return { lines: lines.map((l) => l.text), squiggles };
+        });
+      });
+    const stale = "graph.get_tensor_by_name('Add:0')";
+    const cells = await until('an error squiggle in the notebook cell that runs Add:0', T.squiggle, async () => {
+      const now = await cellsNow();
+      return now.some((c) => c.squiggles.some((q) => q.line.includes(stale))) ? now : undefined;
+    }).catch(async (error) => {
+      throw new Error(`${error.message}; cells: ${JSON.stringify(await cellsNow())}`);
+    });
+    await sleep(1500);
+    await page.screenshot({ path: join(opts.artifacts, 'notebook.png') });
+    log(`notebook screenshot: ${join(opts.artifacts, 'notebook.png')}`);
+    const all = (await cellsNow()).flatMap((c) => c.squiggles);
+    log(`notebook: ${cells.length} cell editors, squiggles ${JSON.stringify(all)}`);
+    const elsewhere = all.filter((q) => !q.line.includes(stale));
+    if (elsewhere.length > 0) {
+      throw new Error(`error squiggles outside the stale line (magics must not be flagged): ${JSON.stringify(elsewhere)}`);
+    }
+    // Back to quant.py for the tests below.
+    await runCommand('View: Close Editor');
+    await openFile('quant.py');
+    await until('quant.py in the editor again', T.workbench, async () => {
+      const state = await editorState(page);
+      return state?.lines[INFER_LINE]?.includes('infer_output_name') ? true : undefined;
+    });
+  });
+
   await test(FIX_ALL, async () => {
     await page.keyboard.press('Escape');
     await until(`'Add:0' back on line ${INFER_LINE} with its squiggle`, T.squiggle, async () => {
@@ -521,7 +568,7 @@ if (failed > 0 && page) {
   }
 }
 await context?.close().catch(() => undefined);
-const expected = opts.storage ? 8 : 7;
+const expected = opts.storage ? 9 : 8;
 const passed = results.filter((r) => r.ok).length;
 const notRun = Math.max(0, expected - results.length);
 console.log(`e2e: ${passed} passed, ${expected - passed} failed${notRun > 0 ? ` (${notRun} not run)` : ''}`);

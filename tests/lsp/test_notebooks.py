@@ -246,3 +246,48 @@ async def test_a_notebook_without_notebook_sync_is_left_to_the_client(project: P
     clients that say they can)."""
     async with start_session(caps=capabilities(), root=project.parent.parent) as s:
         assert s.init.capabilities.notebook_document_sync is None
+
+
+async def test_positions_in_cells_count_utf16_units(project: Path) -> None:
+    """A character outside the BMP before the name is two UTF-16 units in the cell, one code point in the
+    engine: the diagnostic, the hover and the fix all land on the name."""
+    cells = list(SEED_CELLS)
+    kind, text = cells[STALE_CELL]
+    cells[STALE_CELL] = (kind, text.replace("output_tensor = ", "tag = '😀'; output_tensor = "))
+    async with start_session(caps=notebook_caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, cells)
+        cell_uri = nb.uris[STALE_CELL]
+        (diag,) = (await s.wait_published(cell_uri, where=_has("AMCT001"))).diagnostics
+        line = nb.texts[STALE_CELL].splitlines()[2]
+        column = line.index("'Add:0'")
+        assert diag.range == types.Range(start=pos(2, column + 1), end=pos(2, column + 8))
+        hover = await s.hover(cell_uri, 2, column + 3)
+        assert hover is not None and hover.range == diag.range
+        actions = await s.code_actions(cell_uri, [diag], only=[types.CodeActionKind.QuickFix])
+        preferred = next(a for a in actions if a.is_preferred)
+        assert preferred.edit is not None and preferred.edit.document_changes
+        (change,) = preferred.edit.document_changes
+        assert isinstance(change, types.TextDocumentEdit)
+        fixed = apply_text_edits(nb.texts[STALE_CELL], text_edits(change))
+        assert f"tag = '😀'; output_tensor = graph.get_tensor_by_name('{NEW}')" in fixed
+
+
+async def test_saving_the_notebook_checks_again(tmp_path: Path) -> None:
+    """The model appears next to the notebook after it was opened (a run wrote it): didSave re-checks."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    path = folder / "flow.ipynb"
+    async with start_session(caps=notebook_caps(), root=tmp_path) as s:
+        nb = Notebook(s, path, list(SEED_CELLS))
+        missing = await s.wait_published(nb.uris[2], where=_has("AMCT004"))  # the model path's cell
+        assert "case_1_1.pb" in missing.diagnostics[0].message
+        shutil.copytree(SEED / "pb_model", folder / "pb_model")
+        count = len(s.rec.published)
+        s.client.notebook_document_did_save(
+            types.DidSaveNotebookDocumentParams(
+                notebook_document=types.NotebookDocumentIdentifier(uri=nb.uri)
+            )
+        )
+        await s.wait_published(nb.uris[STALE_CELL], after=count, where=_has("AMCT001"))
+        cleared = await s.wait_published(nb.uris[2], after=count)
+        assert "AMCT004" not in codes(cleared.diagnostics)
