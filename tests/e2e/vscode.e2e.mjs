@@ -254,7 +254,7 @@ const GONE = 'the error squiggle goes away after the fix';
 const LINK = 'the hover\'s "Apply fix" link applies the fix too (after undo)';
 const PLAIN = 'a plain Python file gets no AMCT notification and no AMCT status';
 const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
-const NOTEBOOK = "a Jupyter notebook's cell gets the error squiggle on 'Add:0' (notebook document sync)";
+const NOTEBOOK = "a Jupyter notebook's cell gets the error squiggle on 'Add:0' and its hover (notebook sync)";
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const results = [];
 /** Runs one test; with `needs`, fails at once (instead of timing out) when a test it builds on failed. */
@@ -489,6 +489,33 @@ try {
     if (elsewhere.length > 0) {
       throw new Error(`error squiggles outside the stale line (magics must not be flagged): ${JSON.stringify(elsewhere)}`);
     }
+    // The hover in the cell: positions go through the notebook's cell ↔ script map and back.
+    const box = await page.evaluate((stale) => {
+      const line = [...document.querySelectorAll('.notebook-editor .cell .monaco-editor .view-line')].find((el) =>
+        el.textContent.replace(/\u00a0/g, ' ').includes(stale),
+      );
+      const squiggle = line?.closest('.monaco-editor')?.querySelector('.squiggly-error');
+      const b = squiggle?.getBoundingClientRect();
+      return b ? { x: b.left + b.width / 2, y: b.top + b.height / 2 } : undefined;
+    }, stale);
+    if (!box) {
+      throw new Error('the squiggle in the cell has no box to hover');
+    }
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    const text = await until('a hover with the rename chain in the cell', T.hover, async () => {
+      await page.mouse.move(box.x - 3, box.y);
+      await page.mouse.move(box.x, box.y, { steps: 2 });
+      await sleep(400);
+      if ((await hover.count()) === 0) {
+        return undefined;
+      }
+      const parts = await hover.first().locator('.markdown-hover').allInnerTexts();
+      const content = parts.join('\n').replace(/\u00a0/g, ' ');
+      return content.includes(CHAIN) ? content : undefined;
+    });
+    log(`notebook hover: ${text.split('\n').slice(0, 3).join(' | ')}`);
+    await page.screenshot({ path: join(opts.artifacts, 'notebook.png') });
+    await page.keyboard.press('Escape');
     // Back to quant.py for the tests below.
     await runCommand('View: Close Editor');
     await openFile('quant.py');

@@ -195,6 +195,8 @@ class NotebookRegistry:
         self._ls = ls
         self._versions: dict[str, int] = {}
         self._published: dict[str, set[str]] = {}
+        #: The last view built per notebook: every request asks for it several times per version.
+        self._views: dict[str, NotebookView] = {}
 
     def _notebooks(self) -> Mapping[str, types.NotebookDocument]:
         try:
@@ -205,17 +207,24 @@ class NotebookRegistry:
     def changed(self, uri: str) -> None:
         key = unquote(uri)
         self._versions[key] = self._versions.get(key, 0) + 1
+        self._views.pop(key, None)
 
     def uris(self) -> list[str]:
         return [nb.uri for nb in self._notebooks().values()]
 
     def view(self, uri: str) -> NotebookView | None:
         """The view of the open notebook at `uri`; None when `uri` is not an open notebook."""
-        notebook = self._notebooks().get(unquote(uri))
+        key = unquote(uri)
+        notebook = self._notebooks().get(key)
         if notebook is None:
             return None
-        documents = self._ls.workspace.text_documents
-        return notebook_view(notebook, documents, self._versions.get(unquote(uri), 0))
+        version = self._versions.get(key, 0)
+        cached = self._views.get(key)
+        if cached is not None and cached.version == version:
+            return cached
+        view = notebook_view(notebook, self._ls.workspace.text_documents, version)
+        self._views[key] = view
+        return view
 
     def of_cell(self, uri: str) -> NotebookView | None:
         """The view of the notebook holding the cell `uri`; None for a document that is not a cell."""
@@ -251,6 +260,7 @@ class NotebookRegistry:
         for cell in {*cells, *self._published.pop(uri, set())}:
             self._send(cell, [], None)
         self._versions.pop(unquote(uri), None)
+        self._views.pop(unquote(uri), None)
 
     def _send(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
         self._ls.text_document_publish_diagnostics(
