@@ -7,7 +7,7 @@ import ast
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amct_lsp.notebook import NotebookError, join_cells, neutralise, parse_notebook
@@ -246,3 +246,28 @@ def test_positions_in_the_file_go_through_json_escapes() -> None:
         # A fix's text is escaped as the file escapes: an ASCII-only file stays ASCII.
         out = notebook.with_sources({0: source.replace("é", "ü")}).decode()
         assert out.isascii() == ascii_only
+
+
+_CELL = st.fixed_dictionaries(
+    {
+        "cell_type": st.sampled_from(["code", "markdown", "raw"]),
+        "metadata": st.just({}),
+        "source": st.one_of(st.lists(st.text(max_size=12), max_size=4), st.text(max_size=20)),
+    }
+)
+_NOTEBOOK = st.fixed_dictionaries({"cells": st.lists(_CELL, max_size=4), "nbformat": st.just(4)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(_NOTEBOOK, st.sampled_from([None, 1, 2]), st.booleans(), st.text(max_size=12))
+def test_any_layout_round_trips_and_keeps_what_is_not_fixed(
+    doc: dict[str, object], indent: int | None, ascii_only: bool, added: str
+) -> None:
+    text = json.dumps(doc, indent=indent, ensure_ascii=ascii_only)
+    notebook = parse_notebook(text.encode())
+    assert notebook.with_sources({}) == text.encode()
+    for cell in notebook.cells:
+        out = notebook.with_sources({cell.index: cell.source + added}).decode()
+        source = json.loads(out)["cells"][cell.index]["source"]
+        assert ("".join(source) if isinstance(source, list) else source) == cell.source + added
+        assert _outside_sources(out, [cell.index]) == _outside_sources(text, [cell.index])
