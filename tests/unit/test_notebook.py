@@ -225,11 +225,18 @@ def test_an_unchanged_notebook_is_written_back_byte_for_byte() -> None:
     assert notebook.with_sources({c.index: c.source for c in notebook.cells}) == data
 
 
-def test_an_empty_source_list_gets_jupyters_layout() -> None:
+def test_an_empty_source_list_gets_the_files_layout() -> None:
     data = notebook_bytes([("code", "")])
     notebook = parse_notebook(data)
     out = notebook.with_sources({0: "a = 1\nb = 2\n"})
     assert '   "source": [\n    "a = 1\\n",\n    "b = 2\\n"\n   ]' in out.decode()
+    # Two-space indentation and CRLF line ends; a compact file stays on one line.
+    text = json.dumps(notebook_json([("code", "")]), indent=2).replace("\n", "\r\n")
+    out = parse_notebook(text.encode()).with_sources({0: "a\nb"}).decode()
+    assert '      "source": [\r\n        "a\\n",\r\n        "b"\r\n      ]' in out
+    compact = json.dumps(notebook_json([("code", "")]))
+    out = parse_notebook(compact.encode()).with_sources({0: "a\nb"}).decode()
+    assert '"source": ["a\\n", "b"]' in out
 
 
 def test_positions_in_the_file_go_through_json_escapes() -> None:

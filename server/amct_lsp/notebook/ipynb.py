@@ -29,6 +29,7 @@ NOTEBOOK_SUFFIX = ".ipynb"
 PYTHON = "python"
 
 _WS = re.compile(r"[ \t\n\r]*")
+_INDENT = re.compile(r"[ \t]*")
 _DECODER = json.JSONDecoder()
 _BOM = "\ufeff"
 
@@ -119,11 +120,11 @@ class Notebook:
                 tokens.extend(raw[i1:i2])
             else:
                 tokens.extend(json.dumps(s, ensure_ascii=ascii_only) for s in wanted[j1:j2])
-        head, seps, tail = self._list_layout(token)
         if not tokens:
             return "[]"
+        head, seps, tail = self._list_layout(token)
         while len(seps) < len(tokens) - 1:
-            seps.append(seps[-1] if seps else self._default_separator(token))
+            seps.append(seps[-1] if seps else self._default_layout(token)[1])
         out = [head, tokens[0]]
         for sep, item in zip(seps, tokens[1:], strict=False):
             out.append(sep)
@@ -136,22 +137,28 @@ class Notebook:
         list gets nbformat's layout at its own indentation)."""
         strings, text = token.strings, self.text
         if not strings:
-            indent = self._indent_at(token.start)
-            return "[\n" + indent + " ", [], "\n" + indent + "]"
+            head, _, tail = self._default_layout(token)
+            return head, [], tail
         head = text[token.start : strings[0][0]]
         seps = [text[strings[i][1] : strings[i + 1][0]] for i in range(len(strings) - 1)]
         tail = text[strings[-1][1] : token.end]
         return head, seps, tail
 
-    def _default_separator(self, token: SourceToken) -> str:
-        return ",\n" + self._indent_at(token.start) + " "
+    def _default_layout(self, token: SourceToken) -> tuple[str, str, str]:
+        """How the file would write a list at `token` (head, separator, tail): one string per line, one
+        indentation step deeper than the key, with the file's line ends; all on one line in a compact file."""
+        if "\n" not in self.text:
+            return "[", ", ", "]"
+        newline = "\r\n" if "\r\n" in self.text else "\n"
+        indent = self._indent_at(token.start)
+        inner = newline + indent + self._indent_at(self.text.find("\n") + 1)  # a top-level key's: one step
+        return "[" + inner, "," + inner, newline + indent + "]"
 
     def _indent_at(self, offset: int) -> str:
-        """The indentation of the file line holding `offset` (nbformat indents one space per level)."""
+        """The indentation of the file line holding `offset`."""
         start = self.text.rfind("\n", 0, offset) + 1
-        match = _WS.match(self.text, start)
-        indent = match.group(0) if match else ""
-        return indent.replace("\n", "").replace("\r", "")
+        match = _INDENT.match(self.text, start)
+        return match.group(0) if match else ""
 
 
 def read_notebook(path: str | os.PathLike[str]) -> Notebook:
