@@ -416,6 +416,9 @@ class AmctExtension implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
+        // Python cells of Jupyter notebooks: the server syncs the notebook (LSP 3.17 notebookDocumentSync)
+        // and answers hovers and code actions in its cells.
+        { notebook: 'jupyter-notebook', language: 'python' },
       ],
       // The server registers its own file watchers (models, logs, configs) dynamically.
       synchronize: { configurationSection: SECTION },

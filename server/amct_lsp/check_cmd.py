@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from amct_lsp.amct.versions import resolve_rules
-from amct_lsp.check import CheckResult, iter_scripts
+from amct_lsp.check import iter_scripts
 from amct_lsp.check_formats import display_path, to_github, to_json, to_sarif, to_text
 from amct_lsp.check_jobs import FileOptions, Job, default_jobs, run_jobs
 from amct_lsp.fileio import path_state, write_preserving
@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         noun = "finding" if total == 1 else "findings"
         report = out if fmt == "text" else err
         print(f"Fixed {total} {noun} in {files} file{'s' if files != 1 else ''}.", file=report)
-    results = [CheckResult(path=o.path, findings=o.findings) for o in outcomes]
+    results = [o.result for o in outcomes]
     if fmt == "json":
         out.write(escape_json(json.dumps(to_json(results), ensure_ascii=False, indent=2)) + "\n")
     elif fmt == "github":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,36 +59,81 @@ def _loc(pos: Position) -> dict[str, int]:
     return {"row": pos.line + 1, "column": pos.character + 1}
 
 
-def finding_json(f: Finding) -> dict[str, Any]:
+# -- notebooks: a finding's place is a cell (text, JSON) or the notebook file's own lines (GitHub, SARIF) --
+
+
+def cell_place(result: CheckResult, span: Span) -> tuple[int | None, Span]:
+    """The 1-based notebook cell (every cell counted) holding a span of a notebook's check and the span in
+    that cell; (None, span) for a script."""
+    found = result.cells.to_cell_span(span) if result.cells is not None else None
+    if found is None:
+        return None, span
+    return found[0].index + 1, found[1]
+
+
+def file_span(result: CheckResult, span: Span) -> Span:
+    """Where a span is written in the file: for a notebook read from disk, inside its JSON."""
+    cell, local = cell_place(result, span)
+    notebook = result.notebook
+    if cell is None or notebook is None:
+        return span
+    start = notebook.file_position(cell - 1, local.start)
+    end = notebook.file_position(cell - 1, local.end)
+    return Span(start, end) if start is not None and end is not None else span
+
+
+def file_text(result: CheckResult, text: str) -> str:
+    """Text to insert into the file: in a notebook, inside a JSON string (escaped as the file escapes)."""
+    if result.notebook is None:
+        return text
+    return json.dumps(text, ensure_ascii=result.notebook.text.isascii())[1:-1]
+
+
+def _where(result: CheckResult, span: Span) -> str:
+    cell, local = cell_place(result, span)
+    row = f"{local.start.line + 1}:{local.start.character + 1}"
+    return row if cell is None else f"cell {cell}:{row}"
+
+
+def finding_json(f: Finding, result: CheckResult | None = None) -> dict[str, Any]:
     fix = f.bulk_fix  # the one --fix applies: a guess is listed in "fixes" only
-    return {
+    cell, span = cell_place(result, f.span) if result is not None else (None, f.span)
+    out: dict[str, Any] = {
         "code": f.code.value,
         "severity": f.severity.value,
         "message": f.message,
         "filename": f.path,
-        "location": _loc(f.span.start),
-        "end_location": _loc(f.span.end),
+        "location": _loc(span.start),
+        "end_location": _loc(span.end),
         "tensor": f.tensor,
         "replacement": f.replacement,
         "chain": chain_json(f.chain),
         "evidence": f.evidence,
         "model": f.model,
         "consequence": f.consequence,  # AMCT001: what happens as written (the message says what to use)
-        "fix": _fix_json(fix) if fix is not None else None,
+        "fix": _fix_json(fix, result) if fix is not None else None,
         # Every fix, the preferred one first; the others (calib_outputs route, ignore comment) and any
         # guess ("safe": false) are offered, never applied by --fix.
-        "fixes": [{**_fix_json(x), "primary": x.primary, "safe": x.safe} for x in f.fixes],
+        "fixes": [{**_fix_json(x, result), "primary": x.primary, "safe": x.safe} for x in f.fixes],
     }
+    if cell is not None:
+        out["cell"] = cell  # a notebook: rows and columns count in this cell
+    return out
 
 
-def _fix_json(fix: Fix) -> dict[str, Any]:
-    return {
-        "message": fix.message,
-        "edits": [
-            {"location": _loc(e.span.start), "end_location": _loc(e.span.end), "content": e.new_text}
-            for e in fix.edits
-        ],
-    }
+def _fix_json(fix: Fix, result: CheckResult | None = None) -> dict[str, Any]:
+    edits = []
+    for e in fix.edits:
+        cell, span = cell_place(result, e.span) if result is not None else (None, e.span)
+        edit: dict[str, Any] = {
+            "location": _loc(span.start),
+            "end_location": _loc(span.end),
+            "content": e.new_text,
+        }
+        if cell is not None:
+            edit["cell"] = cell
+        edits.append(edit)
+    return {"message": fix.message, "edits": edits}
 
 
 def to_json(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
@@ -96,7 +142,7 @@ def to_json(results: Sequence[CheckResult]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for result in results:
         rules = rules_json(result.prediction)
-        out.extend({**finding_json(f), "rules": rules} for f in result.findings)
+        out.extend({**finding_json(f, result), "rules": rules} for f in result.findings)
     return out
 
 
@@ -120,15 +166,11 @@ def to_text(results: Sequence[CheckResult]) -> str:
         for f in result.findings:
             count += 1
             where = display_path(f.path)
-            lines.append(
-                f"{where}:{f.span.start.line + 1}:{f.span.start.character + 1}: {f.code.value} {f.message}"
-            )
+            lines.append(f"{where}:{_where(result, f.span)}: {f.code.value} {f.message}")
             detail = _step_lines(f)
             for rel in f.related:
                 if rel.path == f.path:
-                    detail.append(
-                        f"{rel.message}: {where}:{rel.span.start.line + 1}:{rel.span.start.character + 1}"
-                    )
+                    detail.append(f"{rel.message}: {where}:{_where(result, rel.span)}")
             if f.model and f.code is not Code.MODEL_PROBLEM:
                 detail.append(f"model: {display_path(f.model)}")
             if f.consequence:
@@ -175,17 +217,20 @@ def to_github(results: Sequence[CheckResult]) -> str:
     lines: list[str] = []
     for result in results:
         for f in result.findings:
+            span = file_span(result, f.span)
             props = ",".join(
                 [
                     f"file={_gh_escape(display_path(f.path), prop=True)}",
-                    f"line={f.span.start.line + 1}",
-                    f"col={f.span.start.character + 1}",
-                    f"endLine={f.span.end.line + 1}",
-                    f"endColumn={f.span.end.character + 1}",
+                    f"line={span.start.line + 1}",
+                    f"col={span.start.character + 1}",
+                    f"endLine={span.end.line + 1}",
+                    f"endColumn={span.end.character + 1}",
                     f"title={f.code.value}",
                 ]
             )
-            lines.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_escape(f.message)}")
+            cell, _ = cell_place(result, f.span)
+            message = f.message if cell is None else f"{_where(result, f.span)}: {f.message}"
+            lines.append(f"::{_GH_LEVEL[f.severity]} {props}::{_gh_escape(message)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -235,7 +280,7 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                     {
                         "physicalLocation": {
                             "artifactLocation": {"uri": _uri(f.path)},
-                            "region": _region(f.span),
+                            "region": _region(file_span(result, f.span)),
                         }
                     }
                 ],
@@ -246,7 +291,7 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                     "message": {"text": rel.message},
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(rel.path)},
-                        "region": _region(rel.span),
+                        "region": _region(file_span(result, rel.span)),
                     }
                     if rel.path == f.path
                     else {"artifactLocation": {"uri": _uri(rel.path)}},
@@ -262,7 +307,10 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                         {
                             "artifactLocation": {"uri": _uri(f.path)},
                             "replacements": [
-                                {"deletedRegion": _region(e.span), "insertedContent": {"text": e.new_text}}
+                                {
+                                    "deletedRegion": _region(file_span(result, e.span)),
+                                    "insertedContent": {"text": file_text(result, e.new_text)},
+                                }
                                 for e in fix.edits
                             ],
                         }
@@ -277,6 +325,10 @@ def to_sarif(results: Sequence[CheckResult]) -> dict[str, Any]:
                 props["chain"] = chain_json(f.chain)
             if f.model:
                 props["model"] = f.model
+            cell, local = cell_place(result, f.span)
+            if cell is not None:  # a notebook: the region above is in its JSON, this one in the cell
+                props["cell"] = cell
+                props["cellRegion"] = _region(local)
             item["properties"] = {k: v for k, v in props.items() if v is not None}
             sarif_results.append(item)
     return {

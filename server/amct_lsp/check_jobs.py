@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amct_lsp.amct.versions import RuleVersion
-from amct_lsp.check import apply_edits, check_file, primary_edits
+from amct_lsp.check import CheckResult, apply_edits, check_file, primary_edits
 from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.fileio import write_preserving
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.notebook import Notebook
+from amct_lsp.script.source import ScriptText
 
 #: Chunks per worker: small enough to balance uneven files, large enough to keep a folder together.
 CHUNKS_PER_WORKER = 4
@@ -73,33 +75,55 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the output of one file needs: its findings (after any fix), how many were fixed, and why a fix
-    could not be written."""
+    """What the output of one file needs: its result (after any fix; trimmed to what the formats read —
+    findings, the prediction's rules, a notebook's cells), how many were fixed, and why a fix could not be
+    written."""
 
-    path: str
-    findings: list[Finding]
+    result: CheckResult
     fixed: int = 0
     write_error: str | None = None
+
+    @property
+    def path(self) -> str:
+        return self.result.path
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+
+def _for_output(result: CheckResult, findings: list[Finding]) -> CheckResult:
+    """The result with the configured levels applied, without what only the editor reads (the analysis and
+    the hover's names), so that it crosses from a worker cheaply."""
+    return dataclasses.replace(result, findings=findings, names=[], analysis=None)
+
+
+def _fixed_bytes(text: ScriptText | Notebook, result: CheckResult) -> bytes | None:
+    """The file's bytes with its safe primary fixes applied (a notebook: in its cell sources only)."""
+    if isinstance(text, Notebook):
+        from amct_lsp.check.notebooks import fixed_notebook
+
+        return fixed_notebook(text, result)
+    edits = primary_edits(result.findings)
+    return text.encode(apply_edits(text.text, edits)) if edits else None
 
 
 def run_job(job: Job, cache: ModelCache) -> Outcome:
     """Check one file; with `fix`, write its safe primary fixes and check it again."""
     kwargs = job.options.check_kwargs()
     text, result = check_file(job.path, cache=cache, **kwargs)
-    findings = job.options.apply_levels(result.findings)
-    edits = primary_edits(findings) if job.fix and text is not None else []
-    if text is None or not edits:
-        return Outcome(job.path, findings)
+    shown = _for_output(result, job.options.apply_levels(result.findings))
+    data = _fixed_bytes(text, shown) if job.fix and text is not None else None
+    if data is None:
+        return Outcome(shown)
     try:
-        write_preserving(job.path, text.encode(apply_edits(text.text, edits)))
+        write_preserving(job.path, data)
     except OSError as problem:
         reason = problem.strerror or str(problem)
-        return Outcome(
-            job.path, findings, write_error=f"{job.path}: cannot write the fix ({reason}); file unchanged"
-        )
-    fixed = sum(1 for f in findings if f.bulk_fix is not None)
+        return Outcome(shown, write_error=f"{job.path}: cannot write the fix ({reason}); file unchanged")
+    fixed = sum(1 for f in shown.findings if f.bulk_fix is not None)
     _, result = check_file(job.path, cache=cache, **kwargs)
-    return Outcome(job.path, job.options.apply_levels(result.findings), fixed)
+    return Outcome(_for_output(result, job.options.apply_levels(result.findings)), fixed)
 
 
 def default_jobs() -> int:

@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
     check = sub.add_parser("check", help="check scripts and report stale output names")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="scripts or folders to check")
+    check.add_argument(
+        "paths", nargs="+", metavar="PATH", help="scripts, Jupyter notebooks (.ipynb) or folders to check"
+    )
     check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
     check.add_argument("--model", metavar="PATH", help="the frozen graph to use for every script")
     check.add_argument("--log", metavar="PATH", help="an AMCT log to use instead of the one next to a script")

@@ -16,7 +16,7 @@ ARTIFACTS="$ROOT/tests/artifacts"
 PY="$ROOT/.venv/bin/python"
 E2E_DIR="${AMCT_E2E_DIR:-$ROOT/.e2e}"
 CODE_SERVER="$E2E_DIR/code-server/node_modules/.bin/code-server"
-TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-420}"
+TEST_TIMEOUT_S="${AMCT_E2E_TIMEOUT:-480}"
 
 log() { echo "e2e: $*"; }
 
@@ -27,7 +27,7 @@ bash "$ROOT/tests/e2e/setup.sh"
 mkdir -p "$ARTIFACTS"
 rm -f "$ARTIFACTS"/hover.png "$ARTIFACTS"/plain-python.png "$ARTIFACTS"/fix-all.png "$ARTIFACTS"/failure.png "$ARTIFACTS"/*.log \
   "$ARTIFACTS"/settings.png "$ARTIFACTS"/code-actions-on-save.png "$ARTIFACTS"/fix-all-guess.png "$ARTIFACTS"/fix-on-save-guess.png "$ARTIFACTS"/no-python.png \
-  "$ARTIFACTS"/hover-as-shown.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/explain-webview.png "$ARTIFACTS"/completion.png
+  "$ARTIFACTS"/hover-as-shown.png "$ARTIFACTS"/inlay-hints.png "$ARTIFACTS"/explain-webview.png "$ARTIFACTS"/completion.png "$ARTIFACTS"/notebook.png
 
 log "packaging the extension"
 vsix="$(bash "$ROOT/client/scripts/package.sh" | tail -n1)"
@@ -125,6 +125,9 @@ amct.quantize_model(graph, './configs/config.json', './configs/record_scale_offs
 with tf.compat.v1.Session() as sess:
     output = graph.get_tensor_by_name()
 EOF
+# A Jupyter notebook: the seed flow, one step per cell, with IPython magics (the notebook e2e check).
+PYTHONPATH="$ROOT/tests" "$PY" -c 'import sys; from pathlib import Path; from support.notebooks import write_notebook
+write_notebook(Path(sys.argv[1]))' "$WORKSPACE/flow.ipynb"
 # A hostile workspace: modules that shadow the stdlib, pygls and the server itself. If any Python process the
 # extension starts (probe, server) had the workspace on sys.path, one of them would run and leave a marker.
 MARKERS="$RUN/markers"
@@ -224,7 +227,7 @@ if [ -z "$INTERPRETER" ]; then
 fi
 if [ "$status" = 124 ]; then
   log "the browser test did not finish within ${TEST_TIMEOUT_S} s"
-  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 15 : 14)) failed"
+  echo "e2e: 0 passed, $((${#storage_args[@]} > 0 ? 16 : 15)) failed"
 fi
 
 # The no-Python path: a second, short code-server run (a fresh user-data folder, so no private environment yet)

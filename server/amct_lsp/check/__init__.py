@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from amct_lsp.check.checker import check_source
     from amct_lsp.check.edits import apply_edits, literal_edit, primary_edits
     from amct_lsp.check.files import check_file, check_paths, decode_failure, iter_scripts
+    from amct_lsp.check.notebooks import check_notebook, check_notebook_file, fixed_notebook
     from amct_lsp.check.results import CheckResult, NameInfo
 
 _WHERE = {
@@ -25,6 +26,9 @@ _WHERE = {
     "NameInfo": "results",
     "apply_edits": "edits",
     "check_file": "files",
+    "check_notebook": "notebooks",
+    "check_notebook_file": "notebooks",
+    "fixed_notebook": "notebooks",
     "check_paths": "files",
     "check_source": "checker",
     "decode_failure": "files",
@@ -42,9 +46,12 @@ __all__ = [
     "NameInfo",
     "apply_edits",
     "check_file",
+    "check_notebook",
+    "check_notebook_file",
     "check_paths",
     "check_source",
     "decode_failure",
+    "fixed_notebook",
     "iter_scripts",
     "literal_edit",
     "primary_edits",

@@ -11,6 +11,7 @@ from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.check.results import CheckResult
 from amct_lsp.fileio import path_state
 from amct_lsp.model.cache import ModelCache
+from amct_lsp.notebook import Notebook, is_notebook_path
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
 
 _SKIP_DIRS = frozenset(
@@ -25,8 +26,13 @@ def decode_failure(path: str, err: ScriptDecodeError) -> CheckResult:
     return CheckResult(path=path, findings=[finding])
 
 
+#: What a folder search picks up: scripts and Jupyter notebooks.
+SCRIPT_SUFFIXES = (".py", ".ipynb")
+
+
 def iter_scripts(paths: Iterable[str]) -> list[str]:
-    """Files as given, folders searched recursively for *.py (hidden and virtualenv folders skipped).
+    """Files as given, folders searched recursively for *.py and *.ipynb (hidden and virtualenv folders
+    skipped: `.ipynb_checkpoints` too).
 
     Symlinked folders are not followed (no loops); in a folder, a *.py that is not a readable regular file
     through its links (dangling or looping symlink, fifo) is skipped, while a file named explicitly is kept
@@ -38,7 +44,7 @@ def iter_scripts(paths: Iterable[str]) -> list[str]:
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     full = os.path.join(folder, name)
-                    if name.endswith(".py") and not name.startswith(".") and os.path.isfile(full):
+                    if name.endswith(SCRIPT_SUFFIXES) and not name.startswith(".") and os.path.isfile(full):
                         out.append(full)
         elif os.path.lexists(given) or path_state(given) == "denied":
             out.append(given)  # reading it says why it cannot be read
@@ -57,8 +63,22 @@ def check_file(
     extra_skip_layers: Sequence[str] = (),
     model_folders: Sequence[str] = (),
     rules: RuleVersion | None = None,
-) -> tuple[ScriptText | None, CheckResult]:
-    """Read and check one script from disk; its text (None when unreadable: the result is one AMCT900)."""
+) -> tuple[ScriptText | Notebook | None, CheckResult]:
+    """Read and check one script (or notebook) from disk; its text (None when unreadable: the result is one
+    AMCT900)."""
+    if is_notebook_path(path):
+        from amct_lsp.check.notebooks import check_notebook_file
+
+        return check_notebook_file(
+            path,
+            cache=cache,
+            model=model,
+            root=root,
+            log=log,
+            extra_skip_layers=extra_skip_layers,
+            model_folders=model_folders,
+            rules=rules,
+        )
     try:
         text = read_script(path)
     except ScriptDecodeError as err:
@@ -89,7 +109,8 @@ def check_paths(
     cache: ModelCache | None = None,
     rules: RuleVersion | None = None,
 ) -> list[CheckResult]:
-    """Check files and folders (recursively *.py); every model is read once through one shared cache.
+    """Check files and folders (recursively *.py and *.ipynb); every model is read once through one shared
+    cache.
 
     Raises FileNotFoundError for a path that does not exist; unreadable scripts become AMCT900 results."""
     shared = cache if cache is not None else ModelCache()

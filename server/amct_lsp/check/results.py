@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from amct_lsp.amct.chain import Prediction, RenameChain
 from amct_lsp.check.findings import Finding, Span
+from amct_lsp.notebook import Notebook, NotebookScript
 from amct_lsp.script.facts import ScriptAnalysis
 
 
@@ -45,6 +46,10 @@ class CheckResult:
     log_path: str | None = None
     config_paths: tuple[str, ...] = ()
     analysis: ScriptAnalysis | None = None
+    #: A notebook's check: the position map of its joined code cells (spans above are in the joined script)
+    #: and, when read from disk, the notebook file (for positions in the file itself).
+    cells: NotebookScript | None = None
+    notebook: Notebook | None = None
 
     @property
     def has_findings(self) -> bool:

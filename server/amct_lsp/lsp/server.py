@@ -34,6 +34,7 @@ from amct_lsp.lsp import convert
 from amct_lsp.lsp.analysis import Analysis, Analyzer, Snapshot, describe_error, shown_findings, within
 from amct_lsp.lsp.documents import is_python
 from amct_lsp.lsp.handlers import install
+from amct_lsp.lsp.notebooks import NOTEBOOK_SYNC, NotebookRegistry
 from amct_lsp.lsp.payloads import DOCUMENT_STATUS, STATUS_CAPABILITY, DocumentStatus, make_converter
 from amct_lsp.lsp.progress import ProgressBridge
 from amct_lsp.lsp.protocol import AmctProtocol
@@ -73,6 +74,7 @@ class AmctLanguageServer(LanguageServer):
             "amct-lsp",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=NOTEBOOK_SYNC,
             protocol_cls=AmctProtocol,
             converter_factory=make_converter,
         )
@@ -103,6 +105,8 @@ class AmctLanguageServer(LanguageServer):
         self.progress_bridge = ProgressBridge(self)
         #: Inlay hint and code lens refreshes (refresh.py).
         self.views = ViewRefresh()
+        #: Open notebooks: their cells are checked as one script under the notebook's URI (lsp/notebooks.py).
+        self.notebooks = NotebookRegistry(self)
         self.analyzer = Analyzer(
             snapshot=self.snapshot,
             check=self.check_snapshot,
@@ -194,7 +198,13 @@ class AmctLanguageServer(LanguageServer):
     # -- documents --
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        """The current text and version of an open document; None when it is not open."""
+        """The current text and version of an open document; None when it is not open. A notebook's text
+        is its Python cells joined; a cell alone has none (it is checked with its notebook)."""
+        view = self.notebooks.view(uri)
+        if view is not None:
+            return Snapshot(uri=uri, path=view.path, version=view.version, source=view.script.source)
+        if self.notebooks.is_cell(uri):
+            return None
         try:
             docs = self.workspace.text_documents
         except RuntimeError:
@@ -282,6 +292,12 @@ class AmctLanguageServer(LanguageServer):
         if now is None or now.version != analysis.version or now.source != analysis.snapshot.source:
             return
         self.send_status(analysis)
+        view = self.notebooks.view(analysis.snapshot.uri)
+        if view is not None:
+            shown = analysis.result is not None and self.enabled_for(view.uri)
+            last_good = self.analyzer.last_good(view.uri)
+            self.notebooks.publish(view, shown_findings(analysis, last_good) if shown else None)
+            return
         self.views.after_publish(self, analysis)
         if self.pull_diagnostics:
             return
@@ -293,7 +309,7 @@ class AmctLanguageServer(LanguageServer):
 
     def recheck_all(self) -> None:
         try:
-            uris = list(self.workspace.text_documents)
+            uris = [*self.workspace.text_documents, *self.notebooks.uris()]
         except RuntimeError:
             return
         for uri in uris:

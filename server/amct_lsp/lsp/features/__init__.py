@@ -19,6 +19,7 @@ from amct_lsp.lsp.features import (
     hover,
     inlay_hints,
     lifecycle,
+    notebook_sync,
     sync,
 )
 from amct_lsp.lsp.handlers import Feature
@@ -36,6 +37,7 @@ FEATURES: Sequence[Feature] = (
     inlay_hints,
     code_lens,
     explain_view,
+    notebook_sync,
 )
 
 __all__ = ["FEATURES"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from amct_lsp.lsp import actions
+from amct_lsp.lsp import actions, cell_actions
 from amct_lsp.lsp.handlers import Route
 from amct_lsp.lsp.model_action import PICK_MODEL_CAPABILITY, pick_model_actions
 from amct_lsp.text import lines_with_ends
@@ -35,7 +35,9 @@ def _client_picks_models(ls: AmctLanguageServer) -> bool:
 
 async def fix_all_edit(ls: AmctLanguageServer, uri: str) -> types.WorkspaceEdit | None:
     """Every primary fix of the document's current version, as one versioned edit; None when there is none
-    (or amct is disabled)."""
+    (or amct is disabled). For a notebook or one of its cells: the notebook's fixes, in its cells."""
+    if ls.notebooks.is_cell(uri) or ls.notebooks.view(uri) is not None:
+        return await cell_actions.notebook_fix_all(ls, uri, document_changes=document_changes(ls))
     if not ls.settings_for(uri).enable:
         return None
     analysis = await ls.analyzer.current(uri)
@@ -49,6 +51,8 @@ async def fix_all_edit(ls: AmctLanguageServer, uri: str) -> types.WorkspaceEdit 
 
 async def code_action(ls: AmctLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
+    if ls.notebooks.is_cell(uri):
+        return await cell_actions.cell_code_actions(ls, params, document_changes=document_changes(ls))
     if not ls.settings_for(uri).enable:
         return []
     snap = ls.snapshot(uri)

@@ -47,6 +47,8 @@ async def apply_all(ls: AmctLanguageServer, args: tuple[Any, ...]) -> bool:
 async def explain(ls: AmctLanguageServer, args: tuple[Any, ...]) -> str:
     """A Markdown report of the model a document uses: its tails and their rename chains."""
     uri = uri_arg(args)
+    view = ls.notebooks.of_cell(uri)
+    uri = view.uri if view is not None else uri  # a cell's model is its notebook's
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
         return f"# amct\n\n{uri} is not open in the editor.\n"

@@ -16,6 +16,10 @@ async def pull(
     ls: AmctLanguageServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
     uri = params.text_document.uri
+    if ls.notebooks.is_cell(uri):
+        # A notebook's cells get their diagnostics pushed (lsp/notebooks.py); answering here as well would
+        # show each one twice in a client that keeps pulled and pushed diagnostics apart.
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
     await ls.wait_settings()
     settings = ls.settings_for(uri)
     if not settings.enable:

@@ -26,6 +26,8 @@ def hover_kind(ls: AmctLanguageServer) -> types.MarkupKind:
 
 
 async def hover(ls: AmctLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    if ls.notebooks.is_cell(params.text_document.uri):
+        return await cell_hover(ls, params)
     if not ls.settings_for(params.text_document.uri).enable:
         return None
     analysis = await ls.analyzer.current(params.text_document.uri)
@@ -36,13 +38,32 @@ async def hover(ls: AmctLanguageServer, params: types.HoverParams) -> types.Hove
     if found is None:
         return None
     text, span = found
+    return _hover(ls, text, convert.to_client_range(analysis.lines, span, ls.codec))
+
+
+async def cell_hover(ls: AmctLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """A hover in a notebook cell: the notebook's analysis, positions through its cell ↔ script map."""
+    uri = params.text_document.uri
+    view = ls.notebooks.of_cell(uri)
+    if view is None or not ls.settings_for(view.uri).enable:
+        return None
+    analysis = await ls.analyzer.current(view.uri)
+    view = ls.notebooks.of_cell(uri)  # as it is now, the version the analysis is of
+    if analysis is None or analysis.result is None or view is None or view.version != analysis.version:
+        return None
+    pos = view.script_position(uri, params.position, ls.codec)
+    found = markdown.hover_at(analysis.result, pos) if pos is not None else None
+    place = view.cell_range(found[1], ls.codec) if found is not None else None
+    if found is None or place is None or place[0] != uri:
+        return None
+    return _hover(ls, found[0], place[1])
+
+
+def _hover(ls: AmctLanguageServer, text: str, rng: types.Range) -> types.Hover:
     kind = hover_kind(ls)
     if kind is types.MarkupKind.PlainText:
         text = markdown_to_plain(text)
-    return types.Hover(
-        contents=types.MarkupContent(kind=kind, value=text),
-        range=convert.to_client_range(analysis.lines, span, ls.codec),
-    )
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=text), range=rng)
 
 
 ROUTES = (Route(types.TEXT_DOCUMENT_HOVER, hover),)
