@@ -92,7 +92,7 @@ _PRELOAD = {
     "check": ("amct_lsp.check_cmd", "amct_lsp.check.checker", "amct_lsp.check_jobs"),
     # The server checks the first document it opens: load the engine (libcst) now, not on that keystroke; and
     # the feature modules `create_server` installs, so that their classes come from the code cache too.
-    "serve": ("amct_lsp.lsp.server", "amct_lsp.lsp.features", "amct_lsp.check.checker"),
+    "serve": ("amct_lsp.lsp.server", "amct_lsp.lsp.features", "amct_lsp.check.checker", "amct_lsp.project"),
 }
 
 

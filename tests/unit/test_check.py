@@ -790,10 +790,12 @@ def test_a_skipped_tail_layer_loses_no_record(make: Make) -> None:
     skipped, quantized = by_tensor["head_a/Add:0"], by_tensor["head_b/BiasAdd:0"]
     assert skipped.replacement == "bias_add/BiasAdd:0"  # no searchN step
     assert skipped.severity is Severity.WARNING and skipped.layer is None
-    assert "the fetch still works: layer 'head_a/Conv2D' is not quantized" in skipped.message
-    assert "save_model fails" not in skipped.message
+    # The message says what to use (messages.py); what happens as written is the finding's consequence.
+    assert skipped.consequence is not None and quantized.consequence is not None
+    assert "the fetch still works: layer 'head_a/Conv2D' is not quantized" in skipped.consequence
+    assert "save_model fails" not in skipped.consequence
     assert quantized.severity is Severity.ERROR and quantized.layer == "head_b/MatMul"
-    assert "cannot find shift_bit of layer head_b/MatMul in record_file" in quantized.message
+    assert "cannot find shift_bit of layer head_b/MatMul in record_file" in quantized.consequence
     hovers = {n.value: name_hover(n, result) for n in result.names if n.value in by_tensor}
     assert "As written: the fetch still works (its layer is not quantized)" in hovers["head_a/Add:0"]
     assert "As written: no calibration record for layer `head_b/MatMul`" in hovers["head_b/BiasAdd:0"]

@@ -42,7 +42,7 @@ def test_text_names_the_cell(project: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 1
     lines = out.splitlines()
     # Cell 6 (1-based, markdown cells counted), line 3 of that cell (after the %%time line).
-    assert lines[0].startswith("notebooks/flow.ipynb:cell 6:3:46: AMCT001 stale output name 'Add:0' → use ")
+    assert lines[0].startswith("notebooks/flow.ipynb:cell 6:3:46: AMCT001 stale output 'Add:0' → use ")
     assert "    model: notebooks/pb_model/case_1_1.pb" in lines
     assert lines[-1] == "Found 1 finding in 1 file; 1 fixable with --fix."
 
@@ -76,7 +76,7 @@ def test_github_and_sarif_point_into_the_notebook_file(
     fields = dict(p.split("=", 1) for p in props.split(" ", 1)[1].split(","))
     line, col = int(fields["line"]), int(fields["col"])
     assert file_lines[line - 1][col - 1 :].startswith("'Add:0'")
-    assert message.startswith("cell 6:3:46: stale output name")
+    assert message.startswith("cell 6:3:46: stale output ")
     code, out, _ = run(capsys, "--format", "sarif", "notebooks/flow.ipynb")
     (result,) = json.loads(out)["runs"][0]["results"]
     region = result["locations"][0]["physicalLocation"]["region"]

@@ -95,7 +95,7 @@ def test_the_hook_fails_a_staged_stale_name_and_passes_a_clean_script(tmp_path: 
     failed = subprocess.run(pre_commit, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "amct-lsp (stale AMCT output names)" in failed.stdout and "Failed" in failed.stdout
-    assert "quant.py:16:25: AMCT001 stale output name 'Add:0'" in failed.stdout
+    assert "quant.py:16:25: AMCT001 stale output 'Add:0'" in failed.stdout
     assert "notes.txt" not in failed.stdout
 
     fixed = stale.replace("'Add:0'", "'search_n_quant/search_n_quant_SEARCHN/Identity:0'", 1)
