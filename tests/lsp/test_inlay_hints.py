@@ -166,3 +166,64 @@ async def test_refresh_when_the_setting_changes(seed: Path) -> None:
         s.replace(uri, "# moved\n" + text)
         await s.wait_published(uri, 2)
         assert s.rec.refreshes == []
+
+
+async def test_several_quantized_layers_hint_the_second_literal_fix(
+    tmp_path: Path, fixture_path: Callable[[str], Path]
+) -> None:
+    """multi_output has three quantized layers (trunk/Conv2D, head_a/Conv2D, head_b/MatMul), so the
+    preferred fix of a stale name is the calib_outputs route and the literal new name is second, labelled
+    inferred. The hint still shows the new name, says it is inferred and why, and its click applies the
+    literal fix — not the preferred one."""
+    (tmp_path / "pre_model").mkdir()
+    shutil.copyfile(fixture_path("multi_output"), tmp_path / "pre_model" / "model.pb")
+    script = tmp_path / "quant.py"
+    text = (
+        "import amct_tensorflow as amct\nimport tensorflow as tf\n\n"
+        'with tf.io.gfile.GFile("./pre_model/model.pb", "rb") as f:\n'
+        "    graph_def = tf.compat.v1.GraphDef()\n    graph_def.ParseFromString(f.read())\n"
+        'tf.import_graph_def(graph_def, name="")\ngraph = tf.compat.v1.get_default_graph()\n'
+        'amct.quantize_model(graph, "./config.json", "./record.txt")\n'
+        "with tf.compat.v1.Session() as sess:\n"
+        '    sess.run(graph.get_tensor_by_name("head_b/BiasAdd:0"))\n'
+    )
+    script.write_text(text, encoding="utf-8")
+    stale_line = 10
+    new = "search_n_quant_1/search_n_quant_SEARCHN/Identity:0"  # head_a's searchN takes the unnumbered name
+    line = text.splitlines()[stale_line]
+    column = line.index('"head_b/BiasAdd:0"')
+    async with start_session(root=tmp_path) as s:
+        uri = s.open(script)
+        (diagnostic,) = (await s.wait_published(uri, 1)).diagnostics
+        assert diagnostic.code == "AMCT001"
+        actions = await s.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diagnostic.range,
+                context=types.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        )
+        preferred = [a for a in actions or () if isinstance(a, types.CodeAction) and a.is_preferred]
+        assert len(preferred) == 1 and "calib_outputs" in preferred[0].title  # the rename-proof route first
+
+        (hint,) = await hints(s, uri, whole(text))
+        assert hint.position == pos(stale_line, column + len('"head_b/BiasAdd:0"'))
+        label = part(hint)
+        assert label.value == "→ search_n_quant_1/…/Identity:0 (inferred)"
+        assert isinstance(label.tooltip, types.MarkupContent)
+        assert new in label.tooltip.value
+        assert "several quantized layers" in label.tooltip.value and "numbered" in label.tooltip.value
+        assert "calib_outputs quick fix is the rename-proof route" in label.tooltip.value
+        assert label.command is not None and label.command.command == APPLY_FIX
+        assert label.command.title.endswith("(inferred)") and "calib_outputs" not in label.command.title
+        assert list(label.command.arguments or ()) == [uri, 1, stale_line, column, "AMCT001"]
+
+        assert await execute(s, label.command) is True
+        (applied,) = s.rec.applied
+        edits, version = edits_of(applied, uri)
+        assert version == 1
+        fixed = apply_text_edits(text, edits)
+        # Only the string changed: the literal name, no calib_outputs list, the call untouched.
+        assert fixed.splitlines()[stale_line] == f'    sess.run(graph.get_tensor_by_name("{new}"))'
+        assert fixed.splitlines()[:stale_line] == text.splitlines()[:stale_line]
+        assert "calib_outputs" not in fixed

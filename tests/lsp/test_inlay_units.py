@@ -43,6 +43,25 @@ def test_a_hint_needs_a_safe_primary_edit_of_the_string_itself() -> None:
     assert name_hints([finding(rename)], hidden=[Code.STALE_NAME]) == []
 
 
+def test_a_second_literal_fix_behind_the_calib_outputs_route_gets_an_inferred_hint() -> None:
+    """Several quantized layers: the calib_outputs route is preferred and the literal name is second; the
+    hint applies that literal fix, labelled inferred even on a FAQ chain, and says why. Never a guess."""
+    proof = Fix("calib_outputs", (TextEdit(INSIDE, "calib[0]"),), rename_proof=True)
+    second = Fix("AMCT001: use it (inferred)", (TextEdit(INSIDE, NEW),), primary=False)
+    (hint,) = name_hints([finding(proof, second)])
+    assert hint.fix is second and hint.second
+    assert hint.label == "→ search_n_quant/…/Identity:0 (inferred)"
+    assert "numbered" in hint.tooltip and "calib_outputs quick fix is the rename-proof route" in hint.tooltip
+    guess = Fix("did you mean?", (TextEdit(INSIDE, NEW),), primary=False, safe=False)
+    line_9 = Span(Position(9, 0), Position(9, 0))
+    elsewhere = Fix("look it up again", (TextEdit(line_9, "x\n"),), primary=False)
+    ignore = Fix("ignore", (TextEdit(INSIDE, NEW),), primary=False, suppression=True)
+    for fixes in ((proof, guess), (proof, elsewhere), (proof, ignore), (proof,)):
+        assert name_hints([finding(*fixes)]) == [], fixes
+    (first,) = name_hints([finding(Fix("use it", (TextEdit(INSIDE, NEW),)))])
+    assert not first.second and "numbered" not in first.tooltip and not first.label.endswith("(inferred)")
+
+
 def test_an_inferred_chain_says_so_in_the_label() -> None:
     (hint,) = name_hints([finding(Fix("use it", (TextEdit(INSIDE, NEW),)), evidence=Evidence.INFERRED)])
     assert hint.label.endswith("(inferred)")

@@ -431,6 +431,34 @@ def test_post_rewrite_name_too_early(make: Make, body: str) -> None:
     assert fix_and_recheck(script, result).findings == []
 
 
+def test_bias_add_of_a_batch_to_space_bn_fusion_only_exists_after_the_rewrite(make: Make) -> None:
+    """Conv2D+BatchToSpace+BN: the fused conv's new `bias_add` is off the renamed path (the network ends at
+    the model's own BatchToSpaceND) but is still a name the rewrite creates: AMCT003 before quantize_model
+    and in save_model, not AMCT002; fine after it. Before it the tail's value differs, so that fix is only
+    offered."""
+    script = make(
+        "v8_atrous_conv_bn",
+        """
+        with tf.gfile.GFile('./model/v8_atrous_conv_bn.pb', 'rb') as f:
+            pass
+        t = g.get_tensor_by_name('bias_add:0')
+        amct.quantize_model(g, 'c', 'r')
+        u = g.get_tensor_by_name('bias_add:0')
+        amct.save_model('./model/v8_atrous_conv_bn.pb', ['bias_add'], 'r', 'out')
+        """,
+    )
+    result = check(script)
+    assert codes(result) == [("AMCT003", 6, "bias_add:0"), ("AMCT003", 9, "bias_add")]
+    before, saved = result.findings
+    bn = "batch_normalization/FusedBatchNormV3"
+    assert "before 'convolution/BatchToSpaceND:0'" in before.message
+    assert before.replacement == f"{bn}:0" and before.bulk_fix is None  # offered, not applied in bulk
+    assert before.primary_fix is not None and any("value differs" in n for n in before.notes)
+    assert saved.replacement == bn and saved.bulk_fix is not None
+    after = next(n for n in result.names if n.span.start.line == 7)  # 0-based: line 8
+    assert after.verdict is not None and "created by quantize_model" in after.verdict
+
+
 # -- AMCT004 and the model search ----------------------------------------------------------------------------
 
 

@@ -222,6 +222,7 @@ def test_batch_to_space_bn_reorder_and_fold(tf: Any, fixture_path: FixturePath) 
         with graph.name_scope("convolution/"):
             moved = tf.raw_ops.BatchToSpaceND(input=fused, block_shape=block_shape, crops=crops)
     assert fused.name == "bias_add:0"
+    assert verdict.chain.side == (fused.name,)  # registered: a name that only exists after the rewrite
     assert moved.name != step.new  # a new op cannot take the old one's name: only a rewire keeps it
     with tf.compat.v1.Session(graph=graph) as sess:
         want, got = sess.run([step.old, moved], feed_dict=_feed(graph))

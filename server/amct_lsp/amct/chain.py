@@ -67,6 +67,9 @@ class RenameChain:
     #: Caveats to show with the chain (AvgPool/shift-N, numbering may differ when other layers are rewritten,
     #: ...).
     notes: tuple[str, ...] = ()
+    #: Tensors the rewrite creates off the renamed path (Conv2D+BatchToSpace+BN: the fused conv's `bias_add`,
+    #: which the model's own BatchToSpaceND, the new tail, reads): they only exist after quantize_model too.
+    side: tuple[str, ...] = ()
 
     @property
     def original(self) -> str:
@@ -89,6 +92,10 @@ class RenameChain:
     def names(self) -> list[str]:
         """original, then each new name: ["Add:0", "bias_add/BiasAdd:0", "search_n_quant/...:0"]."""
         return [self.original, *(s.new for s in self.steps)]
+
+    def created(self) -> list[str]:
+        """Every tensor the rewrite creates: each new name, then the `side` ones."""
+        return [*self.names()[1:], *self.side]
 
 
 @dataclass(frozen=True, slots=True)

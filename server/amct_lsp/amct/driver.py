@@ -138,12 +138,12 @@ def predict(
         notes = list(ctx.notes.get(tail.name, []))
         if other_note:
             notes.append(other_note)
-        chain = RenameChain(tail.name, tuple(tail_steps), tuple(notes))
-        for step in tail_steps:
-            if step.new.rpartition(":")[0] in graph:
+        chain = RenameChain(tail.name, tuple(tail_steps), tuple(notes), _side(ctx, tail.name, tail_steps))
+        for new in chain.created():
+            if new.rpartition(":")[0] in graph:
                 continue  # a fusion that deletes the tail ends the network at a node the model has
-            created.add(step.new)
-            created.add(step.new.rpartition(":")[0])
+            created.add(new)
+            created.add(new.rpartition(":")[0])
         labels = " then ".join(_PASS_LABEL.get(s.pass_name, s.pass_name) for s in tail_steps)
         reason = f"renamed by {labels}"
         if misses:
@@ -161,6 +161,15 @@ def predict(
         rules=rules.describe(),
         rules_version=str(rules.version) if rules.version is not None else None,
         rules_source=rules.source,
+    )
+
+
+def _side(ctx: PassContext, tail: str, steps: list[RenameStep]) -> tuple[str, ...]:
+    """The tensors of the ops `create` made for `tail` that its chain does not name (a fusion that ends the
+    network at a node the model has, reading a new `bias_add`)."""
+    on_path = {step.new.rpartition(":")[0] for step in steps}
+    return tuple(
+        f"{name}:0" for name, (owner, _) in ctx.allocations.items() if owner == tail and name not in on_path
     )
 
 

@@ -133,6 +133,14 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
             partial = RenameChain(created.tail, later, created.notes)
             right = created.final if is_tensor else created.final.rpartition(":")[0]
             return _stale(ctx, value, right, partial, evidence_of(partial))
+        # A name made off the renamed path (the fused conv's `bias_add` before a kept BatchToSpaceND) is not
+        # what the tail becomes, only what its rewrite makes on the way.
+        side = tensor not in names
+        origin = (
+            f"the rewrite of '{created.original}' creates it, before '{created.final}'"
+            if side
+            else f"it is what '{created.original}' becomes"
+        )
         if use.phase.wants_original:
             as_tensor = is_tensor and use.phase is not Phase.CALIB  # calib_outputs holds op names
             original = created.original if as_tensor else created.original.rpartition(":")[0]
@@ -147,18 +155,17 @@ def _judge_name(ctx: CheckContext, use: NameUse, value: str, prefix: str = "") -
                 replacement=original,
                 chain=created,
                 evidence=evidence_of(created),
-                message=(
-                    f"'{value}' only exists after quantize_model "
-                    f"(it is what '{created.original}' becomes); "
-                    f"{where} use '{original}'"
-                ),
+                message=f"'{value}' only exists after quantize_model ({origin}); {where} use '{original}'",
                 change=(0, len(value)),
+                # Before quantize_model the network's output is not the side op's value: offered, not bulk.
+                safe=not (side and use.phase is Phase.BEFORE),
+                notes=(_SIDE_NOTE,) if side and use.phase is Phase.BEFORE else (),
             )
         return Verdict(
             None,
             chain=created,
             evidence=evidence_of(created),
-            verdict=f"created by quantize_model (what '{created.original}' becomes)",
+            verdict=f"created by quantize_model ({origin if side else origin.removeprefix('it is ')})",
         )
     if node is None:
         made = _made_by_script(ctx, op_name)
@@ -290,6 +297,12 @@ def _plain_verdict(ctx: CheckContext, op_name: str, op: str) -> str:
     if op in ("Placeholder", "PlaceholderWithDefault"):
         return "network input"
     return f"internal node of the model ({op})"
+
+
+_SIDE_NOTE = (
+    "The rewrite makes this op inside the fused layer, off the network's output path; before quantize_model "
+    "the network's output is the tail's original name, whose value differs (check it is what you meant)."
+)
 
 
 def _unknown(

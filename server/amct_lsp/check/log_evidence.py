@@ -53,7 +53,7 @@ def load_chains(
 def _index_created(chains: Iterable[RenameChain]) -> dict[str, RenameChain]:
     created: dict[str, RenameChain] = {}
     for chain in chains:
-        for name in chain.names()[1:]:
+        for name in chain.created():
             created.setdefault(name, chain)
             created.setdefault(name.rpartition(":")[0], chain)
     return created

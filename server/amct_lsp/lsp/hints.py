@@ -1,8 +1,10 @@
 """What an inlay hint shows after a stale name string: the new name, shortened, and the fix it applies.
 
-A hint is offered only where the finding's primary fix writes the new name into that very string (a literal
-fix, safe): the calib_outputs route, a "did you mean" guess and an object looked up again have no one name
-to show inline. No LSP types: the feature and the refresh (`refresh.py`) share it.
+A hint is offered where a safe fix writes the new name into that very string (a literal fix): the preferred
+one, or — in a model with several quantized layers, where the rename-proof calib_outputs route is preferred
+— the literal name that comes second, labelled inferred (the tail's searchN may be numbered). A "did you
+mean" guess and an object looked up again have no one name to show inline. No LSP types: the feature and the
+refresh (`refresh.py`) share it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ if TYPE_CHECKING:
     from amct_lsp.lsp.settings import Settings
 
 ARROW = "→ "
+UNCERTAIN = (
+    "Inferred: the model has several quantized layers and AMCT inserts a searchN after each, so this "
+    "searchN name may be numbered (`search_n_quant_K`). "
+    "The calib_outputs quick fix is the rename-proof route."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +41,15 @@ class NameHint:
         return self.finding.span
 
     @property
+    def second(self) -> bool:
+        """The literal name is not the preferred fix: calib_outputs is (several quantized layers)."""
+        return not self.fix.primary
+
+    @property
     def label(self) -> str:
         new = self.finding.replacement or ""
-        inferred = self.finding.chain is not None and self.finding.chain.evidence is Evidence.INFERRED
+        chain = self.finding.chain
+        inferred = self.second or (chain is not None and chain.evidence is Evidence.INFERRED)
         # A long scoped name loses its middle (`search_n_quant/…/Identity:0`); the tooltip has it whole.
         return f"{ARROW}{short_name(new)}" + (" (inferred)" if inferred else "")
 
@@ -47,6 +60,8 @@ class NameHint:
         lines = [f"**{finding.code.value}** {finding.message}", f"New name: `{finding.replacement}`"]
         if finding.chain is not None and finding.chain.steps:
             lines.append(f"`{chain_line(finding.chain)}` — {finding.chain.evidence.label}")
+        if self.second:
+            lines.append(UNCERTAIN)
         lines.append(f"Click to apply: {self.fix.message}")
         return "\n\n".join(lines)
 
@@ -56,14 +71,26 @@ class NameHint:
 
 
 def literal_fix(finding: Finding) -> Fix | None:
-    """The finding's primary fix when it is a safe edit of the stale string itself, else None."""
-    fix = finding.primary_fix
-    if finding.replacement is None or fix is None or not fix.safe or fix.rename_proof or fix.suppression:
+    """The fix a hint applies: the finding's primary fix when it is a safe edit of the stale string itself;
+    when the primary fix is the rename-proof calib_outputs route, the literal fix that comes second (never a
+    guess: those are not safe); else None."""
+    primary = finding.primary_fix
+    if finding.replacement is None or primary is None:
         return None
+    if _edits_string(finding, primary):
+        return primary
+    if not primary.rename_proof:
+        return None
+    return next((f for f in finding.fixes if not f.primary and _edits_string(finding, f)), None)
+
+
+def _edits_string(finding: Finding, fix: Fix) -> bool:
+    """A safe fix that writes the new name into the stale string (not the calib_outputs route, not an
+    ignore comment, not an object looked up again elsewhere)."""
+    if not fix.safe or fix.rename_proof or fix.suppression:
+        return False
     span = finding.span
-    if not any(span.start <= e.span.start and e.span.end <= span.end for e in fix.edits):
-        return None  # the edit is elsewhere (an object looked up again): not "this string becomes ..."
-    return fix
+    return any(span.start <= e.span.start and e.span.end <= span.end for e in fix.edits)
 
 
 def name_hints(findings: Iterable[Finding], hidden: Iterable[Code] = ()) -> list[NameHint]:
