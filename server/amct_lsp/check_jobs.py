@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from amct_lsp.amct.versions import RuleVersion
 from amct_lsp.check import CheckResult, apply_edits, check_file, primary_edits
 from amct_lsp.check.findings import Code, Finding, Severity
 from amct_lsp.fileio import write_preserving
 from amct_lsp.model.cache import ModelCache
-from amct_lsp.notebook import Notebook
 from amct_lsp.script.source import ScriptText
+
+if TYPE_CHECKING:
+    from amct_lsp.notebook import Notebook
 
 #: Chunks per worker: small enough to balance uneven files, large enough to keep a folder together.
 CHUNKS_PER_WORKER = 4
@@ -100,7 +100,7 @@ def _for_output(result: CheckResult, findings: list[Finding]) -> CheckResult:
 
 def _fixed_bytes(text: ScriptText | Notebook, result: CheckResult) -> bytes | None:
     """The file's bytes with its safe primary fixes applied (a notebook: in its cell sources only)."""
-    if isinstance(text, Notebook):
+    if not isinstance(text, ScriptText):  # a notebook (not imported here: a plain script does not need it)
         from amct_lsp.check.notebooks import fixed_notebook
 
         return fixed_notebook(text, result)
@@ -151,6 +151,8 @@ def _run_in_worker(job: Job) -> Outcome:
 
 def _context() -> Any:
     """fork where it is safe and cheap (Linux: the workers inherit the loaded engine); else the default."""
+    import multiprocessing  # only with several workers: one file (or -j 1) never pays for it
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -170,7 +172,11 @@ def run_jobs(jobs: Sequence[Job], workers: int) -> list[Outcome]:
                 break
         return out
     chunk = max(1, math.ceil(len(jobs) / (workers * CHUNKS_PER_WORKER)))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool: ProcessPoolExecutor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_start_worker
+    )
     try:
         return list(pool.map(_run_in_worker, jobs, chunksize=chunk))
     finally:

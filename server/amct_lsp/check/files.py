@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from amct_lsp.amct.versions import RuleVersion
 from amct_lsp.check.checker import check_source
@@ -11,8 +12,11 @@ from amct_lsp.check.findings import Code, Finding, Position, Severity, Span
 from amct_lsp.check.results import CheckResult
 from amct_lsp.fileio import path_state
 from amct_lsp.model.cache import ModelCache
-from amct_lsp.notebook import Notebook, is_notebook_path
+from amct_lsp.notebook import is_notebook_path
 from amct_lsp.script.source import ScriptDecodeError, ScriptText, read_script
+
+if TYPE_CHECKING:
+    from amct_lsp.notebook import Notebook
 
 _SKIP_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from amct_lsp.amct.chain import Prediction, RenameChain
 from amct_lsp.check.findings import Finding, Span
-from amct_lsp.notebook import Notebook, NotebookScript
 from amct_lsp.script.facts import ScriptAnalysis
+
+if TYPE_CHECKING:
+    from amct_lsp.notebook import Notebook, NotebookScript
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,11 @@ from typing import Any
 
 from amct_lsp.fileio import read_regular
 from amct_lsp.notebook.joined import NotebookScript, join_cells
+from amct_lsp.notebook.paths import is_notebook_path
 from amct_lsp.text import LineIndex, Position, lines_with_ends
 
 #: Notebooks carry their outputs (plots, tables) inline: bigger than scripts, still bounded.
 MAX_NOTEBOOK_BYTES = 64 * 2**20
-NOTEBOOK_SUFFIX = ".ipynb"
 PYTHON = "python"
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -164,10 +164,6 @@ class Notebook:
 def read_notebook(path: str | os.PathLike[str]) -> Notebook:
     """Read and parse a notebook; OSError propagates (see fileio), a bad notebook raises NotebookError."""
     return parse_notebook(read_regular(path, MAX_NOTEBOOK_BYTES))
-
-
-def is_notebook_path(path: str) -> bool:
-    return path.lower().endswith(NOTEBOOK_SUFFIX)
 
 
 def parse_notebook(data: bytes) -> Notebook:

@@ -17,8 +17,6 @@ from amct_lsp.lsp.features.commands import uri_arg
 from amct_lsp.lsp.handlers import Route
 from amct_lsp.lsp.payloads import ExplainUse, ExplainView, unstructure
 from amct_lsp.model.errors import ModelError
-from amct_lsp.render.html import STYLE, UseLink, explain_fragment, message_fragment
-from amct_lsp.render.script_uses import tail_uses
 
 if TYPE_CHECKING:
     from amct_lsp.lsp.server import AmctLanguageServer
@@ -28,11 +26,17 @@ _HEADING = "AMCT: Explain model"
 
 
 def _message(uri: str, version: int | None, message: str) -> Any:
+    from amct_lsp.render.html import STYLE, message_fragment  # on first use: the server starts without it
+
     return unstructure(ExplainView(uri, version, _HEADING, message_fragment(_HEADING, message), STYLE))
 
 
 async def explain_view(ls: AmctLanguageServer, args: tuple[Any, ...]) -> Any:
     """The picture of the model a document uses, with links back to the document's uses of each tail."""
+    # The picture's renderer loads on first use: most sessions never open it, and start-up is measured.
+    from amct_lsp.render.html import STYLE, UseLink, explain_fragment
+    from amct_lsp.render.script_uses import tail_uses
+
     uri = uri_arg(args)
     analysis = await ls.analyzer.current(uri)
     if analysis is None:
