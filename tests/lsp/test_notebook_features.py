@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lsp_helpers import SEED, pos, start_session
+from lsp_helpers import SEED, Session, apply_text_edits, edits_of, pos, start_session
 from lsprotocol import types
+from test_code_lens import lenses, titles
 from test_completion import complete, ranked, vscode_like
+from test_inlay_hints import execute, hints, part
 from test_notebooks import NEW, STALE_CELL, Notebook, notebook_caps
 
 from support.notebooks import SEED_CELLS
@@ -33,12 +35,8 @@ def caps() -> types.ClientCapabilities:
     return out
 
 
-async def cell_hints(s: object, uri: str) -> list[types.InlayHint]:
-    rng = types.Range(start=pos(0, 0), end=pos(100, 0))
-    result = await s.client.text_document_inlay_hint_async(  # type: ignore[attr-defined]
-        types.InlayHintParams(text_document=types.TextDocumentIdentifier(uri=uri), range=rng)
-    )
-    return list(result or [])
+async def cell_hints(s: Session, uri: str) -> list[types.InlayHint]:
+    return await hints(s, uri, types.Range(start=pos(0, 0), end=pos(100, 0)))
 
 
 async def test_completion_in_a_cell_ranks_the_new_name_first(project: Path) -> None:
@@ -73,3 +71,79 @@ async def test_no_completion_outside_a_name_string_in_a_cell(project: Path) -> N
         nb = Notebook(s, project, list(SEED_CELLS))
         await s.wait_published(nb.uris[STALE_CELL])
         assert await complete(s, nb.uris[STALE_CELL], 1, 4) is None
+
+
+async def test_an_inlay_hint_in_the_cell_applies_the_fix_to_that_cell_only(project: Path) -> None:
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, list(SEED_CELLS))
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(cell_uri)
+        text = nb.texts[STALE_CELL]
+        line = text.splitlines()[STALE_LINE]
+        column = line.index("'Add:0'")
+        (hint,) = await cell_hints(s, cell_uri)
+        assert hint.position == pos(STALE_LINE, column + len("'Add:0'"))  # cell-relative
+        label = part(hint)
+        assert label.value == "→ search_n_quant/…/Identity:0"
+        assert label.command is not None and label.command.command == APPLY_FIX
+        arguments = list(label.command.arguments or ())
+        assert arguments[0] == cell_uri and arguments[2:] == [STALE_LINE, column, "AMCT001"]
+        # The other cells have no hint: the stale string is in this one (quantize_model's cell included).
+        for i in (1, 2, 3, 6):
+            assert await cell_hints(s, nb.uris[i]) == []
+        # A range of the cell that ends before the string gets nothing.
+        early = types.Range(start=pos(0, 0), end=pos(STALE_LINE, column))
+        assert await hints(s, cell_uri, early) == []
+
+        assert await execute(s, label.command) is True
+        (applied,) = s.rec.applied
+        assert [c.text_document.uri for c in applied.document_changes or []] == [cell_uri]
+        edits, version = edits_of(applied, cell_uri)
+        assert version == 1  # the cell's own version
+        fixed = apply_text_edits(text, edits)
+        assert fixed.splitlines()[STALE_LINE] == f"    output_tensor = graph.get_tensor_by_name('{NEW}')"
+        assert fixed.splitlines()[:STALE_LINE] == text.splitlines()[:STALE_LINE]
+        nb.edit_cell(STALE_CELL, fixed)
+        assert await cell_hints(s, cell_uri) == []
+
+
+async def test_a_cell_hint_is_refused_for_another_notebook_version(project: Path) -> None:
+    """Another cell changed after the hint was shown: the notebook's version moved on, nothing is applied;
+    the new hint (same cell text) applies. Forged positions apply nothing."""
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, list(SEED_CELLS))
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(cell_uri)
+        (old,) = await cell_hints(s, cell_uri)
+        command = part(old).command
+        assert command is not None
+        nb.edit_cell(1, nb.texts[1] + "# a note\n")
+        (new,) = await cell_hints(s, cell_uri)
+        new_command = part(new).command
+        assert new_command is not None and new_command.arguments != command.arguments
+        assert await execute(s, command) is False
+        assert s.rec.applied == []
+        arguments = list(new_command.arguments or ())
+        for forged in ([*arguments[:2], 40, 0, "AMCT001"], [*arguments[:2], 0, 0, "AMCT001"]):
+            assert await execute(s, types.Command(title="", command=APPLY_FIX, arguments=forged)) is False
+        assert s.rec.applied == []
+        assert await execute(s, new_command) is True
+        assert len(s.rec.applied) == 1
+
+
+async def test_the_code_lens_is_on_the_quantize_model_call_in_its_cell(project: Path) -> None:
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, list(SEED_CELLS))
+        await s.wait_published(nb.uris[STALE_CELL])
+        count, explain = await lenses(s, nb.uris[3])
+        assert titles([count, explain]) == [(1, "renames 1 output"), (1, "Explain")]  # line 1 of cell 3
+        assert count.range.start.character == 0
+        for i in (1, 2, STALE_CELL, 6):
+            assert await lenses(s, nb.uris[i]) == []
+        assert count.command is not None
+        assert list(count.command.arguments or ()) == [nb.uris[3], "quantize_model"]
+        shown = await execute(s, count.command)
+        assert isinstance(shown, str) and shown.startswith("quantize_model renames 1 output of case_1_1.pb")
+        assert explain.command is not None
+        report = await execute(s, explain.command)
+        assert isinstance(report, str) and "case_1_1.pb" in report
