@@ -147,3 +147,17 @@ async def test_the_code_lens_is_on_the_quantize_model_call_in_its_cell(project: 
         assert explain.command is not None
         report = await execute(s, explain.command)
         assert isinstance(report, str) and "case_1_1.pb" in report
+
+
+async def test_completion_while_typing_above_a_magic_line_of_the_cell(project: Path) -> None:
+    """The open bracket of the string being typed hid the `%timeit` line below from the magic filter: the
+    repaired joined script is filtered again, so the name still completes."""
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, list(SEED_CELLS))
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(cell_uri)
+        typed = "    out = graph.get_tensor_by_name('Ad"
+        text = f"with tf.Session() as sess:\n{typed}\n    %timeit sess.run(out)\n    sess.run(out)\n"
+        nb.edit_cell(STALE_CELL, text)
+        items = ranked(await complete(s, cell_uri, 1, len(typed)))
+        assert items[0].label == NEW, [i.label for i in items]

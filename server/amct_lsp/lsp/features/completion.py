@@ -10,7 +10,7 @@ and the ranges are mapped back to the cell (lsp/notebooks.py).
 from __future__ import annotations
 
 import asyncio
-from functools import partial
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -25,6 +25,7 @@ from amct_lsp.text import Position, Span
 if TYPE_CHECKING:
     from amct_lsp.check.completion import Candidate, Completions
     from amct_lsp.lsp.server import AmctLanguageServer
+    from amct_lsp.script.facts import ScriptAnalysis
 
 TRIGGERS = ["'", '"', "/"]
 
@@ -64,7 +65,8 @@ async def cell_completion(
     if analysis is None or analysis.result is None or view is None or view.version != analysis.version:
         return None
     pos = view.script_position(uri, params.position, ls.codec)
-    found = await _complete(ls, analysis, pos) if pos is not None else None
+    # A repaired text is the joined script repaired: its cells' magics are neutralised again.
+    found = await _complete(ls, analysis, pos, view.script.neutralised_again) if pos is not None else None
     if found is None or pos is None:
         return None
     insert = view.cell_range(Span(found.slot.start, pos), ls.codec)
@@ -75,9 +77,15 @@ async def cell_completion(
     return types.CompletionList(is_incomplete=found.incomplete, items=items(ls, found, ranges))
 
 
-async def _complete(ls: AmctLanguageServer, analysis: Analysis, pos: Position) -> Completions | None:
+async def _complete(
+    ls: AmctLanguageServer,
+    analysis: Analysis,
+    pos: Position,
+    prepare: Callable[[str], str] | None = None,
+) -> Completions | None:
     """The engine's completions at `pos` (code points) in the analysed text (a script, or a notebook's
-    joined cells); mid-edit, the model of the last text that parsed."""
+    joined cells); mid-edit, the model of the last text that parsed. `prepare` turns a repaired text into
+    what is analysed."""
     assert analysis.result is not None
     uri = analysis.snapshot.uri
     model, model_source = analysis.result, None
@@ -88,6 +96,11 @@ async def _complete(ls: AmctLanguageServer, analysis: Analysis, pos: Position) -
     from amct_lsp.check.completion import complete
     from amct_lsp.script import analyze
 
+    path = analysis.snapshot.path
+
+    def analyze_repaired(text: str) -> ScriptAnalysis:
+        return analyze(prepare(text) if prepare is not None else text, path)
+
     return await asyncio.to_thread(
         complete,
         analysis.snapshot.source,
@@ -95,7 +108,7 @@ async def _complete(ls: AmctLanguageServer, analysis: Analysis, pos: Position) -
         analysis.result,
         model,
         ls.cache,
-        partial(analyze, path=analysis.snapshot.path),
+        analyze_repaired,
         model_source=model_source,
     )
 
