@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lsp_helpers import SEED, Session, apply_text_edits, edits_of, pos, start_session
+from lsp_helpers import SEED, Session, apply_text_edits, capabilities, edits_of, pos, start_session
 from lsprotocol import types
 from test_code_lens import lenses, titles
 from test_completion import complete, ranked, vscode_like
@@ -161,3 +161,28 @@ async def test_completion_while_typing_above_a_magic_line_of_the_cell(project: P
         nb.edit_cell(STALE_CELL, text)
         items = ranked(await complete(s, cell_uri, 1, len(typed)))
         assert items[0].label == NEW, [i.label for i in items]
+
+
+async def test_hints_and_lenses_refresh_when_the_model_appears_next_to_the_notebook(tmp_path: Path) -> None:
+    """Opened before the model was there: no hint. Saved after a run wrote it: the notebook is checked again
+    at the same version, and the client is asked to fetch the cells' hints and lenses again."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    out = capabilities(view_refresh=True)
+    out.notebook_document = notebook_caps().notebook_document
+    async with start_session(caps=out, root=tmp_path) as s:
+        nb = Notebook(s, folder / "flow.ipynb", list(SEED_CELLS))
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(nb.uris[2], where=lambda p: bool(p.diagnostics))  # AMCT004: no model
+        assert await cell_hints(s, cell_uri) == []
+        s.rec.refreshes.clear()
+        shutil.copytree(SEED / "pb_model", folder / "pb_model")
+        s.client.notebook_document_did_save(
+            types.DidSaveNotebookDocumentParams(
+                notebook_document=types.NotebookDocumentIdentifier(uri=nb.uri)
+            )
+        )
+        await s.wait_until(lambda: types.WORKSPACE_INLAY_HINT_REFRESH in s.rec.refreshes)
+        await s.wait_until(lambda: types.WORKSPACE_CODE_LENS_REFRESH in s.rec.refreshes)
+        (hint,) = await cell_hints(s, cell_uri)
+        assert hint.position.line == STALE_LINE
