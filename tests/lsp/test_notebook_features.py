@@ -186,3 +186,25 @@ async def test_hints_and_lenses_refresh_when_the_model_appears_next_to_the_noteb
         await s.wait_until(lambda: types.WORKSPACE_CODE_LENS_REFRESH in s.rec.refreshes)
         (hint,) = await cell_hints(s, cell_uri)
         assert hint.position.line == STALE_LINE
+
+
+async def test_cell_hint_positions_count_utf16_units(project: Path) -> None:
+    """A character outside the BMP before the name: the hint sits after the string in UTF-16 units, the click
+    (cell position in code points) still finds the finding and writes the new name in the right place."""
+    cells = list(SEED_CELLS)
+    kind, text = cells[STALE_CELL]
+    text = text.replace("output_tensor = ", "tag = '😀'; output_tensor = ")
+    cells[STALE_CELL] = (kind, text)
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, cells)
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(cell_uri)
+        column = text.splitlines()[STALE_LINE].index("'Add:0'")  # code points
+        (hint,) = await cell_hints(s, cell_uri)
+        assert hint.position == pos(STALE_LINE, column + 1 + len("'Add:0'"))
+        command = part(hint).command
+        assert command is not None and list(command.arguments or ())[2:4] == [STALE_LINE, column]
+        assert await execute(s, command) is True
+        edits, _ = edits_of(s.rec.applied[0], cell_uri)
+        fixed = apply_text_edits(text, edits)
+        assert f"tag = '😀'; output_tensor = graph.get_tensor_by_name('{NEW}')" in fixed
