@@ -6,7 +6,7 @@ position map (`amct_lsp.notebook.NotebookScript`). The analysis runs on the join
 URI; every feature that answers for a cell goes through the view:
 
 - `script_position(cell_uri, position)` — a client position in a cell → a code-point position in the script
-  (hover; completion and inlay hints will do the same);
+  (hover, completion, inlay hints);
 - `cell_range(span)` — a script span → (cell URI, client range) in the cell where it starts;
 - `diagnostics(...)` — findings → diagnostics per cell URI (fix data stays in script positions, stamped with
   the notebook's version);

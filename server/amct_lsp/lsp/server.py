@@ -297,6 +297,7 @@ class AmctLanguageServer(LanguageServer):
             shown = analysis.result is not None and self.enabled_for(view.uri)
             last_good = self.analyzer.last_good(view.uri)
             self.notebooks.publish(view, shown_findings(analysis, last_good) if shown else None)
+            self.views.after_publish(self, analysis)  # the cells' hints and lenses are the notebook's
             return
         self.views.after_publish(self, analysis)
         if self.pull_diagnostics:

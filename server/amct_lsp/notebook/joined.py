@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from amct_lsp.notebook.magics import neutralise
-from amct_lsp.text import Position, Span, TextEdit, split_lines
+from amct_lsp.text import NEWLINE, Position, Span, TextEdit, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,25 @@ class NotebookScript:
                 continue
             out.setdefault(start[0].index, []).append(TextEdit(Span(start[1], end[1]), edit.new_text))
         return out
+
+    def neutralised_again(self, text: str) -> str:
+        """`text` — this script edited within its lines (a string closed, brackets closed at the cursor for
+        completion) — with each cell's IPython lines neutralised again: an unclosed bracket hid the magic
+        lines below it from `neutralise`, and a repair that closes it would leave them as they are. Lines
+        past the script's end belong to the last cell; a text with fewer lines comes back unchanged."""
+        pieces = NEWLINE.split(text)
+        ends = [*NEWLINE.findall(text), ""]
+        if not self.cells or len(pieces) < self.cells[-1].end_line:
+            return text
+        bodies = []
+        for k, cell in enumerate(self.cells):
+            last = k == len(self.cells) - 1
+            stop = len(pieces) if last else cell.end_line
+            body = "".join(
+                pieces[i] + (ends[i] if last or i < stop - 1 else "") for i in range(cell.first_line, stop)
+            )
+            bodies.append(neutralise(body))
+        return "\n".join(bodies)
 
 
 def join_cells(cells: Sequence[tuple[int, str]]) -> NotebookScript:

@@ -3,7 +3,8 @@
 
 "Explain" runs the VS Code extension's `amct.explainModel` for a client that announces it
 (`experimental.amctExplainModel`: the extension shows the report), else the server's own
-`amct-lsp.explainModel`, which returns the Markdown report to any client.
+`amct-lsp.explainModel`, which returns the Markdown report to any client. In a notebook cell the lenses
+are the notebook's whose call is in that cell; both commands take the cell's URI (its notebook's model).
 """
 
 from __future__ import annotations
@@ -39,14 +40,27 @@ def explain_command(ls: AmctLanguageServer) -> str:
 
 async def code_lens(ls: AmctLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     uri = params.text_document.uri
-    analysis = await ls.analyzer.current(uri)  # waits for the client's settings first
+    view = ls.notebooks.of_cell(uri)
+    # A cell's lenses are its notebook's whose call is in this cell, at cell positions.
+    analysis = await ls.analyzer.current(view.uri if view is not None else uri)  # waits for the settings
     if analysis is None:
         return []
-    settings = ls.settings_for(uri)
+    owner = analysis.snapshot.uri
+    settings = ls.settings_for(owner)
+    if view is not None:
+        view = ls.notebooks.of_cell(uri)  # as it is now, the version the analysis is of
+        if view is None or view.version != analysis.version:
+            return []
     explain = explain_command(ls)
     out = []
-    for lens in lenses_for(analysis, ls.analyzer.last_good(uri), settings):
-        rng = convert.to_client_range(analysis.lines, lens.span, ls.codec)
+    for lens in lenses_for(analysis, ls.analyzer.last_good(owner), settings):
+        if view is None:
+            rng = convert.to_client_range(analysis.lines, lens.span, ls.codec)
+        else:
+            place = view.cell_range(lens.span, ls.codec)
+            if place is None or place[0] != uri:
+                continue
+            rng = place[1]
         count = types.Command(title=lens.title, command=CMD_SHOW_RENAMES, arguments=[uri, lens.api])
         out.append(types.CodeLens(range=rng, command=count))
         explain_lens = types.Command(title=EXPLAIN_TITLE, command=explain, arguments=[uri])
@@ -58,6 +72,8 @@ async def show_renames(ls: AmctLanguageServer, args: tuple[Any, ...]) -> str:
     """Show (window/showMessage) and return what the document's quantize call renames."""
     uri = uri_arg(args)
     api = args[1] if len(args) > 1 and args[1] in QUANTIZE_APIS else QUANTIZE_APIS[0]
+    view = ls.notebooks.of_cell(uri)
+    uri = view.uri if view is not None else uri  # a cell's call is its notebook's
     analysis = await ls.analyzer.current(uri)
     if analysis is None or analysis.result is None:
         return ""
