@@ -50,6 +50,8 @@ class AmctVersion:
 #: The first documents with each extension (docs/amct-rules.md gives the pages).
 FUSIONS_SINCE = AmctVersion.parse("8.0.RC1")
 OP_ADD_EXTENDED_SINCE = AmctVersion.parse("8.0.RC3")
+#: Conv3D+Mul fusion: listed on the 8.5 / 9.0 fusion pages, not on 8.0.0's (the lower bound is inferred).
+CONV3D_MUL_SINCE = AmctVersion.parse("8.5")
 
 
 @dataclass(frozen=True)
