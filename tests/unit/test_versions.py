@@ -102,7 +102,9 @@ def test_resolution_order(tmp_path: Path) -> None:
     assert rules.describe().startswith("AMCT 8.0.RC1 (FAQ + 8.0 fusions)")
     # 4. else the newest documented behaviour
     assert resolve_rules(None, search_paths=[str(tmp_path / "none")]) is NEWEST
-    assert NEWEST.describe().startswith("newest documented AMCT (8.0.RC3+)")
+    assert NEWEST.describe().startswith("newest documented AMCT (8.5+)")
+    assert "8.5 Conv3D+Mul" in RuleVersion(v("9.0"), "").describe()
+    assert "Conv3D+Mul" not in RuleVersion(v("8.3.RC1"), "").describe()
     with pytest.raises(ValueError):
         resolve_rules("eight")
     odd = resolve_rules(None, search_paths=[str(_fake_dist(tmp_path / "odd", "unknown"))])

@@ -68,7 +68,9 @@ class RuleVersion:
     def describe(self) -> str:
         """One line for hover and explain: which rules, and why."""
         if self.version is None:
-            which = "newest documented AMCT (8.0.RC3+)"
+            which = "newest documented AMCT (8.5+)"
+        elif self.at_least(CONV3D_MUL_SINCE):
+            which = f"AMCT {self.version} (FAQ + 8.0 fusions + 8.0.RC3 OP+Add + 8.5 Conv3D+Mul)"
         elif self.at_least(OP_ADD_EXTENDED_SINCE):
             which = f"AMCT {self.version} (FAQ + 8.0 fusions + 8.0.RC3 OP+Add)"
         elif self.at_least(FUSIONS_SINCE):

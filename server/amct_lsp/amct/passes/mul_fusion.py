@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from amct_lsp.amct.chain import Evidence, RenameStep
 from amct_lsp.amct.layers import CONV3D_OPS, WEIGHTED_OPS, resolve_identity
 from amct_lsp.amct.passes.base import Allocation, PassContext, claim_fused_layer, describe, replacement_step
+from amct_lsp.amct.versions import CONV3D_MUL_SINCE
 from amct_lsp.model.graph import Node
 
 
@@ -37,7 +38,7 @@ def _fused_layer(ctx: PassContext, ref: str, layers: Mapping[str, str]) -> tuple
 #: The layers the 8.0.0 fusion page lists, each with the first version whose documents fuse it.
 _LAYERS = dict.fromkeys(WEIGHTED_OPS, "8.0")
 #: Conv3D joins the list on the 8.5 / 9.0 fusion pages.
-CONV3D_MUL_VERSION = "8.5"
+CONV3D_MUL_VERSION = str(CONV3D_MUL_SINCE)
 
 
 class MulFusionPass:
@@ -45,8 +46,10 @@ class MulFusionPass:
 
     name = "mul_fusion_pass"
 
-    def __init__(self, layers: Mapping[str, str]) -> None:
+    def __init__(self, layers: Mapping[str, str], later: Mapping[str, str] | None = None) -> None:
         self.layers = dict(layers)
+        #: Layers only later versions' pages fuse (op type -> that version): recognised to say why not.
+        self.later = dict(later or {})
 
     def apply(self, ctx: PassContext, tensor: str) -> RenameStep | None:
         node = ctx.node(tensor)
@@ -55,7 +58,10 @@ class MulFusionPass:
         for i in (0, 1):
             const = resolve_identity(ctx.graph, node.data_inputs[i])
             found = _fused_layer(ctx, node.data_inputs[1 - i], self.layers)
-            if const is None or const.op != "Const" or found is None:
+            if const is None or const.op != "Const":
+                continue
+            if found is None:
+                self._later_layer(ctx, node.data_inputs[1 - i])
                 continue
             before, layer = found
             if const.const_shape != ():
@@ -67,6 +73,17 @@ class MulFusionPass:
                 return None
             return self._fuse(ctx, tensor, node, before, layer)
         return None
+
+    def _later_layer(self, ctx: PassContext, ref: str) -> None:
+        """Say so when the Mul follows a layer this version's pages do not fuse but a later one's do."""
+        found = _fused_layer(ctx, ref, self.later)
+        if found is not None:
+            op = found[1].op
+            ctx.miss(
+                f"the Mul fusion on {op} is documented from AMCT {self.later[op]} on (its fusion pages add "
+                f"{op}; the 8.0.0 page lists Conv2D, DepthwiseConv2dNative, Conv2DBackpropInput and MatMul "
+                "only), so mul_fusion_pass does not apply to this version"
+            )
 
     def _fuse(
         self, ctx: PassContext, tensor: str, node: Node, before: Node, layer: Node
@@ -101,5 +118,9 @@ class MulFusionPass:
         )
 
 
-PASS = MulFusionPass(_LAYERS)
-CONV3D = MulFusionPass(_LAYERS | dict.fromkeys(CONV3D_OPS, CONV3D_MUL_VERSION))
+_CONV3D = dict.fromkeys(CONV3D_OPS, CONV3D_MUL_VERSION)
+
+#: 8.0 up to 8.5: the layers of the 8.0.0 fusion page.
+PASS = MulFusionPass(_LAYERS, later=_CONV3D)
+#: 8.5 and later: Conv3D too.
+CONV3D = MulFusionPass(_LAYERS | _CONV3D)
