@@ -790,7 +790,7 @@ def test_the_amct_version_changes_the_finding_and_the_hover_says_why(make: Make)
     assert "bias_add/BiasAdd:0" in hover
     assert info.chain is not None
     assert any("documented for AMCT 8.0.RC3 and later" in step.reason for step in info.chain.steps)
-    assert "Rules: newest documented AMCT (8.0.RC3+): no AMCT version set" in hover
+    assert "Rules: newest documented AMCT (8.5+): no AMCT version set" in hover
 
 
 def test_a_skipped_tail_layer_loses_no_record(make: Make) -> None:

@@ -50,7 +50,7 @@ def test_json_output(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "replacement", "chain", "evidence", "model", "consequence", "fix", "fixes", "rules",
     ]  # fmt: skip
     assert item["rules"]["version"] is None  # the newest documented rules: no version set, none installed
-    assert item["rules"]["summary"].startswith("newest documented AMCT (8.0.RC3+)")
+    assert item["rules"]["summary"].startswith("newest documented AMCT (8.5+)")
     assert item["code"] == "AMCT001" and item["severity"] == "error"
     assert item["filename"] == str(seed)
     assert item["location"] == {"row": 16, "column": 25} and item["end_location"] == {"row": 16, "column": 32}

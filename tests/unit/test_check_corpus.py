@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from amct_lsp.amct.versions import AmctVersion, RuleVersion
 from amct_lsp.check import CheckResult, apply_edits, check_source, primary_edits
 from amct_lsp.check.findings import Code
 from amct_lsp.check.messages import MAX_MESSAGE
@@ -90,3 +91,16 @@ def test_every_fix_alone_parses_and_clears_its_finding(
             assert after[key] < before[key], fix.message
             assert set(after) <= set(before), (fix.message, after)
     assert tried >= sum(1 for f in result.findings if f.primary_fix is not None)
+
+
+@pytest.mark.parametrize(
+    ("version", "stale"), [("7.0", False), ("8.0", False), ("8.3.RC1", False), ("8.5", True)]
+)
+def test_conv3d_mul_script_follows_the_amct_version(
+    tmp_path: Path, fixture_path: Callable[[str], Path], version: str, stale: bool
+) -> None:
+    """The Conv3D+Mul fusion is on the 8.5+ fusion pages only: before that the fetch of `mul:0` is fine."""
+    source, copy, _ = build(CORPUS / "video_conv3d_scaled.py", tmp_path, fixture_path)
+    rules = RuleVersion(AmctVersion.parse(version), f"from --amct-version {version}")
+    result = check_source(source, str(copy), cache=ModelCache(), root=str(tmp_path), rules=rules)
+    assert pairs(result) == (Counter({("AMCT001", "mul:0"): 1}) if stale else Counter())

@@ -41,7 +41,7 @@ def test_text_table(capsys: pytest.CaptureFixture[str], fixture_path: FixturePat
     assert lines[0] == f"Model: {path} (5 nodes, 1 tail)"
     blank = lines.index("")
     rules = " ".join(lines[1:blank])
-    assert rules.startswith("Rules: newest documented AMCT (8.0.RC3+): no AMCT version set")
+    assert rules.startswith("Rules: newest documented AMCT (8.5+): no AMCT version set")
     assert lines[blank + 1 :] == [
         "Tail Add:0  [Add]",
         f"  becomes {SN}  [vendor FAQ]",

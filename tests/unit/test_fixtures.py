@@ -85,6 +85,7 @@ EXPECTED_TAILS: dict[str, dict[str, str]] = {
     "v8_conv3d_bn": {FBN3: "FusedBatchNormV3"},
     "v8_conv3d_bias": {"BiasAdd:0": "BiasAdd"},
     "v8_conv3d_add": {"Add:0": "Add"},
+    "v8_conv3d_mul": {"mul:0": "Mul"},
     "v8_atrous_conv_bn": {FBN3: "FusedBatchNormV3"},
 }
 KERAS = ("keras_conv_bn", "keras_mobilenet_v2", "keras_mobilenet_v1", "keras_efficientnet_b0")

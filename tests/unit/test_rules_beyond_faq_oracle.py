@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from amct_lsp.amct.driver import predict
+from amct_lsp.amct.versions import CONV3D_MUL_SINCE, NEWEST, AmctVersion, RuleVersion
 from amct_lsp.model.reader import read_model
 
 FixturePath = Callable[[str], Path]
@@ -94,7 +95,9 @@ def test_a_per_position_addend_cannot_become_a_bias(tf: Any, fixture_path: Fixtu
     assert predict(read_model(fixture_path("v8_add_full"))).tails[0].chain is None
 
 
-@pytest.mark.parametrize(("name", "layer"), [("v8_mul_bias", "Conv2D"), ("v8_mul_conv", "Conv2D")])
+@pytest.mark.parametrize(
+    ("name", "layer"), [("v8_mul_bias", "Conv2D"), ("v8_mul_conv", "Conv2D"), ("v8_conv3d_mul", "Conv3D")]
+)
 def test_mul_fusion_names_and_fold(tf: Any, fixture_path: FixturePath, name: str, layer: str) -> None:
     path = fixture_path(name)
     (verdict,) = predict(read_model(path)).tails
@@ -108,12 +111,36 @@ def test_mul_fusion_names_and_fold(tf: Any, fixture_path: FixturePath, name: str
     conv = graph.get_operation_by_name(layer)
     weights = _const_value(tf, conv.inputs[1])
     with graph.as_default():
-        folded = tf.nn.conv2d(conv.inputs[0], weights * scale, strides=[1, 1, 1, 1], padding="SAME")
+        conv_op = tf.nn.conv3d if layer == "Conv3D" else tf.nn.conv2d
+        strides = [1] * len(conv.get_attr("strides"))
+        folded = conv_op(conv.inputs[0], weights * scale, strides=strides, padding="SAME")
         if before.op.type == "BiasAdd":
             folded = tf.nn.bias_add(folded, _const_value(tf, before.op.inputs[1]) * scale)
     with tf.compat.v1.Session(graph=graph) as sess:
         want, got = sess.run(["mul:0", folded], feed_dict=_feed(graph))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_conv3d_mul_fusion_follows_the_version(tf: Any, fixture_path: FixturePath) -> None:
+    """8.5+ (and the default) fuse Conv3D+BiasAdd+Mul: the network ends at the BiasAdd, which TensorFlow
+    still has under that name; 8.0.x knows no Conv3D+Mul fusion, so the Mul tail stays and no step applies;
+    7.0 knows no Conv3D at all."""
+    path = fixture_path("v8_conv3d_mul")
+    model = read_model(path)
+    for rules in (NEWEST, RuleVersion(CONV3D_MUL_SINCE, ""), RuleVersion(AmctVersion.parse("9.0"), "")):
+        (verdict,) = predict(model, rules=rules).tails
+        assert verdict.chain is not None
+        assert [(s.pass_name, s.new) for s in verdict.chain.steps] == [
+            ("mul_fusion_pass", "BiasAdd:0"),
+            ("quantize_model", "search_n_quant/search_n_quant_SEARCHN/Identity:0"),
+        ]
+        assert "Conv3D" in verdict.chain.steps[0].reason and "inferred" in verdict.chain.steps[0].reason
+    assert _import(tf, path).get_operation_by_name("BiasAdd").type == "BiasAdd"
+    for version in ("7.0", "8.0.RC1", "8.0.RC3", "8.0", "8.3.RC1"):
+        (verdict,) = predict(model, rules=RuleVersion(AmctVersion.parse(version), "")).tails
+        assert verdict.chain is None, version
+        if version != "7.0":  # 7.0 runs no fusion at all; 8.0.x says why this one does not apply
+            assert "documented from AMCT 8.5 on" in verdict.reason, version
 
 
 def test_group_conv_bn_fusion_name_and_fold(tf: Any, fixture_path: FixturePath) -> None:

@@ -16,6 +16,7 @@ from amct_lsp.amct.driver import PASS_TABLE, passes_for, predict
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.amct.passes import batch_to_space_bn_fusion, conv3d_bn_fusion, mul_fusion, replace_add, search_n
 from amct_lsp.amct.versions import (
+    CONV3D_MUL_SINCE,
     FUSIONS_SINCE,
     NEWEST,
     OP_ADD_EXTENDED_SINCE,
@@ -63,7 +64,12 @@ def test_pass_table_per_version() -> None:
         chosen = passes_for(rules)
         assert replace_add.EXTENDED in chosen and replace_add.PASS not in chosen
         assert search_n.EXTENDED in chosen and search_n.PASS not in chosen and search_n.CONV3D not in chosen
-        assert mul_fusion.PASS in chosen
+    for version in ("8.0.RC3", "8.0", "8.3.RC1"):
+        chosen = passes_for(RuleVersion(v(version), ""))
+        assert mul_fusion.PASS in chosen and mul_fusion.CONV3D not in chosen
+    for rules in (RuleVersion(CONV3D_MUL_SINCE, ""), RuleVersion(v("9.0"), ""), NEWEST):
+        chosen = passes_for(rules)
+        assert mul_fusion.CONV3D in chosen and mul_fusion.PASS not in chosen
     assert all(entry.source for entry in PASS_TABLE)
 
 
@@ -96,7 +102,9 @@ def test_resolution_order(tmp_path: Path) -> None:
     assert rules.describe().startswith("AMCT 8.0.RC1 (FAQ + 8.0 fusions)")
     # 4. else the newest documented behaviour
     assert resolve_rules(None, search_paths=[str(tmp_path / "none")]) is NEWEST
-    assert NEWEST.describe().startswith("newest documented AMCT (8.0.RC3+)")
+    assert NEWEST.describe().startswith("newest documented AMCT (8.5+)")
+    assert "8.5 Conv3D+Mul" in RuleVersion(v("9.0"), "").describe()
+    assert "Conv3D+Mul" not in RuleVersion(v("8.3.RC1"), "").describe()
     with pytest.raises(ValueError):
         resolve_rules("eight")
     odd = resolve_rules(None, search_paths=[str(_fake_dist(tmp_path / "odd", "unknown"))])

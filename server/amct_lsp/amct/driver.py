@@ -24,7 +24,14 @@ from amct_lsp.amct.passes import (
     search_n,
 )
 from amct_lsp.amct.passes.base import PassContext, RewritePass
-from amct_lsp.amct.versions import FUSIONS_SINCE, NEWEST, OP_ADD_EXTENDED_SINCE, AmctVersion, RuleVersion
+from amct_lsp.amct.versions import (
+    CONV3D_MUL_SINCE,
+    FUSIONS_SINCE,
+    NEWEST,
+    OP_ADD_EXTENDED_SINCE,
+    AmctVersion,
+    RuleVersion,
+)
 from amct_lsp.model.graph import NON_TAIL_OPS, ModelGraph, Node
 
 
@@ -51,7 +58,17 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(replace_bn.PASS, "FAQ scenario 5"),
     PassEntry(replace_add.PASS, "FAQ scenario 1", until=OP_ADD_EXTENDED_SINCE),
     PassEntry(replace_add.EXTENDED, "OP+Add replacement, atlasamcttf_16_0141", since=OP_ADD_EXTENDED_SINCE),
-    PassEntry(mul_fusion.PASS, f"Conv/MatMul(+BiasAdd)+Mul fusion, {_FUSION_DOC}", since=FUSIONS_SINCE),
+    PassEntry(
+        mul_fusion.PASS,
+        f"Conv/MatMul(+BiasAdd)+Mul fusion, {_FUSION_DOC}",
+        since=FUSIONS_SINCE,
+        until=CONV3D_MUL_SINCE,
+    ),
+    PassEntry(
+        mul_fusion.CONV3D,
+        "Conv/Conv3D/MatMul(+BiasAdd)+Mul fusion, CANN 8.5 / 9.0 fusion documentation (Conv3D added)",
+        since=CONV3D_MUL_SINCE,
+    ),
     PassEntry(
         group_conv_bn_fusion.PASS,
         f"group conv (Split, Conv2D x k, ConcatV2)+BN, {_FUSION_DOC}",

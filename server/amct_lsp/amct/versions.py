@@ -50,6 +50,8 @@ class AmctVersion:
 #: The first documents with each extension (docs/amct-rules.md gives the pages).
 FUSIONS_SINCE = AmctVersion.parse("8.0.RC1")
 OP_ADD_EXTENDED_SINCE = AmctVersion.parse("8.0.RC3")
+#: Conv3D+Mul fusion: listed on the 8.5 / 9.0 fusion pages, not on 8.0.0's (the lower bound is inferred).
+CONV3D_MUL_SINCE = AmctVersion.parse("8.5")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ class RuleVersion:
     def describe(self) -> str:
         """One line for hover and explain: which rules, and why."""
         if self.version is None:
-            which = "newest documented AMCT (8.0.RC3+)"
+            which = "newest documented AMCT (8.5+)"
+        elif self.at_least(CONV3D_MUL_SINCE):
+            which = f"AMCT {self.version} (FAQ + 8.0 fusions + 8.0.RC3 OP+Add + 8.5 Conv3D+Mul)"
         elif self.at_least(OP_ADD_EXTENDED_SINCE):
             which = f"AMCT {self.version} (FAQ + 8.0 fusions + 8.0.RC3 OP+Add)"
         elif self.at_least(FUSIONS_SINCE):
