@@ -7,7 +7,7 @@ TF's suffixes; `create` also says which name forced a suffix, which decides the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -240,12 +240,17 @@ def fusion_blocked(
     return False
 
 
-def conv_source(ctx: PassContext, ref: str) -> Node | None:
-    """The Conv2D / DepthwiseConv2dNative behind `ref`, directly or through one BiasAdd."""
+def layer_behind(ctx: PassContext, ref: str, ops: Collection[str]) -> Node | None:
+    """The layer (one of `ops`) behind `ref`, directly or through one BiasAdd: where fusions find it."""
     node = ctx.node(ref)
     if node is not None and node.op == "BiasAdd" and node.data_inputs:
         node = ctx.node(node.data_inputs[0])
-    return node if node is not None and node.op in CONV_OPS else None
+    return node if node is not None and node.op in ops else None
+
+
+def conv_source(ctx: PassContext, ref: str) -> Node | None:
+    """The Conv2D / DepthwiseConv2dNative behind `ref`, directly or through one BiasAdd."""
+    return layer_behind(ctx, ref, CONV_OPS)
 
 
 def describe(node: Node) -> str:

@@ -16,18 +16,10 @@ from amct_lsp.amct.passes.base import (
     create,
     describe,
     fusion_blocked,
+    layer_behind,
     replacement_step,
 )
 from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS
-from amct_lsp.model.graph import Node
-
-
-def conv3d_behind(ctx: PassContext, ref: str) -> Node | None:
-    """The Conv3D behind `ref`, directly or through one BiasAdd."""
-    node = ctx.node(ref)
-    if node is not None and node.op == "BiasAdd" and node.data_inputs:
-        node = ctx.node(node.data_inputs[0])
-    return node if node is not None and node.op in CONV3D_OPS else None
 
 
 class Conv3dBnFusionPass:
@@ -37,7 +29,7 @@ class Conv3dBnFusionPass:
         node = ctx.node(tensor)
         if node is None or ctx.is_virtual(tensor) or node.op not in FUSED_BN_OPS or not node.data_inputs:
             return None
-        conv = conv3d_behind(ctx, node.data_inputs[0])
+        conv = layer_behind(ctx, node.data_inputs[0], CONV3D_OPS)
         if conv is None:
             return None
         if fusion_blocked(ctx, node, (conv.name, node.name), conv.op):

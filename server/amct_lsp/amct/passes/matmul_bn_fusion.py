@@ -16,18 +16,10 @@ from amct_lsp.amct.passes.base import (
     create,
     describe,
     fusion_blocked,
+    layer_behind,
     replacement_step,
 )
 from amct_lsp.amct.passes.conv_bn_fusion import FUSED_BN_OPS
-from amct_lsp.model.graph import Node
-
-
-def matmul_behind(ctx: PassContext, ref: str) -> Node | None:
-    """The MatMul behind `ref`, directly or through one BiasAdd."""
-    node = ctx.node(ref)
-    if node is not None and node.op == "BiasAdd" and node.data_inputs:
-        node = ctx.node(node.data_inputs[0])
-    return node if node is not None and node.op == "MatMul" else None
 
 
 class MatMulBnFusionPass:
@@ -43,7 +35,7 @@ class MatMulBnFusionPass:
         first = ctx.node(bn.data_inputs[0])
         if first is None or first.op != "Reshape" or not first.data_inputs:
             return None
-        matmul = matmul_behind(ctx, first.data_inputs[0])
+        matmul = layer_behind(ctx, first.data_inputs[0], ("MatMul",))
         if matmul is None:
             return None
         if fusion_blocked(ctx, bn, (matmul.name, bn.name, tail.name), "MatMul"):
