@@ -259,7 +259,7 @@ const NEW_OP = 'search_n_quant/search_n_quant_SEARCHN/Identity';
 const COMPLETE = 'typing a quote in get_tensor_by_name( after quantize_model suggests the new name first';
 const FIX_ALL = 'AMCT: Apply All Fixes in This File renames the stale name only (not the save_model name)';
 const INLAY = 'inlay.py: the hint "→ search_n_quant/…/Identity:0" after the stale string, the lens "renames 1 output" above quantize_model, and Ctrl+clicking the hint applies the fix';
-const NOTEBOOK = "a Jupyter notebook's cell gets the error squiggle on 'Add:0' and its hover (notebook sync)";
+const NOTEBOOK = "a Jupyter notebook's cell gets the error squiggle on 'Add:0', its inlay hint and its hover (notebook sync)";
 const UPGRADE = 'an environment from an older version is rebuilt on Restart Server, and the new server works';
 const SETTINGS = 'the Settings UI lists every AMCT setting under the AMCT group (labels as VS Code derives them)';
 const ON_SAVE_SCHEMA = 'editor.codeActionsOnSave offers source.fixAll.amct in settings.json';
@@ -925,10 +925,18 @@ try {
           return { lines: lines.map((l) => l.text), squiggles };
         });
       });
-    const stale = "graph.get_tensor_by_name('Add:0')";
+    // No closing bracket: the cell's inlay hint (`→ search_n_quant/…/Identity:0`) sits between the string and it.
+    const stale = "graph.get_tensor_by_name('Add:0'";
     const cells = await until('an error squiggle in the notebook cell that runs Add:0', T.squiggle, async () => {
       const now = await cellsNow();
       return now.some((c) => c.squiggles.some((q) => q.line.includes(stale))) ? now : undefined;
+    }).catch(async (error) => {
+      throw new Error(`${error.message}; cells: ${JSON.stringify(await cellsNow())}`);
+    });
+    // Inlay hints work in cells too: the new name right after the stale string.
+    await until('the inlay hint after the stale string in the cell', T.squiggle, async () => {
+      const now = await cellsNow();
+      return now.some((c) => c.lines.some((l) => l.includes(`${stale} → search_n_quant/…/Identity:0`))) ? true : undefined;
     }).catch(async (error) => {
       throw new Error(`${error.message}; cells: ${JSON.stringify(await cellsNow())}`);
     });
@@ -979,6 +987,7 @@ try {
 
   await test(FIX_ALL, async () => {
     await page.keyboard.press('Escape');
+    await openFile('quant.py'); // whatever the test before left in front
     await until(`'Add:0' back on line ${INFER_LINE} with its squiggle`, T.squiggle, async () => {
       const s = await editorState(page);
       if (!s?.lines[INFER_LINE]?.includes("'Add:0'")) {
