@@ -936,7 +936,9 @@ try {
     // Inlay hints work in cells too: the new name right after the stale string.
     await until('the inlay hint after the stale string in the cell', T.squiggle, async () => {
       const now = await cellsNow();
-      return now.some((c) => c.lines.some((l) => l.includes(`${stale} → search_n_quant/…/Identity:0`))) ? true : undefined;
+      const hint = '→ search_n_quant/…/Identity:0'; // the padding before it is not a plain space
+      const after = (l) => l.includes(stale) && l.indexOf(hint) > l.indexOf(stale);
+      return now.some((c) => c.lines.some(after)) ? true : undefined;
     }).catch(async (error) => {
       throw new Error(`${error.message}; cells: ${JSON.stringify(await cellsNow())}`);
     });
