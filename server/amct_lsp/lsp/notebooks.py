@@ -33,6 +33,7 @@ from amct_lsp.notebook import NotebookScript, join_cells
 from amct_lsp.text import Position, TextEdit, lines_with_ends
 
 if TYPE_CHECKING:
+    from amct_lsp.lsp.analysis import Analysis
     from amct_lsp.lsp.server import AmctLanguageServer
 
 #: What the server asks notebook sync for: Python cells of Jupyter notebooks.
@@ -233,6 +234,19 @@ class NotebookRegistry:
         except RuntimeError:
             return None
         return self.view(notebook.uri) if notebook is not None else None
+
+    async def cell_analysis(self, uri: str) -> tuple[NotebookView, Analysis] | None:
+        """The view of the cell's notebook and the analysis of that same version (waiting for a pending one);
+        None for a document that is not a cell, or when the notebook changed meanwhile. Every feature that
+        answers in a cell starts here."""
+        view = self.of_cell(uri)
+        if view is None:
+            return None
+        analysis = await self._ls.analyzer.current(view.uri)
+        view = self.of_cell(uri)  # as it is now, the version the analysis is of
+        if analysis is None or view is None or view.version != analysis.version:
+            return None
+        return view, analysis
 
     def is_cell(self, uri: str) -> bool:
         try:

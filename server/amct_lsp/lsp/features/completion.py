@@ -60,9 +60,11 @@ async def cell_completion(
     view = ls.notebooks.of_cell(uri)
     if view is None or not ls.settings_for(view.uri).enable:
         return None
-    analysis = await ls.analyzer.current(view.uri)
-    view = ls.notebooks.of_cell(uri)  # as it is now, the version the analysis is of
-    if analysis is None or analysis.result is None or view is None or view.version != analysis.version:
+    current = await ls.notebooks.cell_analysis(uri)
+    if current is None:
+        return None
+    view, analysis = current
+    if analysis.result is None:
         return None
     pos = view.script_position(uri, params.position, ls.codec)
     # A repaired text is the joined script repaired: its cells' magics are neutralised again.

@@ -47,9 +47,11 @@ async def cell_hover(ls: AmctLanguageServer, params: types.HoverParams) -> types
     view = ls.notebooks.of_cell(uri)
     if view is None or not ls.settings_for(view.uri).enable:
         return None
-    analysis = await ls.analyzer.current(view.uri)
-    view = ls.notebooks.of_cell(uri)  # as it is now, the version the analysis is of
-    if analysis is None or analysis.result is None or view is None or view.version != analysis.version:
+    current = await ls.notebooks.cell_analysis(uri)
+    if current is None:
+        return None
+    view, analysis = current
+    if analysis.result is None:
         return None
     pos = view.script_position(uri, params.position, ls.codec)
     found = markdown.hover_at(analysis.result, pos) if pos is not None else None

@@ -81,13 +81,10 @@ async def cell_inlay_hints(ls: AmctLanguageServer, params: types.InlayHintParams
     """The hints of a notebook cell: the notebook's hints whose stale string is in this cell, at cell
     positions; the click's arguments name the cell, the notebook's version and the cell position."""
     uri = params.text_document.uri
-    view = ls.notebooks.of_cell(uri)
-    if view is None:
+    current = await ls.notebooks.cell_analysis(uri)
+    if current is None:
         return []
-    analysis = await ls.analyzer.current(view.uri)
-    view = ls.notebooks.of_cell(uri)  # as it is now, the version the analysis is of
-    if analysis is None or view is None or view.version != analysis.version:
-        return []
+    view, analysis = current
     out = []
     for hint in hints_of(ls, analysis):
         place = view.script.to_cell_span(hint.span)
