@@ -558,7 +558,13 @@ try {
       );
     const seen = await until('the inlay hint and the code lens in inlay.py', T.squiggle, async () => {
       const s = await probe();
-      const lens = s?.lenses.find((l) => l.text.includes('renames 1 output'));
+      // The lens zone above line 28 appears a moment after the lens text exists: wait until it sits there (checked
+      // again below, with the whole state in the message).
+      const lens = s?.lenses.find(
+        (l) =>
+          l.text.includes('renames 1 output') &&
+          (!s.between || (l.top >= s.between.top - 2 && l.bottom <= s.between.bottom + 2)),
+      );
       return s?.hint && s.text.includes(`'Add:0'`) && lens ? { ...s, lens } : undefined;
     }).catch(async (error) => {
       throw new Error(`${error.message}; saw ${JSON.stringify(await probe())}`);
