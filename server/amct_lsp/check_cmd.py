@@ -12,7 +12,6 @@ import dataclasses
 import json
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -54,6 +53,8 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     except Exception as problem:  # the CLI must never show a bare traceback for a bug of ours
         print(f"amct-lsp check: internal error: {type(problem).__name__}: {one_line(str(problem))}", file=err)
         if os.environ.get("AMCT_LSP_DEBUG"):
+            import traceback  # only for a bug of ours
+
             traceback.print_exc(file=err)
         return EXIT_ERROR
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,15 +31,44 @@ def _positive(value: str) -> int:
     return number
 
 
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`, without importing shutil (and zlib, bz2 and lzma with it)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, minus its `import shutil`: argparse builds one on every `add_argument` call (to
+    check the metavar), so the stock one costs every start, help or not, a few milliseconds of imports."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ):
+        super().__init__(
+            prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="amct-lsp",
+        formatter_class=_HelpFormatter,
         description="Find output names that AMCT's quantize_model rewrite makes stale in scripts.",
     )
     parser.add_argument("--version", action="version", version=f"amct-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve = sub.add_parser(
+        "serve", formatter_class=_HelpFormatter, help="run the language server (stdio by default)"
+    )
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
     serve.add_argument(
         "--tcp",
@@ -52,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
-    check = sub.add_parser("check", help="check scripts and report stale output names")
+    check = sub.add_parser(
+        "check", formatter_class=_HelpFormatter, help="check scripts and report stale output names"
+    )
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="scripts, Jupyter notebooks (.ipynb) or folders to check"
     )
@@ -71,7 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         help="check files in N worker processes (default: every core; 1: in this process); same output",
     )
 
-    explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
+    explain = sub.add_parser(
+        "explain",
+        formatter_class=_HelpFormatter,
+        help="print each tail of a model and its predicted rename chain",
+    )
     explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")
     explain.add_argument("--config", metavar="FILE", help="AMCT config.json or .cfg with skip settings")
     explain.add_argument("--skip-layers", metavar="A,B", default="", help="layer (op) names not to quantize")

@@ -18,7 +18,6 @@ import errno
 import os
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -187,6 +186,8 @@ def _write_in_place(target: str, data: bytes) -> None:
 
 def _replace_atomically(target: str, data: bytes, info: os.stat_result) -> None:
     folder = os.path.dirname(target)
+    import tempfile  # only when writing: a check that reports never writes
+
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from amct_lsp.project.lookup import tomllib
+from amct_lsp.project.lookup import toml_reader
+
+tomllib = toml_reader()  # tomli on Python 3.10
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "examples" / "seed"

@@ -9,7 +9,9 @@ import pytest
 
 from amct_lsp.check.findings import Code, Severity
 from amct_lsp.project import EMPTY, KEYS, find_pyproject, glob_match, load_project, project_for
-from amct_lsp.project.lookup import tomllib  # tomli on Python 3.10
+from amct_lsp.project.lookup import toml_reader
+
+tomllib = toml_reader()  # tomli on Python 3.10
 
 GOOD = """\
 [project]

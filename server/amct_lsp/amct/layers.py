@@ -3,8 +3,6 @@ output channels does it have. Each answer that is "no" comes with a one-line rea
 
 from __future__ import annotations
 
-import difflib
-
 from amct_lsp.amct.options import QuantOptions
 from amct_lsp.model.graph import ModelGraph, Node
 
@@ -164,6 +162,8 @@ def will_be_quantized(graph: ModelGraph, node: Node, options: QuantOptions | Non
 def _closest(name: str, candidates: list[str]) -> str:
     """`; did you mean 'x'?` for a misspelt name, or ""."""
     by_lower = {c.lower(): c for c in candidates}
+    import difflib  # only for a name that matches no layer
+
     found = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
     return f"; did you mean '{by_lower[found[0]]}'?" if found else ""
 

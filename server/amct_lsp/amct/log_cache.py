@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from amct_lsp.amct.chain import RenameChain
-from amct_lsp.amct.log import read_log_chains
 from amct_lsp.fileio import FileKey, file_key
 
 LogKey = FileKey
@@ -47,6 +46,8 @@ class LogCache:
             if hit is not None:
                 self._entries.move_to_end(key)
                 return hit
+        from amct_lsp.amct.log import read_log_chains  # only when a log exists: most checks have none
+
         chains: LogChains = MappingProxyType(read_log_chains(key[0]))
         with self._lock:
             self.parses += 1

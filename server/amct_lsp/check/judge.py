@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 
@@ -311,6 +310,8 @@ def _unknown(
     """AMCT002 with the closest names of the model; `prefix` is an import prefix ("import/") the value
     carries before `value`, shown in the message and kept in the suggestions."""
     names = list(ctx.graph.nodes)
+    import difflib  # only for a name the model does not have
+
     close = difflib.get_close_matches(op_name, names, n=3, cutoff=0.6)
     lowered = {n.lower(): n for n in names}
     if op_name.lower() in lowered and lowered[op_name.lower()] not in close:

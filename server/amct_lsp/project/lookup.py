@@ -11,14 +11,10 @@ import os
 import re
 import sys
 import threading
+from types import ModuleType
 
 from amct_lsp.fileio import MAX_CONFIG_BYTES, FileKey, file_key, read_regular
 from amct_lsp.project.config import EMPTY, ConfigProblem, ProjectConfig, parse_table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 #: A file that does not parse counts as ours only if it seems to mean us.
@@ -31,6 +27,17 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[FileKey, ProjectConfig | None]] = {}
 
 
+def toml_reader() -> ModuleType:
+    """tomllib (tomli on Python 3.10), imported on first use: most folders have no pyproject.toml."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover - Python 3.10
+
+    return tomli  # type: ignore[no-any-return,unused-ignore]  # pragma: no cover
+
+
 def _read(path: str) -> ProjectConfig | None:
     """`[tool.amct]` of one pyproject.toml; None when it has none (or is not ours and does not parse)."""
     try:
@@ -41,6 +48,7 @@ def _read(path: str) -> ProjectConfig | None:
             path=path,
             problems=(ConfigProblem(path, 1, 1, f"cannot be read ({reason}); [tool.amct] not used"),),
         )
+    tomllib = toml_reader()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:

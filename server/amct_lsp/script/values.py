@@ -8,7 +8,6 @@ An expression evaluates to a tuple of alternatives (`Vals`); unknown values are 
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -438,6 +437,8 @@ def to_str(v: Val) -> Str | None:
 
 def format_template(template: Str, args: list[Val], kwargs: dict[str, Val]) -> Str | None:
     """`template.format(*args, **kwargs)` for plain `{}`, `{0}` and `{name}` fields (no spec/conversion)."""
+    import string  # only for a str.format template
+
     try:
         parsed = list(string.Formatter().parse(template.value))
     except ValueError:
