@@ -9,7 +9,8 @@ it — the text, file name, mode, compiler flags (the caller's inherited `__futu
 merges them) and optimization level — and compile only what is missing, so the result is the code the call
 would have built. Anything else (ASTs, bytes, extra flags or keywords) goes straight through.
 
-The cache is one `marshal` file per command and Python build, kept in a directory only this user may
+The cache is one `marshal` file per command and Python build (a dict from key to code object, so one
+`marshal.loads` builds every code object a start needs), kept in a directory only this user may
 write (`cache_dir()`; like `__pycache__`, its code is executed, so a file or directory anyone else can
 write is never read). It is rewritten, atomically, only when many lookups missed (the first run, a library
 upgrade), holding just what that run used. `AMCT_LSP_NO_CODE_CACHE=1` turns it off.
@@ -56,7 +57,7 @@ class Stats:
     hits: int = 0
     misses: int = 0
     written: bool = False
-    used: dict[_Key, bytes] = field(default_factory=dict, repr=False)
+    used: dict[_Key, CodeType] = field(default_factory=dict, repr=False)
     saved_misses: int = 0  # `misses` when the file was last written
 
     def flush(self) -> bool:
@@ -91,7 +92,7 @@ def cache_file(name: str, directory: Path | None = None) -> Path:
     """The cache of `name` (a command) for this Python build: code objects only load in the same one."""
     magic = importlib.util.MAGIC_NUMBER.hex()
     tag = sys.implementation.cache_tag or sys.implementation.name
-    return (directory or cache_dir()) / f"code-{name}-{tag}-{magic}-m{marshal.version}.bin"
+    return (directory or cache_dir()) / f"code-{name}-{tag}-{magic}-m{marshal.version}-v2.bin"
 
 
 def _private(info: os.stat_result) -> bool:
@@ -102,7 +103,7 @@ def _private(info: os.stat_result) -> bool:
     return info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _load(path: Path) -> dict[_Key, bytes]:
+def _load(path: Path) -> dict[_Key, object]:
     """The entries of `path`; empty when it is missing, unreadable, not private, too big or malformed."""
     try:
         if not _private(os.stat(path.parent)):
@@ -127,7 +128,7 @@ def _load(path: Path) -> dict[_Key, bytes]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _save(path: Path, entries: dict[_Key, bytes]) -> bool:
+def _save(path: Path, entries: dict[_Key, CodeType]) -> bool:
     """Write `entries` to `path` atomically inside a private directory; False if that cannot be done."""
     import tempfile  # only when writing: most runs only read
 
@@ -150,9 +151,9 @@ def _save(path: Path, entries: dict[_Key, bytes]) -> bool:
 
 
 class _Compiler:
-    """The `compile` and `exec` stand-ins; `entries` maps a key to its marshalled code object."""
+    """The `compile` and `exec` stand-ins; `entries` maps a key to its code object (others: compiled)."""
 
-    def __init__(self, entries: dict[_Key, bytes], stats: Stats) -> None:
+    def __init__(self, entries: dict[_Key, object], stats: Stats) -> None:
         self.entries = entries
         self.stats = stats
         self.real_compile = builtins.compile
@@ -162,18 +163,13 @@ class _Compiler:
     def code(self, source: str, filename: str, mode: str, flags: int, optimize: int) -> CodeType:
         key = (source, filename, mode, flags, self.optimize if optimize == -1 else optimize)
         stored = self.entries.get(key)
-        if isinstance(stored, bytes):
-            try:
-                cached = marshal.loads(stored)
-            except (EOFError, ValueError, TypeError):
-                cached = None
-            if isinstance(cached, CodeType):
-                self.stats.hits += 1
-                self.stats.used[key] = stored
-                return cached
+        if isinstance(stored, CodeType):
+            self.stats.hits += 1
+            self.stats.used[key] = stored
+            return stored
         code: CodeType = self.real_compile(source, filename, mode, flags, True, optimize)
         self.stats.misses += 1
-        self.stats.used[key] = marshal.dumps(code)
+        self.stats.used[key] = code
         return code
 
     def compile(
