@@ -17,9 +17,6 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from google.protobuf import text_format
-
-from amct_lsp.model import schema
 from amct_lsp.model.errors import CorruptModel, ModelTooLarge, WrongModelKind
 from amct_lsp.model.graph import Node
 from amct_lsp.model.node_def import to_node
@@ -251,6 +248,11 @@ def _skim(block: str) -> str:
 
 def _parse_block(block: str, line: int, column: int, display: str, seen_node: bool) -> Any:
     """One block as a (partial) GraphDef; unknown fields are skipped when the strict parse fails."""
+    # Imported here, not at the top: protobuf costs ~20 ms of start-up that a binary model never needs.
+    from google.protobuf import text_format
+
+    from amct_lsp.model import schema
+
     if len(block) > _SKIM_CHARS:
         block = _skim(block)
     graph = schema.GraphDef()
