@@ -5,8 +5,9 @@ protobuf's upb parser accepts and refuses (tests/unit/test_wire*.py hold it to t
 would call corrupt is corrupt here too, and it gives the `Node` that `node_def.to_node` makes of upb's parse.
 upb's rules, as matched here:
 
-- a tag is a varint of at most 5 bytes and at most 2**32 - 1; field number 0 is refused in a message but
-  not inside an unknown group; wire types 6 and 7 are refused; an end-group tag must close the open group;
+- a tag is a varint of at most 5 bytes and at most 2**32 - 1; field number 0 is refused in a message, but
+  not inside an unknown group nor in a message type without fields; wire types 6 and 7 are refused; an
+  end-group tag must close the open group;
 - any other varint takes at most 10 bytes (its value is kept modulo 2**64); a length takes at most 5 bytes;
   nothing may run past the end of its message;
 - a known field that arrives with another wire type is an unknown field: it must be well formed, no more;
@@ -116,17 +117,32 @@ def _skip(buf: bytes, pos: int, tag: int, depth: int) -> int:
             return pos + 1 + size
         size, pos = _size(buf, pos)
         return pos + size
+    return _skip_any(buf, pos, tag, depth)
+
+
+def _skip_any(buf: bytes, pos: int, tag: int, depth: int) -> int:
+    """Skip a field's value (its tag is read) where upb allows field number 0: inside a group, or in a
+    message type that has no fields at all (FullTypeDef here)."""
+    wire_type = tag & 7
+    if wire_type == 0:
+        return pos + 1 if buf[pos] < 0x80 else _varint(buf, pos)[1]
+    if wire_type == 2:
+        size = buf[pos]
+        if size < 0x80:
+            return pos + 1 + size
+        size, pos = _size(buf, pos)
+        return pos + size
     if wire_type == 1:
         return pos + 8
     if wire_type == 5:
         return pos + 4
     if wire_type == 3:
         return _skip_group(buf, pos, tag, depth + 1)
-    raise WireError(pos, f"a field of wire type {wire_type}")
+    raise WireError(pos, f"a field of wire type {wire_type}")  # 4 (an end group that is not ours), 6, 7
 
 
 def _skip_group(buf: bytes, pos: int, tag: int, depth: int) -> int:
-    """Skip an unknown group at level `depth` up to its end tag; inside it field number 0 is allowed."""
+    """Skip an unknown group at level `depth` up to its end tag."""
     if depth > MAX_DEPTH:
         raise WireError(pos, f"groups and messages nested more than {MAX_DEPTH} deep")
     end_tag = tag + 1  # the same field number with wire type 4
@@ -138,24 +154,7 @@ def _skip_group(buf: bytes, pos: int, tag: int, depth: int) -> int:
             inner, pos = _tag(buf, pos)
         if inner == end_tag:
             return pos
-        wire_type = inner & 7
-        if wire_type == 0:
-            pos = pos + 1 if buf[pos] < 0x80 else _varint(buf, pos)[1]
-        elif wire_type == 2:
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1 + size
-            else:
-                size, pos = _size(buf, pos)
-                pos += size
-        elif wire_type == 1:
-            pos += 8
-        elif wire_type == 5:
-            pos += 4
-        elif wire_type == 3:
-            pos = _skip_group(buf, pos, inner, depth + 1)
-        else:
-            raise WireError(pos, f"a field of wire type {wire_type} inside a group")
+        pos = _skip_any(buf, pos, inner, depth)
 
 
 # What a LEN field of a known message holds: the submessage's table, or packed numbers of one of these kinds.
@@ -194,20 +193,25 @@ def _check(buf: bytes, pos: int, end: int, depth: int, table: _Table) -> None:
     """Validate the message in buf[pos:end] at level `depth` (the NodeDef is level 0)."""
     if depth > MAX_DEPTH:
         raise WireError(pos, f"messages nested more than {MAX_DEPTH} deep")
+    skip_any = table is _NO_FIELDS
     while pos < end:
         tag = buf[pos]
         if tag < 0x80:
             pos += 1
         else:
             tag, pos = _tag(buf, pos)
-        pos = _field(buf, pos, tag, depth, table)
+        pos = _skip_any(buf, pos, tag, depth) if skip_any else _field(buf, pos, tag, depth, table)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
 
 
+# The table of every message type without fields: upb lets field number 0 pass in those (not in others).
+_NO_FIELDS: _Table = {}
+
+
 def _tables() -> dict[str, _Table]:
     """Per message, its LEN fields that need more than a skip: submessages and packable numbers."""
-    tables: dict[str, _Table] = {name: {} for name in MESSAGES}
+    tables: dict[str, _Table] = {name: {} if specs else _NO_FIELDS for name, specs in MESSAGES.items()}
     for name, specs in MESSAGES.items():
         for _, number, type_name, repeated, _ in specs:
             tag = number << 3 | 2
