@@ -151,6 +151,7 @@ CASES = [
     ("an enum keeps the low 32 bits", NODE + attr(b"T", key(6, 0) + varint(2**40 + 2**32 + 19)), True),
     ("a negative enum", NODE + attr(b"T", key(6, 0) + varint(2**64 - 1)), True),
     ("a bool from 2", NODE + attr(b"is_training", key(5, 0) + b"\x02"), True),
+    ("a bool from 2**32", NODE + attr(b"is_training", key(5, 0) + varint(2**32)), True),
     (
         "a bool from 2**64 wraps to false",
         NODE + attr(b"is_training", key(5, 0) + b"\x80" * 9 + b"\x02"),

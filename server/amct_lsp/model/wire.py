@@ -447,7 +447,8 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
                 pos += 1
             else:
                 number, pos = _varint(buf, pos)
-                number = _int64(number) if tag == 0x18 else _int32(number)
+                if tag != 0x28:  # a bool is any of the 64 bits
+                    number = _int64(number) if tag == 0x18 else _int32(number)
             value.case = tag >> 3
             value.scalar = number != 0 if tag == 0x28 else number
         elif tag == 0x25:  # f
@@ -544,7 +545,7 @@ class NodeDecoder:
         """The `Node` of a serialized NodeDef; raises WireError where protobuf raises DecodeError."""
         try:
             return self._node(data)
-        except IndexError:  # a read past the end of `data`
+        except (IndexError, struct.error):  # a read past the end of `data`
             raise WireError(len(data), "a field that runs past the end of the message") from None
 
     def _node(self, buf: bytes) -> Node:
