@@ -121,6 +121,10 @@ class _Source:
         self._fill = min(self._fill * 2, _CHUNK_BYTES)
 
     def read(self, count: int) -> bytes:
+        off = self._off
+        if off + count <= len(self._buf):  # the common case: already in the buffer
+            self._off = off + count
+            return self._buf[off : off + count]
         start = self.pos
         if count > _CHUNK_BYTES and self._file is not None and len(self._buf) - self._off < count:
             rest = self._buf[self._off :]
@@ -144,6 +148,19 @@ class _Source:
             return self.read(self.size - start) if start < self.size else b""
 
     def varint(self) -> int:
+        buf, off = self._buf, self._off
+        if off + 1 < len(buf):  # the common one- and two-byte varints (keys, most node lengths)
+            byte = buf[off]
+            if byte < 0x80:
+                self._off = off + 1
+                return byte
+            second = buf[off + 1]
+            if second < 0x80:
+                self._off = off + 2
+                return (byte & 0x7F) | second << 7
+        return self._long_varint()
+
+    def _long_varint(self) -> int:
         start = self.pos
         self._ensure(10)
         buf, off = self._buf, self._off
@@ -184,7 +201,8 @@ def _read_key(src: _Source, end: int) -> tuple[int, int, int]:
     """(field number, wire type, offset of the key) of the next field before `end`."""
     at = src.pos
     key = src.varint()
-    _check_end(src, end, at, "a field key that runs past the end of its message")
+    if src.pos > end:
+        _check_end(src, end, at, "a field key that runs past the end of its message")
     field, wire_type = key >> 3, key & 7
     if field == 0:
         raise _Bad(at, "a field number 0")

@@ -528,18 +528,28 @@ def _attr_entry(buf: bytes, pos: int, end: int) -> _Attr:
 
 
 def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+    return raw.decode("utf-8", "replace")
 
 
-# NodeDef's name (1), op (2), input (3) and attr (5): the LEN fields it decodes (device, 4, is skipped).
-_NODE_FIELDS = frozenset({0x0A, 0x12, 0x1A, 0x2A})
+# NodeDef's name (1), op (2) and input (3): the LEN fields it reads before its attrs (5).
+_NODE_FIELDS = frozenset({0x0A, 0x12, 0x1A})
+# A NodeDef's attrs usually end it; tails up to this size are remembered by their bytes and the op (an
+# Identity's or a Relu's are the same across a graph), unless they hold a Const's value.
+_CACHED_TAIL_BYTES = 1024
+
+#: What the fields from a node's first attr to its end come to: (name or None when they hold none, op, more
+#: inputs, attrs, the Const's (dtype, shape) or None).
+_Tail = tuple[
+    "bytes | None", bytes, tuple[bytes, ...], dict[str, AttrValue], "tuple[str, tuple[int, ...]] | None"
+]
 
 
 class NodeDecoder:
-    """Decodes the NodeDefs of one model, remembering small attr entries by their bytes (most repeat)."""
+    """Decodes the NodeDefs of one model, remembering attrs by their bytes: most repeat across a graph."""
 
     def __init__(self) -> None:
         self._attrs: dict[bytes, _Attr] = {}
+        self._tails: dict[tuple[bytes, bytes], _Tail] = {}
 
     def node(self, data: bytes) -> Node:
         """The `Node` of a serialized NodeDef; raises WireError where protobuf raises DecodeError."""
@@ -553,7 +563,66 @@ class NodeDecoder:
         pos = 0
         name = op = b""
         inputs: list[bytes] = []
-        attrs: list[_Attr] = []
+        attrs: dict[str, AttrValue] = {}
+        const: tuple[str, tuple[int, ...]] | None = None
+        while pos < end:
+            start = pos
+            tag = buf[pos]
+            if tag < 0x80:
+                pos += 1
+            else:
+                tag, pos = _tag(buf, pos)
+            if tag == 0x2A:
+                tail_name, op, more, tail_attrs, const = self._tail(buf, start, end, op)
+                if tail_name is not None:
+                    name = tail_name
+                inputs += more
+                attrs = dict(tail_attrs)  # its own dict: tails are shared
+                break
+            if tag not in _NODE_FIELDS:
+                pos = _field(buf, pos, tag, 0, _NODE_DEF)
+                continue
+            size = buf[pos]
+            if size < 0x80:
+                pos += 1
+            else:
+                size, pos = _size(buf, pos)
+            if tag == 0x1A:
+                inputs.append(buf[pos : pos + size])
+            elif tag == 0x0A:
+                name = buf[pos : pos + size]
+            else:
+                op = buf[pos : pos + size]
+            pos += size
+        else:
+            if pos != end:
+                raise WireError(end, "a field that runs past the end of the message")
+        return Node(
+            _text(name),
+            _text(op),
+            tuple([i.decode("utf-8", "replace") for i in inputs]),
+            attrs,
+            None if const is None else const[0],
+            None if const is None else const[1],
+        )
+
+    def _tail(self, buf: bytes, start: int, end: int, op: bytes) -> _Tail:
+        """The fields from the first attr (at `start`) to the end of the node, whose op so far is `op`."""
+        if end - start > _CACHED_TAIL_BYTES:
+            return self._decode_tail(buf, start, end, op)[0]
+        key = (op, buf[start:end])
+        tail = self._tails.get(key)
+        if tail is None:
+            tail, has_value = self._decode_tail(buf, start, end, op)
+            if not has_value:  # a tensor in a `value` attr (a Const's) is unique: not worth remembering
+                self._tails[key] = tail
+        return tail
+
+    def _decode_tail(self, buf: bytes, pos: int, end: int, op: bytes) -> tuple[_Tail, bool]:
+        """(the tail, whether it has a `value` attr)."""
+        name: bytes | None = None
+        inputs: list[bytes] = []
+        entries: list[_Attr] = []
         cache = self._attrs
         while pos < end:
             tag = buf[pos]
@@ -561,7 +630,7 @@ class NodeDecoder:
                 pos += 1
             else:
                 tag, pos = _tag(buf, pos)
-            if tag not in _NODE_FIELDS:
+            if tag != 0x2A and tag not in _NODE_FIELDS:
                 pos = _field(buf, pos, tag, 0, _NODE_DEF)
                 continue
             size = buf[pos]
@@ -572,13 +641,13 @@ class NodeDecoder:
             stop = pos + size
             if tag == 0x2A:
                 if size > _CACHED_ATTR_BYTES or stop > end:
-                    attrs.append(_attr_entry(buf, pos, stop))
+                    entries.append(_attr_entry(buf, pos, stop))
                 else:
                     raw = buf[pos:stop]
                     attr = cache.get(raw)
                     if attr is None:
                         attr = cache[raw] = _attr_entry(buf, pos, stop)
-                    attrs.append(attr)
+                    entries.append(attr)
             elif tag == 0x1A:
                 inputs.append(buf[pos:stop])
             elif tag == 0x0A:
@@ -588,12 +657,14 @@ class NodeDecoder:
             pos = stop
         if pos != end:
             raise WireError(end, "a field that runs past the end of the message")
-        return _reduce(name, op, inputs, attrs)
+        attrs, const = _reduce(op == b"Const", entries)
+        return (name, op, tuple(inputs), attrs, const), any(entry[0] == "value" for entry in entries)
 
 
-def _reduce(name: bytes, op: bytes, inputs: list[bytes], entries: list[_Attr]) -> Node:
-    """The `Node`, like `node_def.to_node`: a later entry for the same key wins."""
-    op_text = _text(op)
+def _reduce(
+    is_const: bool, entries: list[_Attr]
+) -> tuple[dict[str, AttrValue], tuple[str, tuple[int, ...]] | None]:
+    """(kept attrs, a Const's value dtype and shape) as `node_def.to_node` has them: the last entry wins."""
     attrs: dict[str, AttrValue] = {}
     const: tuple[str, tuple[int, ...]] | None = None
     for key, kept, tensor in entries:
@@ -602,16 +673,9 @@ def _reduce(name: bytes, op: bytes, inputs: list[bytes], entries: list[_Attr]) -
                 attrs.pop(key, None)
             else:
                 attrs[key] = kept
-        elif key == "value" and op_text == "Const":
+        elif key == "value" and is_const:
             const = tensor
-    return Node(
-        name=_text(name),
-        op=op_text,
-        inputs=tuple([_text(i) for i in inputs]),
-        attrs=attrs,
-        const_dtype=None if const is None else const[0],
-        const_shape=None if const is None else const[1],
-    )
+    return attrs, const
 
 
 def producer(data: bytes) -> int:
