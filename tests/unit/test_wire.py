@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from amct_lsp.model import read_model, schema
-from amct_lsp.model.wire import MAX_DEPTH, NodeDecoder
+from amct_lsp.model.fields import FIXED32_TYPES, FIXED64_TYPES, MESSAGES, VARINT_TYPES, field_number
+from amct_lsp.model.wire import DECODED_TAGS, NodeDecoder
+from amct_lsp.model.wire_format import MAX_DEPTH
 from support.protowire import field, key, long_varint, varint
 from support.wire_oracle import protobuf_producer, protobuf_verdict, wire_producer, wire_verdict
 
@@ -276,3 +278,19 @@ def test_upb_default_depth_limit_is_100() -> None:
 )
 def test_version_def_producer_matches_protobuf(data: bytes) -> None:
     assert wire_producer(data) == protobuf_producer(data)
+
+
+def test_decoded_tags_match_the_schema_table() -> None:
+    """The tags `wire` decodes by hand are the table's: a field renumbered in `fields` cannot drift."""
+    for (message, name), tags in DECODED_TAGS.items():
+        number = field_number(message, name)
+        type_name, repeated = next((t, r) for f, _, t, r, _ in MESSAGES[message] if f == name)
+        if type_name in VARINT_TYPES:
+            wire_types = {0, 2} if repeated else {0}
+        elif type_name in FIXED32_TYPES:
+            wire_types = {5, 2} if repeated else {5}
+        elif type_name in FIXED64_TYPES:
+            wire_types = {1, 2} if repeated else {1}
+        else:
+            wire_types = {2}  # bytes or a message
+        assert set(tags) == {number << 3 | wire_type for wire_type in wire_types}, (message, name)

@@ -1,241 +1,85 @@
 """Decode a binary NodeDef (or VersionDef) straight into a `graph.Node` in pure Python, without protobuf.
 
 protobuf costs ~20 ms of a fresh `amct-lsp check`. This decoder accepts and refuses exactly the bytes that
-protobuf's upb parser accepts and refuses (tests/unit/test_wire*.py hold it to that), so a model TensorFlow
-would call corrupt is corrupt here too, and it gives the `Node` that `node_def.to_node` makes of upb's parse.
-upb's rules, as matched here:
-
-- a tag is a varint of at most 5 bytes and at most 2**32 - 1; field number 0 is refused in a message, but
-  not inside an unknown group nor in a message type without fields; wire types 6 and 7 are refused; an
-  end-group tag must close the open group;
-- any other varint takes at most 10 bytes (its value is kept modulo 2**64); a length takes at most 5 bytes;
-  nothing may run past the end of its message;
-- a known field that arrives with another wire type is an unknown field: it must be well formed, no more;
-- repeated numbers may come packed or one by one; packed fixed32/fixed64 lengths are multiples of 4/8;
-- a singular field seen twice: the last wins, a message is merged; in a oneof the last member set wins, and
-  a message member that follows another member starts afresh;
-- messages and groups nest at most `MAX_DEPTH` deep below the NodeDef.
+protobuf's upb parser accepts and refuses (the rules are in `wire_format`; tests/unit/test_wire*.py hold both
+to protobuf), so a model TensorFlow would call corrupt is corrupt here too, and it gives the `Node` that
+`node_def.to_node` makes of upb's parse: a singular field seen twice, the last wins and a message is merged;
+in a oneof (AttrValue's `value`) the last member set wins, and a message member that follows another member
+starts afresh; map entries are a repeated AttrEntry, so the last entry for a key wins.
 
 Only what `to_node` keeps is decoded (name, op, inputs, kept attrs, a tensor's dtype and shape); the rest is
-validated field by field, building no objects. Field numbers not decoded here come from the `fields` table.
+validated by `wire_format`, field by field, building no objects. The tags decoded here are `DECODED_TAGS`
+(a test checks them against the `fields` table).
 """
 
 from __future__ import annotations
 
-import re
 import struct
 
-from amct_lsp.model.fields import FIXED32_TYPES, FIXED64_TYPES, MESSAGES, VARINT_TYPES, data_type_name
+from amct_lsp.model.fields import data_type_name
 from amct_lsp.model.graph import AttrValue, Node
 from amct_lsp.model.node_def import KEPT_ATTRS
+from amct_lsp.model.wire_format import (
+    PACKED_FIXED32,
+    PACKED_VARINT,
+    TABLES,
+    WireError,
+    check_field,
+    check_packed,
+    int32,
+    int64,
+    read_size,
+    read_tag,
+    read_varint,
+)
 
-#: upb's default recursion limit: a message or group may sit at most this many levels below the NodeDef.
-MAX_DEPTH = 100
-
-_MASK64 = (1 << 64) - 1
 _FLOAT = struct.Struct("<f")
-# Ten bytes in a row with the continuation bit: a varint longer than 10 bytes.
-_LONG_VARINT = re.compile(rb"[\x80-\xff]{10}")
 # Attr entries up to this size are remembered by their bytes: most (T: DT_FLOAT, data_format: NHWC, ...)
 # repeat across a graph, and the same bytes always decode the same way.
 _CACHED_ATTR_BYTES = 512
 
+_NODE_DEF = TABLES["NodeDef"]
+_ATTR_ENTRY = TABLES["NodeDef.AttrEntry"]
+_ATTR_VALUE = TABLES["AttrValue"]
+_LIST_VALUE = TABLES["AttrValue.ListValue"]
+_TENSOR = TABLES["TensorProto"]
+_SHAPE = TABLES["TensorShapeProto"]
+_DIM = TABLES["TensorShapeProto.Dim"]
+_VERSION_DEF = TABLES["VersionDef"]
 
-class WireError(ValueError):
-    """Bytes that protobuf's parser refuses (it raises DecodeError); `offset` is where it was noticed."""
-
-    def __init__(self, offset: int, what: str) -> None:
-        super().__init__(f"{what} at offset {offset}")
-        self.offset = offset
-        self.what = what
-
-
-# ----------------------------------------------------------------------------------------------------
-# Varints
-
-
-def _varint(buf: bytes, pos: int) -> tuple[int, int]:
-    """(value modulo 2**64, position after it) of a varint of 2 to 10 bytes (its first byte is >= 0x80)."""
-    result = buf[pos] & 0x7F
-    shift = 7
-    for index in range(pos + 1, pos + 10):
-        byte = buf[index]
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result & _MASK64, index + 1
-        shift += 7
-    raise WireError(pos, "a varint longer than 10 bytes")
-
-
-def _short_varint(buf: bytes, pos: int, limit: int, what: str) -> tuple[int, int]:
-    """A tag or length of 2 to 5 bytes (its first byte is >= 0x80) whose value is at most `limit`."""
-    result = buf[pos] & 0x7F
-    shift = 7
-    for index in range(pos + 1, pos + 5):
-        byte = buf[index]
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            if result > limit:
-                break
-            return result, index + 1
-        shift += 7
-    raise WireError(pos, what)
-
-
-def _tag(buf: bytes, pos: int) -> tuple[int, int]:
-    return _short_varint(buf, pos, 0xFFFFFFFF, "a field key longer than 5 bytes or above 2**32")
-
-
-def _size(buf: bytes, pos: int) -> tuple[int, int]:
-    return _short_varint(buf, pos, 0x7FFFFFFF, "a length longer than 5 bytes or above 2**31")
-
-
-def _int64(value: int) -> int:
-    return value - (1 << 64) if value >> 63 else value
-
-
-def _int32(value: int) -> int:
-    """An int32 or enum field: the varint's low 32 bits, signed (as upb keeps it)."""
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value >> 31 else value
-
-
-# ----------------------------------------------------------------------------------------------------
-# Validation: skip a field, or check a whole message against its table
-
-
-def _skip(buf: bytes, pos: int, tag: int, depth: int) -> int:
-    """Skip the value of an unknown field (its tag is read) of a message at level `depth`."""
-    if tag < 8:
-        raise WireError(pos, "a field number 0")
-    wire_type = tag & 7
-    if wire_type == 0:
-        return pos + 1 if buf[pos] < 0x80 else _varint(buf, pos)[1]
-    if wire_type == 2:
-        size = buf[pos]
-        if size < 0x80:
-            return pos + 1 + size
-        size, pos = _size(buf, pos)
-        return pos + size
-    return _skip_any(buf, pos, tag, depth)
-
-
-def _skip_any(buf: bytes, pos: int, tag: int, depth: int) -> int:
-    """Skip a field's value (its tag is read) where upb allows field number 0: inside a group, or in a
-    message type that has no fields at all (FullTypeDef here)."""
-    wire_type = tag & 7
-    if wire_type == 0:
-        return pos + 1 if buf[pos] < 0x80 else _varint(buf, pos)[1]
-    if wire_type == 2:
-        size = buf[pos]
-        if size < 0x80:
-            return pos + 1 + size
-        size, pos = _size(buf, pos)
-        return pos + size
-    if wire_type == 1:
-        return pos + 8
-    if wire_type == 5:
-        return pos + 4
-    if wire_type == 3:
-        return _skip_group(buf, pos, tag, depth + 1)
-    raise WireError(pos, f"a field of wire type {wire_type}")  # 4 (an end group that is not ours), 6, 7
-
-
-def _skip_group(buf: bytes, pos: int, tag: int, depth: int) -> int:
-    """Skip an unknown group at level `depth` up to its end tag."""
-    if depth > MAX_DEPTH:
-        raise WireError(pos, f"groups and messages nested more than {MAX_DEPTH} deep")
-    end_tag = tag + 1  # the same field number with wire type 4
-    while True:
-        inner = buf[pos]
-        if inner < 0x80:
-            pos += 1
-        else:
-            inner, pos = _tag(buf, pos)
-        if inner == end_tag:
-            return pos
-        pos = _skip_any(buf, pos, inner, depth)
-
-
-# What a LEN field of a known message holds: the submessage's table, or packed numbers of one of these kinds.
-_PACKED_VARINT, _PACKED_FIXED32, _PACKED_FIXED64 = 0, 3, 7  # the last two are the masks a length must pass
-_Table = dict[int, "int | _Table"]
-
-
-def _field(buf: bytes, pos: int, tag: int, depth: int, table: _Table) -> int:
-    """Validate one field (its tag is read) of a message at level `depth`; the position after it."""
-    kind = table.get(tag)
-    if kind is None:
-        return _skip(buf, pos, tag, depth)
-    size = buf[pos]
-    if size < 0x80:
-        pos += 1
-    else:
-        size, pos = _size(buf, pos)
-    stop = pos + size
-    if isinstance(kind, dict):
-        _check(buf, pos, stop, depth + 1, kind)
-    else:
-        _check_packed(buf, pos, stop, kind)
-    return stop
-
-
-def _check_packed(buf: bytes, pos: int, stop: int, kind: int) -> None:
-    """Validate packed numbers in buf[pos:stop] without decoding them."""
-    if kind == _PACKED_VARINT:
-        if stop > pos and (buf[stop - 1] >= 0x80 or _LONG_VARINT.search(buf, pos, stop)):
-            raise WireError(pos, "packed varints that are cut or longer than 10 bytes")
-    elif (stop - pos) & kind:
-        raise WireError(pos, f"packed fixed-size numbers in {stop - pos} bytes")
-
-
-def _check(buf: bytes, pos: int, end: int, depth: int, table: _Table) -> None:
-    """Validate the message in buf[pos:end] at level `depth` (the NodeDef is level 0)."""
-    if depth > MAX_DEPTH:
-        raise WireError(pos, f"messages nested more than {MAX_DEPTH} deep")
-    skip_any = table is _NO_FIELDS
-    while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = _tag(buf, pos)
-        pos = _skip_any(buf, pos, tag, depth) if skip_any else _field(buf, pos, tag, depth, table)
-    if pos != end:
-        raise WireError(end, "a field that runs past the end of its message")
-
-
-# The table of every message type without fields: upb lets field number 0 pass in those (not in others).
-_NO_FIELDS: _Table = {}
-
-
-def _tables() -> dict[str, _Table]:
-    """Per message, its LEN fields that need more than a skip: submessages and packable numbers."""
-    tables: dict[str, _Table] = {name: {} if specs else _NO_FIELDS for name, specs in MESSAGES.items()}
-    for name, specs in MESSAGES.items():
-        for _, number, type_name, repeated, _ in specs:
-            tag = number << 3 | 2
-            if type_name in tables:
-                tables[name][tag] = tables[type_name]
-            elif repeated and type_name in VARINT_TYPES:
-                tables[name][tag] = _PACKED_VARINT
-            elif repeated and type_name in FIXED32_TYPES:
-                tables[name][tag] = _PACKED_FIXED32
-            elif repeated and type_name in FIXED64_TYPES:
-                tables[name][tag] = _PACKED_FIXED64
-    return tables
-
-
-_TABLES = _tables()
-_NODE_DEF = _TABLES["NodeDef"]
-_ATTR_ENTRY = _TABLES["NodeDef.AttrEntry"]
-_ATTR_VALUE = _TABLES["AttrValue"]
-_LIST_VALUE = _TABLES["AttrValue.ListValue"]
-_TENSOR = _TABLES["TensorProto"]
-_SHAPE = _TABLES["TensorShapeProto"]
-_DIM = _TABLES["TensorShapeProto.Dim"]
-_VERSION_DEF = _TABLES["VersionDef"]
-
+#: The tags (field number << 3 | wire type) this module decodes itself, by (message, field); every other field
+#: is validated from the `fields` table. tests/unit/test_wire.py checks these against the table.
+DECODED_TAGS: dict[tuple[str, str], tuple[int, ...]] = {
+    ("NodeDef", "name"): (0x0A,),
+    ("NodeDef", "op"): (0x12,),
+    ("NodeDef", "input"): (0x1A,),
+    ("NodeDef", "attr"): (0x2A,),
+    ("NodeDef.AttrEntry", "key"): (0x0A,),
+    ("NodeDef.AttrEntry", "value"): (0x12,),
+    ("AttrValue", "list"): (0x0A,),
+    ("AttrValue", "s"): (0x12,),
+    ("AttrValue", "i"): (0x18,),
+    ("AttrValue", "f"): (0x25,),
+    ("AttrValue", "b"): (0x28,),
+    ("AttrValue", "type"): (0x30,),
+    ("AttrValue", "shape"): (0x3A,),
+    ("AttrValue", "tensor"): (0x42,),
+    ("AttrValue", "placeholder"): (0x4A,),
+    ("AttrValue", "func"): (0x52,),
+    ("AttrValue.ListValue", "s"): (0x12,),
+    ("AttrValue.ListValue", "i"): (0x18, 0x1A),
+    ("AttrValue.ListValue", "f"): (0x25, 0x22),
+    ("AttrValue.ListValue", "b"): (0x28, 0x2A),
+    ("AttrValue.ListValue", "type"): (0x30, 0x32),
+    ("AttrValue.ListValue", "shape"): (0x3A,),
+    ("AttrValue.ListValue", "tensor"): (0x42,),
+    ("AttrValue.ListValue", "func"): (0x4A,),
+    ("TensorProto", "dtype"): (0x08,),
+    ("TensorProto", "tensor_shape"): (0x12,),
+    ("TensorShapeProto", "dim"): (0x12,),
+    ("TensorShapeProto.Dim", "size"): (0x08,),
+    ("VersionDef", "producer"): (0x08,),
+}
 
 # ----------------------------------------------------------------------------------------------------
 # Decoding the fields `to_node` keeps. Tags: field number << 3 | wire type (0 varint, 2 LEN, 5 fixed32).
@@ -249,8 +93,8 @@ def _packed(buf: bytes, pos: int, end: int, signed32: bool) -> list[int]:
         if value < 0x80:
             pos += 1
         else:
-            value, pos = _varint(buf, pos)
-            value = _int32(value) if signed32 else _int64(value)
+            value, pos = read_varint(buf, pos)
+            value = int32(value) if signed32 else int64(value)
         values.append(value)
     if pos != end:
         raise WireError(end, "a packed varint that runs past the end of its field")
@@ -275,16 +119,16 @@ def _dim_size(buf: bytes, pos: int, end: int) -> int:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x08:
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _varint(buf, pos)
-                size = _int64(size)
+                size, pos = read_varint(buf, pos)
+                size = int64(size)
         else:
-            pos = _field(buf, pos, tag, 5, _DIM)
+            pos = check_field(buf, pos, tag, 5, _DIM)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
     return size
@@ -297,17 +141,17 @@ def _shape(buf: bytes, pos: int, end: int, dims: list[int]) -> None:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x12:
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             dims.append(_dim_size(buf, pos, pos + size))
             pos += size
         else:
-            pos = _field(buf, pos, tag, 4, _SHAPE)
+            pos = check_field(buf, pos, tag, 4, _SHAPE)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
 
@@ -319,25 +163,25 @@ def _tensor(buf: bytes, pos: int, end: int, tensor: _Tensor) -> None:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x08:
             dtype = buf[pos]
             if dtype < 0x80:
                 pos += 1
             else:
-                dtype, pos = _varint(buf, pos)
-                dtype = _int32(dtype)
+                dtype, pos = read_varint(buf, pos)
+                dtype = int32(dtype)
             tensor.dtype = dtype
         elif tag == 0x12:
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             _shape(buf, pos, pos + size, tensor.dims)
             pos += size
         else:
-            pos = _field(buf, pos, tag, 3, _TENSOR)
+            pos = check_field(buf, pos, tag, 3, _TENSOR)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
 
@@ -361,14 +205,14 @@ def _items(buf: bytes, pos: int, end: int, items: _Items) -> None:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x18 or tag == 0x30:  # i, type: one varint
             value = buf[pos]
             if value < 0x80:
                 pos += 1
             else:
-                value, pos = _varint(buf, pos)
-                value = _int64(value) if tag == 0x18 else _int32(value)
+                value, pos = read_varint(buf, pos)
+                value = int64(value) if tag == 0x18 else int32(value)
             (items.i if tag == 0x18 else items.type).append(value)
         elif (
             tag == 0x12 or tag == 0x1A or tag == 0x32 or tag == 0x22 or tag == 0x2A
@@ -377,7 +221,7 @@ def _items(buf: bytes, pos: int, end: int, items: _Items) -> None:
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x12:
                 items.s.append(buf[pos:stop])
@@ -386,11 +230,11 @@ def _items(buf: bytes, pos: int, end: int, items: _Items) -> None:
             elif tag == 0x32:
                 items.type += _packed(buf, pos, stop, signed32=True)
             else:
-                _check_packed(buf, pos, stop, _PACKED_FIXED32 if tag == 0x22 else _PACKED_VARINT)
+                check_packed(buf, pos, stop, PACKED_FIXED32 if tag == 0x22 else PACKED_VARINT)
                 items.other = items.other or size > 0
             pos = stop
         else:
-            pos = _field(buf, pos, tag, 3, _LIST_VALUE)
+            pos = check_field(buf, pos, tag, 3, _LIST_VALUE)
             if tag in _LIST_OTHERS:
                 items.other = True
     if pos != end:
@@ -440,15 +284,15 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x18 or tag == 0x28 or tag == 0x30:  # i, b, type
             number = buf[pos]
             if number < 0x80:
                 pos += 1
             else:
-                number, pos = _varint(buf, pos)
+                number, pos = read_varint(buf, pos)
                 if tag != 0x28:  # a bool is any of the 64 bits
-                    number = _int64(number) if tag == 0x18 else _int32(number)
+                    number = int64(number) if tag == 0x18 else int32(number)
             value.case = tag >> 3
             value.scalar = number != 0 if tag == 0x28 else number
         elif tag == 0x25:  # f
@@ -462,7 +306,7 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x12:
                 value.scalar = buf[pos:stop]
@@ -477,7 +321,7 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
             value.case = tag >> 3
             pos = stop
         else:
-            pos = _field(buf, pos, tag, 2, _ATTR_VALUE)
+            pos = check_field(buf, pos, tag, 2, _ATTR_VALUE)
             if tag == 0x3A or tag == 0x4A or tag == 0x52:  # shape, placeholder, func: validated only
                 value.case = tag >> 3
     if pos != end:
@@ -497,13 +341,13 @@ def _attr_entry(buf: bytes, pos: int, end: int) -> _Attr:
         if tag < 0x80:
             pos += 1
         else:
-            tag, pos = _tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
         if tag == 0x0A or tag == 0x12:
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x0A:
                 key = buf[pos:stop]
@@ -513,7 +357,7 @@ def _attr_entry(buf: bytes, pos: int, end: int) -> _Attr:
                 _attr_value(buf, pos, stop, value)
             pos = stop
         else:
-            pos = _field(buf, pos, tag, 1, _ATTR_ENTRY)
+            pos = check_field(buf, pos, tag, 1, _ATTR_ENTRY)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
     name = _text(key)
@@ -571,7 +415,7 @@ class NodeDecoder:
             if tag < 0x80:
                 pos += 1
             else:
-                tag, pos = _tag(buf, pos)
+                tag, pos = read_tag(buf, pos)
             if tag == 0x2A:
                 tail_name, op, more, tail_attrs, const = self._tail(buf, start, end, op)
                 if tail_name is not None:
@@ -580,13 +424,13 @@ class NodeDecoder:
                 attrs = dict(tail_attrs)  # its own dict: tails are shared
                 break
             if tag not in _NODE_FIELDS:
-                pos = _field(buf, pos, tag, 0, _NODE_DEF)
+                pos = check_field(buf, pos, tag, 0, _NODE_DEF)
                 continue
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             if tag == 0x1A:
                 inputs.append(buf[pos : pos + size])
             elif tag == 0x0A:
@@ -629,15 +473,15 @@ class NodeDecoder:
             if tag < 0x80:
                 pos += 1
             else:
-                tag, pos = _tag(buf, pos)
+                tag, pos = read_tag(buf, pos)
             if tag != 0x2A and tag not in _NODE_FIELDS:
-                pos = _field(buf, pos, tag, 0, _NODE_DEF)
+                pos = check_field(buf, pos, tag, 0, _NODE_DEF)
                 continue
             size = buf[pos]
             if size < 0x80:
                 pos += 1
             else:
-                size, pos = _size(buf, pos)
+                size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x2A:
                 if size > _CACHED_ATTR_BYTES or stop > end:
@@ -689,12 +533,12 @@ def producer(data: bytes) -> int:
             if tag < 0x80:
                 pos += 1
             else:
-                tag, pos = _tag(data, pos)
+                tag, pos = read_tag(data, pos)
             if tag == 0x08:
-                value, pos = (data[pos], pos + 1) if data[pos] < 0x80 else _varint(data, pos)
-                value = _int32(value)
+                value, pos = (data[pos], pos + 1) if data[pos] < 0x80 else read_varint(data, pos)
+                value = int32(value)
             else:
-                pos = _field(data, pos, tag, 0, _VERSION_DEF)
+                pos = check_field(data, pos, tag, 0, _VERSION_DEF)
         if pos != end:
             raise WireError(end, "a field that runs past the end of the message")
         return value
@@ -702,4 +546,4 @@ def producer(data: bytes) -> int:
         raise WireError(len(data), "a field that runs past the end of the message") from None
 
 
-__all__ = ["MAX_DEPTH", "NodeDecoder", "WireError", "producer"]
+__all__ = ["DECODED_TAGS", "NodeDecoder", "WireError", "producer"]
