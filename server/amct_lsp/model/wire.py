@@ -37,6 +37,8 @@ _FLOAT = struct.Struct("<f")
 # Attr entries up to this size are remembered by their bytes: most (T: DT_FLOAT, data_format: NHWC, ...)
 # repeat across a graph, and the same bytes always decode the same way.
 _CACHED_ATTR_BYTES = 512
+# At most this many attr entries (and as many tails) are remembered: a few MB for a graph of unique attrs.
+_REMEMBERED = 8192
 
 _NODE_DEF = TABLES["NodeDef"]
 _ATTR_ENTRY = TABLES["NodeDef.AttrEntry"]
@@ -458,7 +460,8 @@ class NodeDecoder:
         tail = self._tails.get(key)
         if tail is None:
             tail, has_value = self._decode_tail(buf, start, end, op)
-            if not has_value:  # a tensor in a `value` attr (a Const's) is unique: not worth remembering
+            # A tensor in a `value` attr (a Const's) is unique: not worth remembering.
+            if not has_value and len(self._tails) < _REMEMBERED:
                 self._tails[key] = tail
         return tail
 
@@ -490,7 +493,9 @@ class NodeDecoder:
                     raw = buf[pos:stop]
                     attr = cache.get(raw)
                     if attr is None:
-                        attr = cache[raw] = _attr_entry(buf, pos, stop)
+                        attr = _attr_entry(buf, pos, stop)
+                        if len(cache) < _REMEMBERED:
+                            cache[raw] = attr
                     entries.append(attr)
             elif tag == 0x1A:
                 inputs.append(buf[pos:stop])
