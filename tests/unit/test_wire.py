@@ -160,6 +160,11 @@ CASES = [
         True,
     ),
     ("a NaN float", NODE + attr(b"epsilon", key(4, 5) + b"\x01\x00\xc0\x7f"), True),
+    ("a float", NODE + attr(b"epsilon", key(4, 5) + b"\x6f\x12\x83\x3a"), True),
+    ("a subnormal float", NODE + attr(b"epsilon", key(4, 5) + b"\x01\x00\x00\x80"), True),
+    ("negative zero", NODE + attr(b"epsilon", key(4, 5) + b"\x00\x00\x00\x80"), True),
+    ("minus infinity", NODE + attr(b"epsilon", key(4, 5) + b"\x00\x00\x80\xff"), True),
+    ("the largest float", NODE + attr(b"epsilon", key(4, 5) + b"\xff\xff\x7f\x7f"), True),
     ("a float cut short", NODE + attr(b"epsilon", key(4, 5) + b"\x01\x00"), False),
     (
         "list: packed and unpacked ints",
