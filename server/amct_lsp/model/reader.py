@@ -26,8 +26,8 @@ from amct_lsp.model.errors import (
 )
 from amct_lsp.model.graph import ModelGraph, Node
 from amct_lsp.model.node_def import KEPT_ATTRS
-from amct_lsp.model.text_reader import FREEZE_ADVICE as _FREEZE_ADVICE
-from amct_lsp.model.text_reader import NotText, looks_like_text, read_text_graph
+from amct_lsp.model.text_sniff import FREEZE_ADVICE as _FREEZE_ADVICE
+from amct_lsp.model.text_sniff import NotText, looks_like_text
 from amct_lsp.model.wire import NodeDecoder, WireError
 from amct_lsp.model.wire import producer as _producer
 
@@ -558,6 +558,9 @@ def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn |
     head = src.read(min(_HEAD_BYTES, src.size))
     src.seek(0)
     if looks_like_text(head):
+        # Imported here: its regexes (and protobuf, at its first block) are for text models only.
+        from amct_lsp.model.text_reader import read_text_graph
+
         try:
             nodes, producer = read_text_graph(src.read_some, src.size, display, progress)
         except NotText as err:
