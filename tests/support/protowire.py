@@ -25,3 +25,17 @@ def field_head(number: int, length: int) -> bytes:
 def field(number: int, payload: bytes) -> bytes:
     """One whole length-delimited field."""
     return field_head(number, len(payload)) + payload
+
+
+def key(number: int, wire_type: int) -> bytes:
+    """A field's tag."""
+    return varint(number << 3 | wire_type)
+
+
+def long_varint(value: int, size: int) -> bytes:
+    """`value` as a varint of exactly `size` bytes (padded with continuation bytes, as upb allows)."""
+    out = bytearray(varint(value))
+    while len(out) < size:
+        out[-1] |= 0x80
+        out.append(0)
+    return bytes(out)

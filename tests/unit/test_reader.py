@@ -488,10 +488,10 @@ def test_binary_that_is_not_a_graph() -> None:
 
 
 def test_unexpected_exceptions_become_corrupt_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(node_def: Any) -> Any:
+    def explode(decoder: Any, data: bytes) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(reader, "_to_node", explode)
+    monkeypatch.setattr(reader.NodeDecoder, "node", explode)
     with pytest.raises(CorruptModel, match=r"could not be read as a GraphDef \(RuntimeError\)") as caught:
         read_model_bytes(conv_graph().SerializeToString(), "m.pb")
     assert "boom" not in str(caught.value)  # an exception's text may quote the file: only its type is shown

@@ -1,10 +1,13 @@
-"""A parsed NodeDef (our schema's message) reduced to a `graph.Node`, for the binary and the text reader."""
+"""A parsed NodeDef (a `schema` message, from the text reader) reduced to a `graph.Node`; no protobuf import.
+
+`wire` decodes binary NodeDefs straight to the same `Node` and keeps the same attrs.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from amct_lsp.model import schema
+from amct_lsp.model.fields import data_type_name
 from amct_lsp.model.graph import AttrValue, Node
 
 #: Node attrs the rewrite rules look at; everything else (and every weight) is dropped while reading.
@@ -30,13 +33,13 @@ def _attr_value(value: Any) -> AttrValue | None:
     if kind == "b":
         return bool(value.b)
     if kind == "type":
-        return schema.data_type_name(value.type)
+        return data_type_name(value.type)
     if kind == "list":
         items = value.list
         if len(items.i):
             return tuple(int(i) for i in items.i)
         if len(items.type):
-            return tuple(schema.data_type_name(t) for t in items.type)
+            return tuple(data_type_name(t) for t in items.type)
         if len(items.s):
             return tuple(_text(s) for s in items.s)
         if len(items.f) or len(items.b) or len(items.shape) or len(items.tensor) or len(items.func):
@@ -62,7 +65,7 @@ def to_node(node_def: Any) -> Node:
         elif key == "value" and op == "Const":
             if entry.value.WhichOneof("value") == "tensor":
                 tensor = entry.value.tensor
-                const_dtype = schema.data_type_name(tensor.dtype)
+                const_dtype = data_type_name(tensor.dtype)
                 const_shape = tuple(int(dim.size) for dim in tensor.tensor_shape.dim)
             else:
                 const_dtype = const_shape = None

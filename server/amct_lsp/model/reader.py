@@ -1,7 +1,8 @@
 """Read a frozen TensorFlow GraphDef (.pb or .pbtxt) into a `ModelGraph`, node by node, without TensorFlow.
 
-A binary GraphDef is never parsed as one message: we walk its top-level wire format ourselves, parse
-each `node` field on its own and reduce it to a `graph.Node` at once. Nodes bigger than `_SKIM_NODE_BYTES`
+A binary GraphDef is never parsed as one message: we walk its top-level wire format ourselves and decode
+each `node` field on its own straight to a `graph.Node` (`wire`, which refuses what protobuf refuses, so
+protobuf is never imported for a binary model). Nodes bigger than `_SKIM_NODE_BYTES`
 (weights) are skimmed: their tensor payloads are skipped with a seek, never read, so a 500 MB model costs a
 few MB of memory and only the pages that hold topology are touched. Every failure is a typed `ModelError`
 whose message tells the user what to do; nothing else escapes.
@@ -13,10 +14,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import BinaryIO
 
-from google.protobuf import message as _message
-
 from amct_lsp.fileio import NotRegularFile, open_regular_file
-from amct_lsp.model import schema
 from amct_lsp.model.errors import (
     CorruptModel,
     EmptyModel,
@@ -28,9 +26,10 @@ from amct_lsp.model.errors import (
 )
 from amct_lsp.model.graph import ModelGraph, Node
 from amct_lsp.model.node_def import KEPT_ATTRS
-from amct_lsp.model.node_def import to_node as _to_node
-from amct_lsp.model.text_reader import FREEZE_ADVICE as _FREEZE_ADVICE
-from amct_lsp.model.text_reader import NotText, looks_like_text, read_text_graph
+from amct_lsp.model.text_sniff import FREEZE_ADVICE as _FREEZE_ADVICE
+from amct_lsp.model.text_sniff import NotText, looks_like_text
+from amct_lsp.model.wire import NodeDecoder, WireError
+from amct_lsp.model.wire import producer as _producer
 
 #: protobuf cannot represent a message of 2 GiB or more, so TensorFlow cannot write or read such a GraphDef.
 MAX_MODEL_BYTES = 2**31 - 1
@@ -122,6 +121,10 @@ class _Source:
         self._fill = min(self._fill * 2, _CHUNK_BYTES)
 
     def read(self, count: int) -> bytes:
+        off = self._off
+        if off + count <= len(self._buf):  # the common case: already in the buffer
+            self._off = off + count
+            return self._buf[off : off + count]
         start = self.pos
         if count > _CHUNK_BYTES and self._file is not None and len(self._buf) - self._off < count:
             rest = self._buf[self._off :]
@@ -145,6 +148,19 @@ class _Source:
             return self.read(self.size - start) if start < self.size else b""
 
     def varint(self) -> int:
+        buf, off = self._buf, self._off
+        if off + 1 < len(buf):  # the common one- and two-byte varints (keys, most node lengths)
+            byte = buf[off]
+            if byte < 0x80:
+                self._off = off + 1
+                return byte
+            second = buf[off + 1]
+            if second < 0x80:
+                self._off = off + 2
+                return (byte & 0x7F) | second << 7
+        return self._long_varint()
+
+    def _long_varint(self) -> int:
         start = self.pos
         self._ensure(10)
         buf, off = self._buf, self._off
@@ -185,7 +201,8 @@ def _read_key(src: _Source, end: int) -> tuple[int, int, int]:
     """(field number, wire type, offset of the key) of the next field before `end`."""
     at = src.pos
     key = src.varint()
-    _check_end(src, end, at, "a field key that runs past the end of its message")
+    if src.pos > end:
+        _check_end(src, end, at, "a field key that runs past the end of its message")
     field, wire_type = key >> 3, key & 7
     if field == 0:
         raise _Bad(at, "a field number 0")
@@ -360,7 +377,7 @@ def _first_node_is_plausible(src: _Source, end: int) -> bool:
     length = _read_length(src, end, at)
     if length > _SKIM_NODE_BYTES:
         return False
-    node = schema.NodeDef.FromString(src.read(length))
+    node = NodeDecoder().node(src.read(length))
     return bool(node.name) and bool(node.op)
 
 
@@ -382,7 +399,7 @@ def _classify_container(src: _Source) -> str | None:
                 if field == 2 and not graph_inside:
                     try:
                         graph_inside = _first_node_is_plausible(src, start + length)
-                    except (_Truncated, _Bad, _message.DecodeError):
+                    except (_Truncated, _Bad, WireError):
                         graph_inside = False
                 src.seek(start + length)
             else:
@@ -411,9 +428,10 @@ def _walk_graph(
     """Walk a binary GraphDef's top-level fields; (nodes, producer, whether any field was not GraphDef's)."""
     nodes: dict[str, Node] = {}
     offsets: dict[str, int] = {}
-    producer: int | None = None
+    version: int | None = None
     odd = False
     next_report = _PROGRESS_STEP
+    decoder = NodeDecoder()
     while src.pos < src.size:
         field, wire_type, at = _read_key(src, src.size)
         if _GRAPHDEF_FIELDS.get(field) != wire_type:
@@ -425,14 +443,13 @@ def _walk_graph(
             start = src.pos
             try:
                 if length <= _SKIM_NODE_BYTES:
-                    node_def = schema.NodeDef.FromString(src.read(length))
+                    node = decoder.node(src.read(length))
                 else:
-                    node_def = schema.NodeDef.FromString(_skim_node(src, length))
-            except (_Bad, _message.DecodeError):
+                    node = decoder.node(_skim_node(src, length))
+            except (_Bad, WireError):
                 raise _Bad(
                     at, f"a node ({length} bytes at byte offset {start}) that is not a valid NodeDef"
                 ) from None
-            node = _to_node(node_def)
             if node.name in nodes:
                 raise CorruptModel(
                     f"{display} has two nodes named {node.name!r} (at byte offsets {offsets[node.name]} "
@@ -447,15 +464,13 @@ def _walk_graph(
                 src.skip(length)
                 _check_end(src, src.size, at, "a field that runs past the end of its message")
                 continue
-            versions = schema.VersionDef.FromString(src.read(length))
-            if versions.producer:
-                producer = int(versions.producer)
+            version = _producer(src.read(length)) or version
         else:
             _skip_value(src, field, wire_type, src.size, at)
         if progress is not None and src.size and src.pos / src.size >= next_report:
             progress(min(src.pos / src.size, 1.0))
             next_report = src.pos / src.size + _PROGRESS_STEP
-    return nodes, producer, odd
+    return nodes, version, odd
 
 
 def _truncated_error(display: str, offset: int, size: int) -> CorruptModel:
@@ -484,7 +499,7 @@ def _read_binary(
         raise WrongModelKind(f"{display} is {what}, not a frozen TensorFlow GraphDef; {advice}.")
     try:
         nodes, producer, odd = _walk_graph(src, display, progress)
-    except (_Truncated, _Bad, _message.DecodeError) as err:
+    except (_Truncated, _Bad, WireError) as err:
         wrong_kind = _container_error(src, display, suffix)
         if wrong_kind is not None:
             raise wrong_kind from None
@@ -543,6 +558,9 @@ def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn |
     head = src.read(min(_HEAD_BYTES, src.size))
     src.seek(0)
     if looks_like_text(head):
+        # Imported here: its regexes (and protobuf, at its first block) are for text models only.
+        from amct_lsp.model.text_reader import read_text_graph
+
         try:
             nodes, producer = read_text_graph(src.read_some, src.size, display, progress)
         except NotText as err:
@@ -561,7 +579,7 @@ def _read_source(src: _Source, display: str, suffix: str, progress: ProgressFn |
                     _walk_graph(src, display, None)
                 except _Truncated as err:
                     raise _truncated_error(display, err.offset, src.size) from None
-                except (_Bad, _message.DecodeError, ModelError):
+                except (_Bad, WireError, ModelError):
                     pass
             raise text_error from None
         else:

@@ -17,12 +17,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from google.protobuf import text_format
-
-from amct_lsp.model import schema
 from amct_lsp.model.errors import CorruptModel, ModelTooLarge, WrongModelKind
 from amct_lsp.model.graph import Node
 from amct_lsp.model.node_def import to_node
+from amct_lsp.model.text_sniff import FREEZE_ADVICE, NOT_TEXT, NotText, looks_like_text
 
 ReadFn = Callable[[int], bytes]
 ProgressFn = Callable[[float], None]
@@ -32,11 +30,6 @@ _CHUNK_BYTES = 1 << 20
 MAX_TEXT_BLOCK_CHARS = 64 * 2**20
 #: Blocks larger than this are skimmed (their tensor values dropped) before parsing.
 _SKIM_CHARS = 64 * 1024
-
-FREEZE_ADVICE = (
-    "freeze it to a GraphDef (e.g. convert_variables_to_constants_v2, then tf.io.write_graph) "
-    "or point amct-lsp at the frozen .pb"
-)
 
 _TEXT_KINDS = (
     (
@@ -60,7 +53,6 @@ _NUMBER_FIELDS = re.compile(
     r"\b(?:half_val|float_val|double_val|int_val|scomplex_val|int64_val|bool_val|dcomplex_val|uint32_val"
     r"|uint64_val|float8_val)\s*:?\s*(?:\[[^\]\"'#]*\]|[^\s{}<>\[\]#\"',;]+)"
 )
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 #: What went wrong, in words of our own: protobuf's complaint quotes the offending line, and the file may
 #: be anything (`# amct: model=secret.json`), so none of its content reaches a message.
@@ -71,24 +63,6 @@ _TEXT_PROBLEMS = (
 )
 # The parser's "Expected X": a lowercase word list or one quoted punctuation mark, never the file's text.
 _EXPECTED = re.compile(r'Expected ("[^\w\s"]{1,2}"|[a-z][a-z ]{0,40}?)(?=,| but|\.|:|$)')
-
-
-class NotText(Exception):
-    """The data stops being text at byte `offset` (not UTF-8, or a control character)."""
-
-    def __init__(self, offset: int) -> None:
-        super().__init__(offset)
-        self.offset = offset
-
-
-def looks_like_text(head: bytes) -> bool:
-    """Text protos are UTF-8 without control characters; a binary GraphDef has tags like 0x12 at once."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    try:
-        text = decoder.decode(head.removeprefix(b"\xef\xbb\xbf"), final=False)  # a cut last character is fine
-    except UnicodeDecodeError:
-        return False
-    return bool(text.strip()) and not _NOT_TEXT.search(text)
 
 
 def _problem(message: str) -> str:
@@ -115,7 +89,7 @@ def _chars(read: ReadFn, size: int, progress: ProgressFn | None) -> Iterator[str
             text = decoder.decode(raw)
         except UnicodeDecodeError as err:
             raise NotText(done + err.start) from None
-        bad = _NOT_TEXT.search(text)
+        bad = NOT_TEXT.search(text)
         if bad is not None:
             raise NotText(done + len(text[: bad.start()].encode("utf-8")))
         done += len(raw)
@@ -251,6 +225,11 @@ def _skim(block: str) -> str:
 
 def _parse_block(block: str, line: int, column: int, display: str, seen_node: bool) -> Any:
     """One block as a (partial) GraphDef; unknown fields are skipped when the strict parse fails."""
+    # Imported here, not at the top: protobuf costs ~20 ms of start-up that a binary model never needs.
+    from google.protobuf import text_format
+
+    from amct_lsp.model import schema
+
     if len(block) > _SKIM_CHARS:
         block = _skim(block)
     graph = schema.GraphDef()

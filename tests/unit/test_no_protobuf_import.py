@@ -1,0 +1,68 @@
+"""A binary (.pb) model is read without importing protobuf (~12 ms of a fresh `amct-lsp check`) or the text
+reader; only a text (.pbtxt) model needs them. Each check runs in a fresh interpreter: the pytest process
+already holds protobuf.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+GOOGLE = "sorted(m for m in sys.modules if m == 'google' or m.startswith('google.'))"
+
+READ = f"""
+import json, sys
+from amct_lsp.model import read_model, read_model_bytes
+nodes = [len(read_model(path)) for path in sys.argv[1:]]
+nodes.append(len(read_model_bytes(open(sys.argv[1], "rb").read(), "in-memory.pb")))
+text_reader = "amct_lsp.model.text_reader" in sys.modules
+print(json.dumps({{"nodes": nodes, "google": {GOOGLE}, "text_reader": text_reader}}))
+"""
+
+CHECK = f"""
+import json, sys
+from amct_lsp.cli import main
+code = main(["check", sys.argv[1], "--format", "json"])
+print(json.dumps({{"code": code, "google": {GOOGLE}}}), file=sys.stderr)
+"""
+
+
+def run(
+    script: str, *args: str, cwd: Path | None = None, report_on: str = "stdout"
+) -> tuple[dict[str, Any], str]:
+    """(the JSON report the script prints last on `report_on`, its stdout)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+    )
+    report = proc.stdout if report_on == "stdout" else proc.stderr
+    assert report.strip(), proc.stderr
+    return json.loads(report.strip().splitlines()[-1]), proc.stdout
+
+
+def test_reading_binary_models_imports_no_protobuf(fixtures_dir: Path) -> None:
+    paths = [str(p) for p in sorted(fixtures_dir.glob("*.pb"))[:8]]
+    report, _ = run(READ, *paths)
+    assert report["google"] == []
+    assert not report["text_reader"]  # nor the text reader's regexes
+    assert len(report["nodes"]) == len(paths) + 1 and all(n > 0 for n in report["nodes"])
+
+
+def test_reading_a_text_model_still_works(fixture_path: Callable[[str], Path]) -> None:
+    report, _ = run(READ, str(fixture_path("s1_add.pbtxt")))
+    assert report["nodes"] == [5, 5]
+    assert "google.protobuf" in report["google"]
+
+
+def test_check_of_a_binary_model_imports_no_protobuf(seed: Path) -> None:
+    report, out = run(CHECK, str(seed), cwd=seed.parent, report_on="stderr")
+    assert report["code"] == 1 and "AMCT" in out, out  # the seed script has a finding: the model was read
+    assert report["google"] == []
