@@ -29,6 +29,8 @@ NOT_AT_START = {
     "tempfile": "writing a fix",
     "traceback": "an internal error with AMCT_LSP_DEBUG",
     "amct_lsp.amct.log": "an AMCT log next to the script (none here)",
+    "amct_lsp.model.text_reader": "a text (.pbtxt) model",
+    "google.protobuf": "a text (.pbtxt) model",
 }
 
 
