@@ -59,10 +59,10 @@ def measure_child(cmd: Sequence[str]) -> None:
                       "stderr": proc.stderr[-2000:]}))  # fmt: skip
 
 
-def measure(cmd: Sequence[str]) -> dict[str, float | str]:
-    """Median wall time and max peak RSS of `cmd` over REPEAT fresh runs, each in its own wrapper process."""
+def measure(cmd: Sequence[str], repeat: int = REPEAT) -> dict[str, float | str]:
+    """Median wall time and max peak RSS of `cmd` over `repeat` fresh runs, each in its own wrapper."""
     runs = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         out = subprocess.run(
             [sys.executable, __file__, "--measure", *cmd], capture_output=True, text=True, check=True
         ).stdout
