@@ -208,3 +208,19 @@ async def test_cell_hint_positions_count_utf16_units(project: Path) -> None:
         edits, _ = edits_of(s.rec.applied[0], cell_uri)
         fixed = apply_text_edits(text, edits)
         assert f"tag = '😀'; output_tensor = graph.get_tensor_by_name('{NEW}')" in fixed
+
+
+async def test_completion_in_a_new_line_while_another_cell_is_half_typed(project: Path) -> None:
+    """Another cell does not parse (a call being typed) and the cursor is on a line no earlier text had: the
+    line Python blames is set aside for the completion's analysis, so the name still completes."""
+    async with start_session(caps=caps(), root=project.parent.parent) as s:
+        nb = Notebook(s, project, list(SEED_CELLS))
+        cell_uri = nb.uris[STALE_CELL]
+        await s.wait_published(cell_uri)
+        nb.edit_cell(6, nb.texts[6] + "\nprint(\n")
+        await s.wait_published(cell_uri)
+        typed = "    again = graph.get_tensor_by_name('Ad"
+        lines = nb.texts[STALE_CELL].splitlines()
+        nb.edit_cell(STALE_CELL, "\n".join([*lines[:STALE_LINE], typed, *lines[STALE_LINE:]]))
+        items = ranked(await complete(s, cell_uri, STALE_LINE, len(typed)))
+        assert items[0].label == NEW, [i.label for i in items]

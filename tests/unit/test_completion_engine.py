@@ -11,7 +11,7 @@ import pytest
 
 from amct_lsp.check import CheckResult, check_source
 from amct_lsp.check.completion import Completions, Tier, complete
-from amct_lsp.check.name_slot import SENTINEL, repairs
+from amct_lsp.check.name_slot import SENTINEL, repairs, set_aside
 from amct_lsp.model.cache import ModelCache
 from amct_lsp.script import analyze
 from amct_lsp.text import Position
@@ -169,14 +169,33 @@ def test_a_syntax_error_elsewhere_uses_the_last_text_that_parsed(folder: Path) -
     found = run(folder, broken, '"Add:0"', 1, model_text=good)
     assert found is not None and found.slot.closing == ""
     assert labels(found)[0] == NEW
-    # Without the last good text the slot is unknown: the repairs cannot fix a line they do not touch.
+    # Without the last good text, the line Python blames (`if (`) is set aside and the slot is found anyway.
     path = str(folder / "quant.py")
     cache = ModelCache()
     model = check_source(good, path, cache=cache)
     line = len(good.splitlines()) - 1
     pos = Position(line, good.splitlines()[line].index('"Add:0"') + 1)
     current = check_source(broken, path, cache=cache)
-    assert complete(broken, pos, current, model, cache, lambda text: analyze(text, path)) is None
+    alone = complete(broken, pos, current, model, cache, lambda text: analyze(text, path))
+    assert alone is not None and alone.slot.closing == "" and labels(alone)[0] == NEW
+
+
+def test_a_new_string_completes_while_another_line_is_half_typed(folder: Path) -> None:
+    # The cursor's line is new (no earlier text has it) and its string is still open; a line above it is being
+    # typed too. Both repairs are needed: close the string at the cursor, set the other line aside.
+    good = HEAD + "x = 1\n"
+    for half in ("x = ", "x = foo(", "for in range(3):"):
+        text = HEAD + half + '\nout = graph.get_tensor_by_name("\n'
+        found = run(folder, text, 'get_tensor_by_name("', len('get_tensor_by_name("'), model_text=good)
+        assert found is not None, half
+        assert found.slot.closing == '"' and labels(found)[0] == NEW, half
+
+
+def test_setting_a_line_aside_keeps_every_other_line_and_its_ending() -> None:
+    text = "a = 1\r\n    if (\r\nb = 2"
+    assert set_aside(text, 1) == "a = 1\r\n    pass\r\nb = 2"
+    assert set_aside(text, 2) == "a = 1\r\n    if (\r\npass"
+    assert set_aside(text, 9) == text
 
 
 def test_skip_layers_offers_the_quantizable_layers_by_op_name(folder: Path) -> None:

@@ -15,7 +15,7 @@ import tokenize
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from amct_lsp.script.facts import NameUse, Phase, ScriptAnalysis, UseKind
+from amct_lsp.script.facts import NameUse, Phase, ScriptAnalysis, SyntaxProblem, UseKind
 from amct_lsp.script.values import Literal
 from amct_lsp.text import Position, lines_with_ends
 
@@ -77,15 +77,37 @@ def name_slot(
         found = slot_in(analysis, pos)
         if found is not None or not _in_empty_string(source, pos):
             return found
+    still_broken: list[tuple[str, str, SyntaxProblem]] = []
     for text, closing in repairs(source, pos, closed_only=parsed):
         repaired = analyze(text)
         if repaired.syntax_error is None:
             return slot_in(repaired, pos, closing=closing, sentinel=True)
+        still_broken.append((text, closing, repaired.syntax_error))
     if not parsed and earlier is not None and earlier[1].syntax_error is None:
         before, now = lines_with_ends(earlier[0]), lines_with_ends(source)
         if pos.line < min(len(before), len(now)) and before[pos.line] == now[pos.line]:
             return slot_in(earlier[1], pos)
+    # Another line is being typed (`if (`, `x = `): set the line Python blames aside and try once more.
+    for text, closing, problem in still_broken:
+        blamed = problem.span.start.line
+        if blamed != pos.line:
+            again = analyze(set_aside(text, blamed))
+            if again.syntax_error is None:
+                return slot_in(again, pos, closing=closing, sentinel=True)
     return None
+
+
+def set_aside(source: str, line: int) -> str:
+    """`source` with line `line` replaced by `pass` at its indentation: the same lines, one statement fewer
+    (a guess for completion only; it never reaches a finding or an edit)."""
+    lines = lines_with_ends(source)
+    if line >= len(lines):
+        return source
+    raw = lines[line]
+    body = raw.rstrip("\r\n")
+    indent = body[: len(body) - len(body.lstrip(" \t"))]
+    lines[line] = indent + "pass" + raw[len(body) :]
+    return "".join(lines)
 
 
 def slot_in(
