@@ -71,6 +71,8 @@ class Stats:
         if _save(self.path, dict(self.used)):
             self.written = True
             self.saved_misses = self.misses
+            with contextlib.suppress(OSError):  # the same command's file in the format before `-v2`
+                os.unlink(self.path.with_name(self.path.name.removesuffix("-v2.bin") + ".bin"))
             return True
         return False
 

@@ -220,3 +220,16 @@ def test_check_finds_the_same_with_the_cache_and_never_loads_the_lsp(seed: Path,
     assert cold == warm == plain
     assert [f["code"] for f in plain] == ["AMCT001"]  # type: ignore[index]
     assert cold_run == warm_run == {"code": 1, "lsp": []}
+
+
+def test_writing_the_cache_removes_the_same_commands_file_of_the_old_format(tmp_path: Path) -> None:
+    path = cache_file("t", tmp_path)
+    old = path.with_name(path.name.removesuffix("-v2.bin") + ".bin")
+    other = tmp_path / "code-t-other-python.bin"
+    tmp_path.chmod(0o700)
+    old.write_bytes(marshal.dumps({}))
+    other.write_bytes(b"")
+    with cached_compiles("t", tmp_path) as stats:
+        exercise(*make_classes())
+    assert stats.written and path.is_file()
+    assert not old.exists() and other.exists()
