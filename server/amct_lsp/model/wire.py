@@ -90,13 +90,8 @@ def _packed(buf: bytes, pos: int, end: int, signed32: bool) -> list[int]:
     """Packed int64 (or int32/enum when `signed32`) values in buf[pos:end]."""
     values = []
     while pos < end:
-        value = buf[pos]
-        if value < 0x80:
-            pos += 1
-        else:
-            value, pos = read_varint(buf, pos)
-            value = int32(value) if signed32 else int64(value)
-        values.append(value)
+        value, pos = read_varint(buf, pos)
+        values.append(int32(value) if signed32 else int64(value))
     if pos != end:
         raise WireError(end, "a packed varint that runs past the end of its field")
     return values
@@ -128,18 +123,10 @@ def _dim_size(buf: bytes, pos: int, end: int) -> int:
     """TensorShapeProto.Dim (level 5): its size (1, int64); name (2) and the rest are validated."""
     size = 0
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x08:
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_varint(buf, pos)
-                size = int64(size)
+            size, pos = read_varint(buf, pos)
+            size = int64(size)
         else:
             pos = check_field(buf, pos, tag, 5, _DIM)
     if pos != end:
@@ -150,17 +137,9 @@ def _dim_size(buf: bytes, pos: int, end: int) -> int:
 def _shape(buf: bytes, pos: int, end: int, dims: list[int]) -> None:
     """TensorShapeProto (level 4): appends each dim's (2) size; unknown_rank (3) is validated."""
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x12:
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             dims.append(_dim_size(buf, pos, pos + size))
             pos += size
         else:
@@ -172,25 +151,12 @@ def _shape(buf: bytes, pos: int, end: int, dims: list[int]) -> None:
 def _tensor(buf: bytes, pos: int, end: int, tensor: _Tensor) -> None:
     """TensorProto (level 3): dtype (1) and tensor_shape (2); the values are validated, never read."""
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x08:
-            dtype = buf[pos]
-            if dtype < 0x80:
-                pos += 1
-            else:
-                dtype, pos = read_varint(buf, pos)
-                dtype = int32(dtype)
-            tensor.dtype = dtype
+            dtype, pos = read_varint(buf, pos)
+            tensor.dtype = int32(dtype)
         elif tag == 0x12:
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             _shape(buf, pos, pos + size, tensor.dims)
             pos += size
         else:
@@ -214,27 +180,14 @@ class _Items:
 def _items(buf: bytes, pos: int, end: int, items: _Items) -> None:
     """ListValue (level 3): s (2), i (3) and type (6) are read; f, b, shape, tensor, func only counted."""
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x18 or tag == 0x30:  # i, type: one varint
-            value = buf[pos]
-            if value < 0x80:
-                pos += 1
-            else:
-                value, pos = read_varint(buf, pos)
-                value = int64(value) if tag == 0x18 else int32(value)
-            (items.i if tag == 0x18 else items.type).append(value)
+            value, pos = read_varint(buf, pos)
+            (items.i if tag == 0x18 else items.type).append(int64(value) if tag == 0x18 else int32(value))
         elif (
             tag == 0x12 or tag == 0x1A or tag == 0x32 or tag == 0x22 or tag == 0x2A
         ):  # s; packed i, type, f, b
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x12:
                 items.s.append(buf[pos:stop])
@@ -293,21 +246,14 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
     """AttrValue (level 2) merged into `value`: list (1), s (2), i (3), f (4), b (5), type (6), shape (7),
     tensor (8), placeholder (9), func (10); the last member set wins."""
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x18 or tag == 0x28 or tag == 0x30:  # i, b, type
-            number = buf[pos]
-            if number < 0x80:
-                pos += 1
-            else:
-                number, pos = read_varint(buf, pos)
-                if tag != 0x28:  # a bool is any of the 64 bits
-                    number = int64(number) if tag == 0x18 else int32(number)
+            number, pos = read_varint(buf, pos)
             value.case = tag >> 3
-            value.scalar = number != 0 if tag == 0x28 else number
+            if tag == 0x28:  # a bool is any of the 64 bits
+                value.scalar = number != 0
+            else:
+                value.scalar = int64(number) if tag == 0x18 else int32(number)
         elif tag == 0x25:  # f
             if pos + 4 > end:
                 raise WireError(pos, "a float that runs past the end of its message")
@@ -315,11 +261,7 @@ def _attr_value(buf: bytes, pos: int, end: int, value: _Value) -> None:
             value.scalar = _float32(int.from_bytes(buf[pos : pos + 4], "little"))
             pos += 4
         elif tag == 0x0A or tag == 0x12 or tag == 0x42:  # list, s, tensor
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x12:
                 value.scalar = buf[pos:stop]
@@ -350,17 +292,9 @@ def _attr_entry(buf: bytes, pos: int, end: int) -> _Attr:
     key = b""
     value: _Value | None = None
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         if tag == 0x0A or tag == 0x12:
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x0A:
                 key = buf[pos:stop]
@@ -424,11 +358,7 @@ class NodeDecoder:
         const: tuple[str, tuple[int, ...]] | None = None
         while pos < end:
             start = pos
-            tag = buf[pos]
-            if tag < 0x80:
-                pos += 1
-            else:
-                tag, pos = read_tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
             if tag == 0x2A:
                 tail_name, op, more, tail_attrs, const = self._tail(buf, start, end, op)
                 if tail_name is not None:
@@ -439,11 +369,7 @@ class NodeDecoder:
             if tag not in _NODE_FIELDS:
                 pos = check_field(buf, pos, tag, 0, _NODE_DEF)
                 continue
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             if tag == 0x1A:
                 inputs.append(buf[pos : pos + size])
             elif tag == 0x0A:
@@ -483,19 +409,11 @@ class NodeDecoder:
         entries: list[_Attr] = []
         cache = self._attrs
         while pos < end:
-            tag = buf[pos]
-            if tag < 0x80:
-                pos += 1
-            else:
-                tag, pos = read_tag(buf, pos)
+            tag, pos = read_tag(buf, pos)
             if tag != 0x2A and tag not in _NODE_FIELDS:
                 pos = check_field(buf, pos, tag, 0, _NODE_DEF)
                 continue
-            size = buf[pos]
-            if size < 0x80:
-                pos += 1
-            else:
-                size, pos = read_size(buf, pos)
+            size, pos = read_size(buf, pos)
             stop = pos + size
             if tag == 0x2A:
                 if size > _CACHED_ATTR_BYTES or stop > end:
@@ -545,13 +463,9 @@ def producer(data: bytes) -> int:
         pos = 0
         value = 0
         while pos < end:
-            tag = data[pos]
-            if tag < 0x80:
-                pos += 1
-            else:
-                tag, pos = read_tag(data, pos)
+            tag, pos = read_tag(data, pos)
             if tag == 0x08:
-                value, pos = (data[pos], pos + 1) if data[pos] < 0x80 else read_varint(data, pos)
+                value, pos = read_varint(data, pos)
                 value = int32(value)
             else:
                 pos = check_field(data, pos, tag, 0, _VERSION_DEF)

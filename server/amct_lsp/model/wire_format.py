@@ -43,8 +43,11 @@ class WireError(ValueError):
 
 
 def read_varint(buf: bytes, pos: int) -> tuple[int, int]:
-    """(value modulo 2**64, position after it) of a varint of 2 to 10 bytes (its first byte is >= 0x80)."""
-    result = buf[pos] & 0x7F
+    """(value modulo 2**64, position after it) of a varint of 1 to 10 bytes."""
+    result = buf[pos]
+    if result < 0x80:
+        return result, pos + 1
+    result &= 0x7F
     shift = 7
     for index in range(pos + 1, pos + 10):
         byte = buf[index]
@@ -71,10 +74,18 @@ def _short_varint(buf: bytes, pos: int, limit: int, what: str) -> tuple[int, int
 
 
 def read_tag(buf: bytes, pos: int) -> tuple[int, int]:
+    """(tag, position after it)."""
+    tag = buf[pos]
+    if tag < 0x80:
+        return tag, pos + 1
     return _short_varint(buf, pos, 0xFFFFFFFF, "a field key longer than 5 bytes or above 2**32")
 
 
 def read_size(buf: bytes, pos: int) -> tuple[int, int]:
+    """(length, position after it)."""
+    size = buf[pos]
+    if size < 0x80:
+        return size, pos + 1
     return _short_varint(buf, pos, 0x7FFFFFFF, "a length longer than 5 bytes or above 2**31")
 
 
@@ -96,15 +107,6 @@ def skip_field(buf: bytes, pos: int, tag: int, depth: int) -> int:
     """Skip the value of an unknown field (its tag is read) of a message at level `depth`."""
     if tag < 8:
         raise WireError(pos, "a field number 0")
-    wire_type = tag & 7
-    if wire_type == 0:
-        return pos + 1 if buf[pos] < 0x80 else read_varint(buf, pos)[1]
-    if wire_type == 2:
-        size = buf[pos]
-        if size < 0x80:
-            return pos + 1 + size
-        size, pos = read_size(buf, pos)
-        return pos + size
     return _skip_any(buf, pos, tag, depth)
 
 
@@ -113,11 +115,8 @@ def _skip_any(buf: bytes, pos: int, tag: int, depth: int) -> int:
     message type that has no fields at all (FullTypeDef here)."""
     wire_type = tag & 7
     if wire_type == 0:
-        return pos + 1 if buf[pos] < 0x80 else read_varint(buf, pos)[1]
+        return read_varint(buf, pos)[1]
     if wire_type == 2:
-        size = buf[pos]
-        if size < 0x80:
-            return pos + 1 + size
         size, pos = read_size(buf, pos)
         return pos + size
     if wire_type == 1:
@@ -135,11 +134,7 @@ def _skip_group(buf: bytes, pos: int, tag: int, depth: int) -> int:
         raise WireError(pos, f"groups and messages nested more than {MAX_DEPTH} deep")
     end_tag = tag + 1  # the same field number with wire type 4
     while True:
-        inner = buf[pos]
-        if inner < 0x80:
-            pos += 1
-        else:
-            inner, pos = read_tag(buf, pos)
+        inner, pos = read_tag(buf, pos)
         if inner == end_tag:
             return pos
         pos = _skip_any(buf, pos, inner, depth)
@@ -155,11 +150,7 @@ def check_field(buf: bytes, pos: int, tag: int, depth: int, table: Table) -> int
     kind = table.get(tag)
     if kind is None:
         return skip_field(buf, pos, tag, depth)
-    size = buf[pos]
-    if size < 0x80:
-        pos += 1
-    else:
-        size, pos = read_size(buf, pos)
+    size, pos = read_size(buf, pos)
     stop = pos + size
     if isinstance(kind, dict):
         check_message(buf, pos, stop, depth + 1, kind)
@@ -183,11 +174,7 @@ def check_message(buf: bytes, pos: int, end: int, depth: int, table: Table) -> N
         raise WireError(pos, f"messages nested more than {MAX_DEPTH} deep")
     skip_any = table is _NO_FIELDS
     while pos < end:
-        tag = buf[pos]
-        if tag < 0x80:
-            pos += 1
-        else:
-            tag, pos = read_tag(buf, pos)
+        tag, pos = read_tag(buf, pos)
         pos = _skip_any(buf, pos, tag, depth) if skip_any else check_field(buf, pos, tag, depth, table)
     if pos != end:
         raise WireError(end, "a field that runs past the end of its message")
