@@ -72,22 +72,15 @@ class ModelGraph:
     _consumers: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # `data_inputs` and `split_input` inlined: this runs for every edge of every model read.
         consumers: dict[str, list[tuple[str, int]]] = {}
         for node in self.nodes.values():
-            position = 0
-            for ref in node.inputs:
-                if ref.startswith("^"):
-                    continue
-                producer, sep, index = ref.rpartition(":")
-                if not sep or not index.isdigit():
-                    producer = ref
+            for position, ref in enumerate(node.data_inputs):
+                producer = split_input(ref)[0]
                 edges = consumers.get(producer)
                 if edges is None:
                     consumers[producer] = [(node.name, position)]
                 else:
                     edges.append((node.name, position))
-                position += 1
         self._consumers = consumers
 
     def __contains__(self, name: object) -> bool:
