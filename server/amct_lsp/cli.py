@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from amct_lsp import __version__
 from amct_lsp.codecache import cached_compiles
@@ -57,18 +58,23 @@ class _HelpFormatter(argparse.HelpFormatter):
         )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser with `_HelpFormatter`; `add_subparsers` makes every subcommand parser one too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="amct-lsp",
-        formatter_class=_HelpFormatter,
         description="Find output names that AMCT's quantize_model rewrite makes stale in scripts.",
     )
     parser.add_argument("--version", action="version", version=f"amct-lsp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = sub.add_parser(
-        "serve", formatter_class=_HelpFormatter, help="run the language server (stdio by default)"
-    )
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
     serve.add_argument(
         "--tcp",
@@ -82,9 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
-    check = sub.add_parser(
-        "check", formatter_class=_HelpFormatter, help="check scripts and report stale output names"
-    )
+    check = sub.add_parser("check", help="check scripts and report stale output names")
     check.add_argument(
         "paths", nargs="+", metavar="PATH", help="scripts, Jupyter notebooks (.ipynb) or folders to check"
     )
@@ -103,11 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check files in N worker processes (default: every core; 1: in this process); same output",
     )
 
-    explain = sub.add_parser(
-        "explain",
-        formatter_class=_HelpFormatter,
-        help="print each tail of a model and its predicted rename chain",
-    )
+    explain = sub.add_parser("explain", help="print each tail of a model and its predicted rename chain")
     explain.add_argument("model", metavar="MODEL", help="frozen GraphDef (.pb or .pbtxt)")
     explain.add_argument("--config", metavar="FILE", help="AMCT config.json or .cfg with skip settings")
     explain.add_argument("--skip-layers", metavar="A,B", default="", help="layer (op) names not to quantize")
